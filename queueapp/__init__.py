@@ -1,0 +1,54 @@
+"""queueapp: electronic queue and appointment system for Indonesian public-service offices."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import assets, config
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. Settings come from QUEUEAPP_* variables, read now (never at import);
+    `test_config` overrides them."""
+    folder = config.instance_path()
+    app = Flask(__name__, instance_path=str(folder), instance_relative_config=False,
+                template_folder=str(assets.folder("templates")), static_folder="static")
+    settings = config.load(folder) if not (test_config and "SECRET_KEY" in test_config
+                                           and "DATABASE_URL" in test_config) else {}
+    app.config.update(settings)
+    app.config.update(test_config or {})
+    app.config.setdefault("ASYNC_MODE", "threading")
+    app.config.setdefault("LANGUAGES", ("id", "en"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "id")
+    app.config.setdefault("REDIS_URL", None)
+    app.config.setdefault("REDIS_CHANNEL", "queueapp")
+    app.config.setdefault("PUBLIC_URL", None)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(assets.PACKAGE / "translations")
+    app.config["BABEL_DOMAIN"] = "messages"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from .db import Database
+    app.extensions["queueapp.db"] = test_config.get("DATABASE") if test_config and test_config.get(
+        "DATABASE") else Database(app.config["DATABASE_URL"])
+
+    from .extensions import babel, csrf, login_manager, socketio
+    from .i18n import remember_locale, select_locale
+    babel.init_app(app, locale_selector=select_locale)
+    from flask_babel import get_locale
+    app.jinja_env.globals["get_locale"] = get_locale
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    app.after_request(remember_locale)
+    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
+                      message_queue=app.config["REDIS_URL"], channel=app.config["REDIS_CHANNEL"],
+                      logger=False, engineio_logger=False)
+
+    from . import realtime, web
+    realtime.init(app)
+    web.register(app)
+    return app

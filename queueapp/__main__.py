@@ -1,0 +1,3 @@
+from queueapp.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""The `queueapp` command: serve, migrate, seed the demo, manage staff and tokens."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+
+import click
+
+from . import config
+from .domain.errors import DomainError
+from .server import WORKERS
+
+
+def _database():
+    from .db import Database
+    settings = config.load(config.instance_path())
+    return Database(settings["DATABASE_URL"])
+
+
+def _upgrade(db) -> None:
+    from .schema import upgrade
+    upgrade(db.engine)
+
+
+@click.group()
+def main() -> None:
+    """Electronic queue and appointment system for public-service offices."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--worker", type=click.Choice(WORKERS), default="gevent", show_default=True,
+              help="gevent: gunicorn + gevent (production); eventlet: eventlet's server; "
+                   "threading: simple threaded server.")
+def serve(host: str, port: int, worker: str) -> None:
+    """Run the server (one process; run several behind nginx with Redis to scale out)."""
+    from .server import run
+    run(worker, host, port)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all Alembic migrations."""
+    database = _database()
+    _upgrade(database)
+    click.echo("database is up to date")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo office (slug `demo`) when it is absent."""
+    from .services.demo import seed_demo as seed
+    database = _database()
+    _upgrade(database)
+    click.echo("demo office loaded" if seed(database) else "demo office already present")
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--office", "office_slug", required=True)
+@click.option("--role", type=click.Choice(["admin", "supervisor", "clerk"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="")
+def create_user(username: str, office_slug: str, role: str, password: str, display_name: str) -> None:
+    """Create a staff account in an office."""
+    from .services import staff
+    try:
+        staff.create_user(_database(), username, password, office_slug=office_slug, role=role,
+                          display_name=display_name)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"user {username} created")
+
+
+@main.command("create-token")
+@click.argument("username")
+def create_token(username: str) -> None:
+    """Print a new API bearer token for USERNAME (only the token, on stdout)."""
+    from .services import staff
+    try:
+        click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--worker", type=click.Choice(WORKERS), default="gevent", show_default=True)
+def demo(host: str, port: int, worker: str) -> None:
+    """Migrate, load the demo office if the database is empty, print the screens, serve."""
+    from .services.demo import DEMO_PASSWORD, DEMO_SLUG, COUNTERS
+    from .services.demo import seed_demo as seed
+    database = _database()
+    _upgrade(database)
+    seed(database)
+    database.dispose()
+    base = f"http://{host}:{port}"
+    click.echo(f"""
+queueapp demo on {base}
+  kiosk    {base}/kiosk/{DEMO_SLUG}
+  display  {base}/display/{DEMO_SLUG}
+  counter  {base}/counter
+  status   (open the QR of a ticket)  {base}/t/<token>
+  API      {base}/api/v1/openapi.json
+staff log-ins (password {DEMO_PASSWORD}):
+  supervisor, admin, {", ".join(f"loket{n}" for n, *_ in COUNTERS)}
+""")
+    sys.stdout.flush()
+    from .server import run
+    run(worker, host, port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Engines, transactions and the after-commit hook that publishes events."""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import create_engine, event, select, update
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Office, TicketEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PublishedEvent:
+    """One change, as screens receive it. `seq` is the office's sequence number."""
+
+    type: str
+    office_id: int
+    office_slug: str
+    seq: int
+    at: datetime
+    ticket: dict[str, Any] | None = None
+    counter: dict[str, Any] | None = None
+    call_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class UnitOfWork:
+    """One write transaction; events recorded here are published only after commit."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.events: list[PublishedEvent] = []
+
+    def lock_office(self, office_id: int) -> Office:
+        """Lock the office row first, so every writer of one office takes locks in the
+        same order (no deadlocks) and its events get seq numbers in commit order."""
+        stmt = select(Office).where(Office.id == office_id).with_for_update()
+        return self.session.execute(stmt).scalar_one()
+
+    def record(self, office: Office, type_: str, at: datetime, *, ticket_id: int | None = None,
+               counter_id: int | None = None, staff_id: int | None = None,
+               data: dict[str, Any] | None = None) -> PublishedEvent:
+        seq = self.session.execute(
+            update(Office).where(Office.id == office.id).values(seq=Office.seq + 1)
+            .returning(Office.seq)).scalar_one()
+        self.session.add(TicketEvent(office_id=office.id, ticket_id=ticket_id, seq=seq, type=type_,
+                                     at=at, counter_id=counter_id, staff_id=staff_id,
+                                     data=data or {}))
+        published = PublishedEvent(type=type_, office_id=office.id, office_slug=office.slug,
+                                   seq=seq, at=at)
+        self.events.append(published)
+        return published
+
+
+Listener = Callable[[PublishedEvent], None]
+
+
+class Database:
+    """SQLite (embedded default) or PostgreSQL (scale-out), behind one interface."""
+
+    def __init__(self, url: str):
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.listeners: list[Listener] = []
+        if self.is_sqlite:
+            self.engine = self._sqlite_engine(immediate=True)
+            self.read_engine = self._sqlite_engine(immediate=False)
+        else:
+            self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # Reads see one snapshot, so a screen's state and its seq always agree.
+            self.read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        # SQLite allows one writer: writers of this process queue on a lock that gevent and
+        # eventlet can switch on, instead of blocking the whole process in busy_timeout.
+        self._write_lock = threading.Lock() if self.is_sqlite else None
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def _sqlite_engine(self, immediate: bool) -> Engine:
+        engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=8, max_overflow=16)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            # Take over transaction control from pysqlite so BEGIN IMMEDIATE is ours.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # Writers take the write lock up front: no upgrade deadlock, no SQLITE_BUSY
+            # half-way through a transaction.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    def add_listener(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        """A write transaction. Commits on success, rolls back on any error, then
+        publishes the recorded events; a failing listener is logged, never raised."""
+        session = self._writer()
+        uow = UnitOfWork(session)
+        if self._write_lock is not None:
+            self._write_lock.acquire()
+        try:
+            with session.begin():
+                yield uow
+        finally:
+            session.close()
+            if self._write_lock is not None:
+                self._write_lock.release()
+        for published in uow.events:
+            for listener in self.listeners:
+                try:
+                    listener(published)
+                except Exception:  # noqa: BLE001 - a broadcast never fails the request
+                    log.exception("publishing %s seq=%s failed", published.type, published.seq)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._reader()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.is_sqlite:
+            self.read_engine.dispose()

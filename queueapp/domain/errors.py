@@ -1,0 +1,76 @@
+"""Named domain errors; each carries a stable code that the web layer maps to HTTP."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule violation. `code` is stable and shown to API clients."""
+
+    code = "domain_error"
+
+    def __init__(self, detail: str = "", **params):
+        super().__init__(detail or self.code)
+        self.params = params
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class OfficeNotFound(NotFound):
+    code = "office_not_found"
+
+
+class ServiceNotFound(NotFound):
+    code = "service_not_found"
+
+
+class CounterNotFound(NotFound):
+    code = "counter_not_found"
+
+
+class TicketNotFound(NotFound):
+    code = "ticket_not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+class QuotaReached(Conflict):
+    code = "quota_reached"
+
+
+class OfficeClosed(Conflict):
+    code = "office_closed"
+
+
+class ServiceInactive(Conflict):
+    code = "service_inactive"
+
+
+class QueueEmpty(Conflict):
+    code = "queue_empty"
+
+
+class CounterClosed(Conflict):
+    code = "counter_closed"
+
+
+class CounterBusy(Conflict):
+    code = "counter_busy"
+
+
+class ServiceNotAtCounter(Conflict):
+    code = "service_not_at_counter"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"

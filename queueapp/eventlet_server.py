@@ -1,0 +1,20 @@
+"""Entry point for the eventlet server: the monkey patch is the first thing it does."""
+import eventlet  # isort: skip
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import sys  # noqa: E402
+
+
+def main() -> None:
+    host, port = sys.argv[1], int(sys.argv[2])
+    os.environ["QUEUEAPP_ASYNC_MODE"] = "eventlet"
+    from queueapp import create_app
+    from queueapp.extensions import socketio
+    app = create_app()
+    socketio.run(app, host=host, port=port, log_output=False)
+
+
+if __name__ == "__main__":
+    main()

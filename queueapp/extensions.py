@@ -1,0 +1,27 @@
+"""Extension objects, bound late to the app with init_app, and the app's runtime handles."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_wtf import CSRFProtect
+
+from .db import Database
+
+socketio = SocketIO()
+login_manager = LoginManager()
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def get_db() -> Database:
+    return current_app.extensions["queueapp.db"]
+
+
+def now() -> datetime:
+    """The current instant; tests may set QUEUEAPP_CLOCK to stand at any time."""
+    clock = current_app.config.get("QUEUEAPP_CLOCK")
+    return clock() if clock else datetime.now(timezone.utc)

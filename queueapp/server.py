@@ -1,0 +1,52 @@
+"""Production servers: gunicorn + gevent (default), eventlet's own server, or threading."""
+from __future__ import annotations
+
+import os
+import sys
+
+WORKERS = ("gevent", "eventlet", "threading")
+
+
+def run_gevent(host: str, port: int) -> None:
+    """gunicorn with one gevent worker: Flask-SocketIO's supported production set-up.
+    One worker per process; scale out with more processes and Redis (docs/DEPLOYMENT.md)."""
+    from gunicorn.app.base import BaseApplication
+
+    class QueueServer(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)
+            self.cfg.set("worker_class", "gevent")
+            self.cfg.set("worker_connections", 5000)
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 5)
+            self.cfg.set("accesslog", os.environ.get("QUEUEAPP_ACCESS_LOG") or None)
+            self.cfg.set("errorlog", "-")
+
+        def load(self):
+            from . import create_app
+            return create_app()
+
+    os.environ["QUEUEAPP_ASYNC_MODE"] = "gevent"
+    QueueServer().run()
+
+
+def run_eventlet(host: str, port: int) -> None:
+    """eventlet must patch the standard library before anything else is imported, so it
+    runs in a fresh interpreter whose first statement is the patch (queueapp.eventlet_server)."""
+    os.environ["QUEUEAPP_ASYNC_MODE"] = "eventlet"
+    os.execv(sys.executable, [sys.executable, "-m", "queueapp.eventlet_server", host, str(port)])
+
+
+def run_threading(host: str, port: int) -> None:
+    """The simple threaded server: fine for one small office or for development."""
+    os.environ["QUEUEAPP_ASYNC_MODE"] = "threading"
+    from . import create_app
+    from .extensions import socketio
+    app = create_app()
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
+                 log_output=False)
+
+
+def run(worker: str, host: str, port: int) -> None:
+    {"gevent": run_gevent, "eventlet": run_eventlet, "threading": run_threading}[worker](host, port)

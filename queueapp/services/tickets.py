@@ -1,0 +1,235 @@
+"""Ticket use cases: issue a number, and move one ticket through its life cycle."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..db import Database, PublishedEvent, UnitOfWork
+from ..domain import errors
+from ..domain.numbering import business_date, check_open, check_quota, format_number
+from ..domain.priority import parse_priority
+from ..domain.states import Action, TicketStatus, next_status
+from ..models import Channel, DailyCounter, Office, Service, Ticket
+from ..queries import call_id, ticket_view
+from . import access
+from .access import Actor
+
+
+def new_token() -> str:
+    """Unguessable public token for the citizen's status page (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def _next_number(session: Session, service_id: int, day) -> int:
+    """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(DailyCounter).values(service_id=service_id, business_date=day, last_number=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[DailyCounter.service_id, DailyCounter.business_date],
+        set_={"last_number": DailyCounter.last_number + 1},
+    ).returning(DailyCounter.last_number)
+    return session.execute(stmt).scalar_one()
+
+
+def office_is_open(office: Office, now: datetime) -> bool:
+    try:
+        check_open(now, office.timezone, office.open_weekdays, office.opens, office.closes, office.closed)
+    except errors.OfficeClosed:
+        return False
+    return True
+
+
+def publish(uow: UnitOfWork, office: Office, ticket: Ticket, type_: str, now: datetime, *,
+            actor: Actor | None = None, data: dict | None = None) -> PublishedEvent:
+    """Log the change and queue its broadcast (sent after commit)."""
+    uow.session.flush()
+    event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=ticket.counter_id,
+                       staff_id=actor.staff_id if actor else None, data=data)
+    uow.session.refresh(ticket)
+    event.ticket = ticket_view(uow.session, ticket, now)
+    if type_ in ("ticket.called", "ticket.recalled"):
+        event.call_id = call_id(office.slug, event.seq)
+    return event
+
+
+def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: datetime,
+                 priority: str | None = None, channel: str = "kiosk",
+                 idempotency_key: str | None = None, actor: Actor | None = None) -> dict:
+    """Give the next number of the service today.
+
+    Raises OfficeNotFound, ServiceNotFound, ServiceInactive, OfficeClosed, QuotaReached,
+    InvalidInput. With an idempotency key already used in this office, returns that
+    ticket instead of a new one (a double tap on the kiosk issues once).
+    """
+    try:
+        group = parse_priority(priority)
+        channel_value = Channel(channel)
+    except ValueError as exc:
+        raise errors.InvalidInput(str(exc)) from None
+    with db.write() as uow:
+        s = uow.session
+        office = access.office_by_slug(s, office_slug)
+        if actor is not None and actor.office_id != office.id:
+            raise errors.PermissionDenied("outside your office")
+        office = uow.lock_office(office.id)
+        if idempotency_key:
+            existing = s.execute(select(Ticket).where(
+                Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key)).scalar_one_or_none()
+            if existing is not None:
+                return {**ticket_view(s, existing, now), "replayed": True}
+        service = access.service_by_prefix(s, office, service_prefix)
+        if not service.active:
+            raise errors.ServiceInactive(service=service.prefix)
+        check_open(now, office.timezone, office.open_weekdays, office.opens, office.closes, office.closed)
+        day = business_date(now, office.timezone)
+        number = _next_number(s, service.id, day)
+        check_quota(number, service.daily_quota)
+        ticket = Ticket(office_id=office.id, service_id=service.id, business_date=day,
+                        prefix=service.prefix, number=number, code=format_number(service.prefix, number),
+                        channel=channel_value, priority=group.value if group else None,
+                        status=TicketStatus.WAITING, issued_at=now, queued_at=now,
+                        token=new_token(), idempotency_key=idempotency_key or None,
+                        staff_id=actor.staff_id if actor else None)
+        s.add(ticket)
+        event = publish(uow, office, ticket, "ticket.issued", now, actor=actor,
+                        data={"channel": channel_value.value, "priority": ticket.priority})
+        return {**event.ticket, "replayed": False}
+
+
+def _transition(db: Database, actor: Actor, ticket_id: int, action: Action, event_type: str,
+                now: datetime, mutate=None, data: dict | None = None) -> dict:
+    """Load, check the office, apply the state table, let `mutate` set fields, publish."""
+    with db.write() as uow:
+        s = uow.session
+        ticket = access.ticket_for(s, actor, ticket_id)
+        office = uow.lock_office(ticket.office_id)
+        s.refresh(ticket)
+        new_status = next_status(ticket.status, action)
+        if mutate is not None:
+            mutate(uow, office, ticket)
+        ticket.status = new_status
+        event = publish(uow, office, ticket, event_type, now, actor=actor, data=data)
+        return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
+
+
+def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """Call the same ticket again. After the office's `max_calls` unanswered calls the
+    ticket becomes a no-show automatically instead (event ticket.no_show, reason auto)."""
+    with db.write() as uow:
+        s = uow.session
+        ticket = access.ticket_for(s, actor, ticket_id)
+        office = uow.lock_office(ticket.office_id)
+        s.refresh(ticket)
+        next_status(ticket.status, Action.RECALL)
+        if ticket.call_count >= office.max_calls:
+            ticket.status = next_status(ticket.status, Action.NO_SHOW)
+            ticket.finished_at = now
+            counter_id = ticket.counter_id
+            event = publish(uow, office, ticket, "ticket.no_show", now, actor=actor,
+                            data={"reason": "max_calls", "counter_id": counter_id})
+        else:
+            ticket.call_count += 1
+            ticket.called_at = now
+            event = publish(uow, office, ticket, "ticket.recalled", now, actor=actor,
+                            data={"call_count": ticket.call_count})
+        return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
+
+
+def start(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """The citizen arrived at the counter: service time starts."""
+    def mutate(uow, office, ticket):
+        ticket.started_at = now
+    return _transition(db, actor, ticket_id, Action.START, "ticket.started", now, mutate)
+
+
+def finish(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """Service done. Finishing straight from "called" counts the call time as the start."""
+    def mutate(uow, office, ticket):
+        ticket.started_at = ticket.started_at or ticket.called_at or now
+        ticket.finished_at = now
+    return _transition(db, actor, ticket_id, Action.FINISH, "ticket.finished", now, mutate)
+
+
+def no_show(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """The called citizen did not come."""
+    def mutate(uow, office, ticket):
+        ticket.finished_at = now
+    return _transition(db, actor, ticket_id, Action.NO_SHOW, "ticket.no_show", now, mutate,
+                       data={"reason": "clerk"})
+
+
+def hold(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """Set a ticket aside (e.g. a document is missing); dispatch skips it until resumed."""
+    def mutate(uow, office, ticket):
+        ticket.counter_id = None
+    return _transition(db, actor, ticket_id, Action.HOLD, "ticket.on_hold", now, mutate)
+
+
+def resume(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """Back in line at its original place (its queued_at is kept)."""
+    return _transition(db, actor, ticket_id, Action.RESUME, "ticket.resumed", now)
+
+
+def transfer(db: Database, actor: Actor, ticket_id: int, service_prefix: str, *, now: datetime,
+             position: str = "keep") -> dict:
+    """Move a ticket to another service's line, keeping its number.
+
+    Where it lands: with position="keep" (the default) it keeps the time it first joined
+    a line, so it goes ahead of everyone who arrived after it: the citizen has already
+    waited once. With position="end" it joins the back of the new line.
+    Raises ServiceNotFound, ServiceInactive, InvalidInput (same service), IllegalTransition.
+    """
+    if position not in ("keep", "end"):
+        raise errors.InvalidInput("position must be keep or end")
+    with db.write() as uow:
+        s = uow.session
+        ticket = access.ticket_for(s, actor, ticket_id)
+        office = uow.lock_office(ticket.office_id)
+        s.refresh(ticket)
+        target = access.service_by_prefix(s, office, service_prefix)
+        if not target.active:
+            raise errors.ServiceInactive(service=target.prefix)
+        if target.id == ticket.service_id:
+            raise errors.InvalidInput("already in that service")
+        ticket.status = next_status(ticket.status, Action.TRANSFER)
+        from_prefix = ticket.service.prefix
+        from_counter = ticket.counter_id
+        ticket.service_id = target.id
+        ticket.counter_id = None
+        ticket.call_count = 0
+        if position == "end":
+            ticket.queued_at = now
+        s.flush()
+        s.expire(ticket, ["service"])
+        event = publish(uow, office, ticket, "ticket.transferred", now, actor=actor,
+                        data={"from_service": from_prefix, "to_service": target.prefix,
+                              "from_counter": from_counter, "position": position})
+        return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
+
+
+def cancel(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+    """Staff cancels a ticket (e.g. issued by mistake)."""
+    def mutate(uow, office, ticket):
+        ticket.finished_at = now
+        ticket.counter_id = None
+    return _transition(db, actor, ticket_id, Action.CANCEL, "ticket.cancelled", now, mutate,
+                       data={"by": "staff"})
+
+
+def cancel_by_token(db: Database, token: str, *, now: datetime) -> dict:
+    """The citizen leaves the queue from the status page; the token is the only key."""
+    with db.write() as uow:
+        s = uow.session
+        ticket = access.ticket_by_token(s, token)
+        office = uow.lock_office(ticket.office_id)
+        s.refresh(ticket)
+        ticket.status = next_status(ticket.status, Action.CANCEL)
+        ticket.finished_at = now
+        ticket.counter_id = None
+        publish(uow, office, ticket, "ticket.cancelled", now, data={"by": "citizen"})
+        return ticket_view(s, ticket, now)
