@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         "DATABASE") else Database(app.config["DATABASE_URL"])
 
     from .extensions import babel, csrf, login_manager, socketio
+    # Import the socket handlers before init_app: Flask-SocketIO keeps handlers declared
+    # before the server exists and registers them on every server it creates.
+    from . import realtime, web
     from .i18n import remember_locale, select_locale
     babel.init_app(app, locale_selector=select_locale)
     from flask_babel import get_locale
@@ -48,7 +51,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"], channel=app.config["REDIS_CHANNEL"],
                       logger=False, engineio_logger=False)
 
-    from . import realtime, web
     realtime.init(app)
     web.register(app)
     return app

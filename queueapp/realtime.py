@@ -38,9 +38,9 @@ def public_ticket(ticket: dict | None) -> dict | None:
     return {key: ticket.get(key) for key in PUBLIC_TICKET_FIELDS} | {"priority": bool(ticket.get("priority"))}
 
 
-def _payload(event: PublishedEvent, ticket: dict | None) -> dict:
+def _payload(event: PublishedEvent, ticket: dict | None, room: str) -> dict:
     payload = {"seq": event.seq, "type": event.type, "office": event.office_slug,
-               "at": event.at.isoformat(), "ticket": ticket}
+               "at": event.at.isoformat(), "ticket": ticket, "room": room}
     if event.call_id:
         payload["call_id"] = event.call_id
     if event.counter is not None:
@@ -50,17 +50,16 @@ def _payload(event: PublishedEvent, ticket: dict | None) -> dict:
 
 def broadcast(event: PublishedEvent) -> None:
     """Send one committed event to its rooms. Called by Database after commit."""
-    public = _payload(event, public_ticket(event.ticket))
-    socketio.emit("event", public, to=f"office:{event.office_slug}")
-    socketio.emit("event", _payload(event, event.ticket), to=f"staff:{event.office_slug}")
+    public_view = public_ticket(event.ticket)
+    rooms = {f"office:{event.office_slug}": public_view, f"staff:{event.office_slug}": event.ticket}
+    counter_ids = {(event.counter or {}).get("id")}
     if event.ticket:
-        socketio.emit("event", _payload(event, event.ticket), to=f"ticket:{event.ticket['token']}")
-        counter = event.ticket.get("counter") or {}
-        counter_ids = {counter.get("id")} | {(event.counter or {}).get("id")}
-    else:
-        counter_ids = {(event.counter or {}).get("id")}
+        rooms[f"ticket:{event.ticket['token']}"] = event.ticket
+        counter_ids |= {(event.ticket.get("counter") or {}).get("id"), event.extra.get("counter_id")}
     for counter_id in counter_ids - {None}:
-        socketio.emit("event", public, to=f"counter:{counter_id}")
+        rooms[f"counter:{counter_id}"] = event.ticket
+    for room, ticket in rooms.items():
+        socketio.emit("event", _payload(event, ticket, room), to=room)
 
 
 def _staff():

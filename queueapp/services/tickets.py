@@ -45,11 +45,15 @@ def office_is_open(office: Office, now: datetime) -> bool:
 
 
 def publish(uow: UnitOfWork, office: Office, ticket: Ticket, type_: str, now: datetime, *,
-            actor: Actor | None = None, data: dict | None = None) -> PublishedEvent:
-    """Log the change and queue its broadcast (sent after commit)."""
+            actor: Actor | None = None, data: dict | None = None,
+            counter_id: int | None = None) -> PublishedEvent:
+    """Log the change and queue its broadcast (sent after commit). `counter_id` names the
+    counter the ticket just left, when the change took it away from one."""
     uow.session.flush()
-    event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=ticket.counter_id,
+    counter_id = counter_id or ticket.counter_id
+    event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id,
                        staff_id=actor.staff_id if actor else None, data=data)
+    event.extra["counter_id"] = counter_id
     uow.session.refresh(ticket)
     event.ticket = ticket_view(uow.session, ticket, now)
     if type_ in ("ticket.called", "ticket.recalled"):
@@ -110,10 +114,12 @@ def _transition(db: Database, actor: Actor, ticket_id: int, action: Action, even
         office = uow.lock_office(ticket.office_id)
         s.refresh(ticket)
         new_status = next_status(ticket.status, action)
+        previous_counter = ticket.counter_id
         if mutate is not None:
             mutate(uow, office, ticket)
         ticket.status = new_status
-        event = publish(uow, office, ticket, event_type, now, actor=actor, data=data)
+        event = publish(uow, office, ticket, event_type, now, actor=actor, data=data,
+                        counter_id=previous_counter)
         return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
 
 
@@ -208,7 +214,8 @@ def transfer(db: Database, actor: Actor, ticket_id: int, service_prefix: str, *,
         s.expire(ticket, ["service"])
         event = publish(uow, office, ticket, "ticket.transferred", now, actor=actor,
                         data={"from_service": from_prefix, "to_service": target.prefix,
-                              "from_counter": from_counter, "position": position})
+                              "from_counter": from_counter, "position": position},
+                        counter_id=from_counter)
         return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
 
 
@@ -229,7 +236,9 @@ def cancel_by_token(db: Database, token: str, *, now: datetime) -> dict:
         office = uow.lock_office(ticket.office_id)
         s.refresh(ticket)
         ticket.status = next_status(ticket.status, Action.CANCEL)
+        previous_counter = ticket.counter_id
         ticket.finished_at = now
         ticket.counter_id = None
-        publish(uow, office, ticket, "ticket.cancelled", now, data={"by": "citizen"})
+        publish(uow, office, ticket, "ticket.cancelled", now, data={"by": "citizen"},
+                counter_id=previous_counter)
         return ticket_view(s, ticket, now)
