@@ -9,6 +9,10 @@ from . import assets, config
 
 __version__ = "0.1.0"
 
+# Translation catalogs: messages (core, API errors), kiosk (kiosk, ticket, status page),
+# staff (log-in, counter, display), booking (appointments).
+CATALOGS = ("messages", "kiosk", "staff", "booking")
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. Settings come from QUEUEAPP_* variables, read now (never at import);
@@ -26,8 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("REDIS_URL", None)
     app.config.setdefault("REDIS_CHANNEL", "queueapp")
     app.config.setdefault("PUBLIC_URL", None)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(assets.PACKAGE / "translations")
-    app.config["BABEL_DOMAIN"] = "messages"
+    # One catalog (gettext domain) per area, all in queueapp/translations.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(assets.PACKAGE / "translations")] * len(CATALOGS))
+    app.config["BABEL_DOMAIN"] = ";".join(CATALOGS)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 

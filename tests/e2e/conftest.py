@@ -1,0 +1,90 @@
+"""Live servers (real `queueapp serve` subprocesses) and a real headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from queueapp.db import Database
+from queueapp.schema import upgrade
+from queueapp.services import staff
+from queueapp.services.demo import seed_demo
+
+from ..support import IN_CI, LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--autoplay-policy=no-user-gesture-required"]
+
+
+def prepare_instance(folder: Path, database_url: str | None = None) -> dict:
+    """A migrated database with the demo office, and the environment to serve it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = database_url or f"sqlite:///{folder / 'queueapp.db'}"
+    db = Database(url)
+    upgrade(db.engine)
+    seed_demo(db)
+    db.dispose()
+    return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
+            "QUEUEAPP_SECRET_KEY": "e2e-secret"}
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """Factory: start_server(worker="gevent", env=None) -> a running LiveServer, stopped after."""
+    servers = []
+
+    def start(worker: str = "gevent", env: dict | None = None, port: int | None = None) -> LiveServer:
+        environment = env or prepare_instance(tmp_path / f"instance-{len(servers)}")
+        server = LiveServer(environment, worker=worker, port=port).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """One gevent server with the demo office, shared by a test module."""
+    env = prepare_instance(tmp_path_factory.mktemp("live"))
+    server = LiveServer(env).start()
+    server.database_url = env["QUEUEAPP_DATABASE_URL"]
+    yield server
+    server.stop()
+
+
+def staff_token(server: LiveServer, username: str) -> str:
+    from datetime import datetime, timezone
+    db = Database(server.env["QUEUEAPP_DATABASE_URL"])
+    try:
+        return staff.create_token(db, username, now=datetime.now(timezone.utc))
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        message = f"Chromium not found at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: browser tests must run)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
