@@ -22,6 +22,8 @@ def run_gevent(host: str, port: int) -> None:
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("accesslog", os.environ.get("QUEUEAPP_ACCESS_LOG") or None)
             self.cfg.set("errorlog", "-")
+            # Several processes run side by side when scaling out: no shared control socket.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             from . import create_app
