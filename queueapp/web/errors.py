@@ -41,7 +41,7 @@ MESSAGES = {
 }
 
 
-def message(code: str, **params) -> str:
+def message(code: str, params: dict | None = None) -> str:
     text = MESSAGES.get(code, MESSAGES["invalid_input"])
     try:
         return str(text) % params if params else str(text).replace("%%", "%")
@@ -49,9 +49,9 @@ def message(code: str, **params) -> str:
         return gettext("The request is not valid: %(detail)s", detail=code)
 
 
-def error_response(code: str, status: int, **params):
-    response = jsonify({"error": {"code": code, "message": message(code, **params)}})
-    response.status_code = status
+def error_response(code: str, http_status: int, params: dict | None = None):
+    response = jsonify({"error": {"code": code, "message": message(code, params)}})
+    response.status_code = http_status
     return response
 
 
@@ -70,8 +70,8 @@ def register(app: Flask) -> None:
         if exc.code == "invalid_input":
             params.setdefault("detail", str(exc))
         if _wants_json():
-            return error_response(exc.code, status_for(exc), **params)
-        return render_template("error.html", code=exc.code, message=message(exc.code, **params)), status_for(exc)
+            return error_response(exc.code, status_for(exc), params)
+        return render_template("error.html", code=exc.code, message=message(exc.code, params)), status_for(exc)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -1,0 +1,46 @@
+"""The `queueapp` command, run as an office IT officer runs it."""
+import os
+import subprocess
+import sys
+
+import requests
+
+from ..support import ROOT, LiveServer
+
+
+def run(args, env, input_text=None):
+    return subprocess.run([sys.executable, "-m", "queueapp", *args], env={**os.environ, **env}, cwd=ROOT,
+                          input=input_text, capture_output=True, text=True, timeout=120)
+
+
+def test_migrate_seed_create_user_and_token_then_use_the_token(tmp_path):
+    env = {"QUEUEAPP_INSTANCE_PATH": str(tmp_path)}
+    assert run(["db", "upgrade"], env).returncode == 0
+    seeded = run(["seed-demo"], env)
+    assert seeded.returncode == 0 and "demo office loaded" in seeded.stdout
+    assert "already present" in run(["seed-demo"], env).stdout
+    assert (tmp_path / "queueapp.db").exists() and (tmp_path / "secret_key").exists()
+    made = run(["create-user", "petugas9", "--office", "demo", "--role", "clerk", "--password", "rahasia123"], env)
+    assert made.returncode == 0, made.stderr
+    prompted = run(["create-user", "petugas10", "--office", "demo", "--role", "clerk"], env,
+                   input_text="rahasia123\nrahasia123\n")
+    assert prompted.returncode == 0, prompted.stderr
+    short = run(["create-user", "x", "--office", "demo", "--role", "clerk", "--password", "123"], env)
+    assert short.returncode != 0 and "password" in short.stderr
+    token = run(["create-token", "petugas9"], env)
+    assert token.returncode == 0 and len(token.stdout.strip().splitlines()) == 1
+    server = LiveServer(env, worker="threading").start()
+    try:
+        counters = requests.get(server.url + "/api/v1/offices/demo/counters", timeout=5).json()
+        response = requests.post(f"{server.url}/api/v1/counters/{counters[0]['id']}/call-next",
+                                 headers={"Authorization": f"Bearer {token.stdout.strip()}"}, timeout=5)
+        assert response.status_code == 409 and response.json()["error"]["code"] == "queue_empty"
+    finally:
+        server.stop()
+
+
+def test_create_token_for_an_unknown_user_fails_cleanly(tmp_path):
+    env = {"QUEUEAPP_INSTANCE_PATH": str(tmp_path)}
+    run(["db", "upgrade"], env)
+    result = run(["create-token", "nobody"], env)
+    assert result.returncode != 0 and result.stdout == "" and "nobody" in result.stderr
