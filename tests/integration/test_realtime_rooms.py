@@ -63,3 +63,53 @@ def test_a_clerk_with_a_token_joins_the_counter_room_and_sees_the_call(app, demo
     assert response.status_code == 200
     events = received(screen, "event")
     assert [e["type"] for e in events] == ["ticket.called"] and events[0]["call_id"]
+
+
+def other_office_token(demo):
+    from queueapp.models import Office
+    from queueapp.services import staff
+    with demo.write() as uow:
+        uow.session.add(Office(slug="lain", name="Kantor Lain", timezone="Asia/Jayapura"))
+    staff.create_user(demo, "petugas-lain", "rahasia123", office_slug="lain", role="clerk")
+    return token_for(demo, "petugas-lain")
+
+
+def test_staff_of_another_office_join_nothing_here(app, demo, client):
+    outsider = socketio.test_client(app, auth={"token": other_office_token(demo)})
+    outsider.emit("subscribe", {"office": "demo", "staff": True})
+    assert received(outsider, "error")[0]["code"] == "forbidden"
+    counter_id = client.get("/api/v1/offices/demo/counters").get_json()[0]["id"]
+    outsider.emit("subscribe", {"counter": counter_id})
+    assert received(outsider, "error")[0]["code"] == "forbidden"
+    issue(client)
+    assert received(outsider, "event") == []
+
+
+def test_a_staff_session_cookie_opens_the_staff_room(app, demo):
+    from flask_login import login_user
+
+    from queueapp.services import staff
+    from queueapp.web.auth import StaffLogin
+
+    @app.get("/_test_login")
+    def _login():
+        login_user(StaffLogin.from_user(staff.authenticate(demo, "supervisor", "demo12345")))
+        return "ok"
+
+    browser = app.test_client()
+    browser.get("/_test_login")
+    screen = socketio.test_client(app, flask_test_client=browser)
+    screen.emit("subscribe", {"office": "demo", "staff": True})
+    snapshot = received(screen, "snapshot")[0]
+    assert snapshot["room"] == "staff:demo" and len(snapshot["state"]["counters"]) == 5
+    browser.post("/api/v1/offices/demo/tickets", json={"service": "C"})
+    event = received(screen, "event")[0]
+    assert event["ticket"]["token"] and event["room"] == "staff:demo"
+
+
+def test_a_malformed_subscription_is_refused_with_an_error(app, demo):
+    board = socketio.test_client(app)
+    for bad in ["demo", {"nothing": 1}, {"counter": "x"}]:
+        board.emit("subscribe", bad)
+        errors = received(board, "error")
+        assert errors and errors[0]["code"] in {"bad_request", "unauthorized"}
