@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .domain.errors import OfficeNotFound
 from .models import Office, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,14 @@ class UnitOfWork:
         same order (no deadlocks) and its events get seq numbers in commit order."""
         stmt = select(Office).where(Office.id == office_id).with_for_update()
         return self.session.execute(stmt).scalar_one()
+
+    def lock_office_by_slug(self, slug: str) -> Office:
+        """lock_office, found by slug. Raises OfficeNotFound."""
+        stmt = select(Office).where(Office.slug == slug).with_for_update()
+        office = self.session.execute(stmt).scalar_one_or_none()
+        if office is None:
+            raise OfficeNotFound(office=slug)
+        return office
 
     def record(self, office: Office, type_: str, at: datetime, *, ticket_id: int | None = None,
                counter_id: int | None = None, staff_id: int | None = None,

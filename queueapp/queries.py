@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from .domain import dispatch, eta
@@ -85,8 +85,7 @@ def ticket_view(session: Session, ticket: Ticket, now: datetime, *, staff: bool 
         "eta_range": None,
     }
     if status in CALLABLE:
-        others = line(session, ticket.office_id, ticket.business_date, [ticket.service_id])
-        ahead = dispatch.people_ahead(candidate(ticket), [candidate(t) for t in others])
+        ahead = people_ahead(session, ticket)
         open_n = open_counters_by_service(session, ticket.office_id).get(ticket.service_id, 0)
         estimate = eta.estimate_wait(ahead, open_n, mean_service_minutes(session, service,
                                                                        ticket.business_date))
@@ -99,8 +98,19 @@ def ticket_view(session: Session, ticket: Ticket, now: datetime, *, staff: bool 
     return view
 
 
-def office_by_slug(session: Session, slug: str) -> Office | None:
-    return session.execute(select(Office).where(Office.slug == slug)).scalar_one_or_none()
+def people_ahead(session: Session, ticket: Ticket) -> int:
+    """domain.dispatch.people_ahead as one COUNT query, so the cost does not grow with the
+    line (tests/integration check that both agree)."""
+    priority_rank = case((Ticket.priority.is_not(None), 0), else_=1)
+    mine = 0 if ticket.priority else 1
+    stmt = select(func.count()).where(
+        Ticket.office_id == ticket.office_id, Ticket.business_date == ticket.business_date,
+        Ticket.service_id == ticket.service_id, Ticket.status.in_(list(CALLABLE)), Ticket.id != ticket.id,
+        or_(priority_rank < mine,
+            and_(priority_rank == mine,
+                 tuple_(Ticket.queued_at, Ticket.number, Ticket.id) < tuple_(ticket.queued_at, ticket.number,
+                                                                             ticket.id))))
+    return session.execute(stmt).scalar_one()
 
 
 def services_overview(session: Session, office: Office, now: datetime, *, office_open: bool) -> list[dict]:

@@ -54,7 +54,6 @@ def publish(uow: UnitOfWork, office: Office, ticket: Ticket, type_: str, now: da
     event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id,
                        staff_id=actor.staff_id if actor else None, data=data)
     event.extra["counter_id"] = counter_id
-    uow.session.refresh(ticket)
     event.ticket = ticket_view(uow.session, ticket, now)
     if type_ in ("ticket.called", "ticket.recalled"):
         event.call_id = call_id(office.slug, event.seq)
@@ -77,10 +76,9 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
         raise errors.InvalidInput(str(exc)) from None
     with db.write() as uow:
         s = uow.session
-        office = access.office_by_slug(s, office_slug)
+        office = uow.lock_office_by_slug(office_slug)
         if actor is not None and actor.office_id != office.id:
             raise errors.PermissionDenied("outside your office")
-        office = uow.lock_office(office.id)
         if idempotency_key:
             existing = s.execute(select(Ticket).where(
                 Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key)).scalar_one_or_none()
@@ -98,7 +96,7 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
                         channel=channel_value, priority=group.value if group else None,
                         status=TicketStatus.WAITING, issued_at=now, queued_at=now,
                         token=new_token(), idempotency_key=idempotency_key or None,
-                        staff_id=actor.staff_id if actor else None)
+                        staff_id=actor.staff_id if actor else None, service=service, counter=None)
         s.add(ticket)
         event = publish(uow, office, ticket, "ticket.issued", now, actor=actor,
                         data={"channel": channel_value.value, "priority": ticket.priority})
