@@ -3,7 +3,7 @@ No Flask, no database: each takes the owner's appointment view (a dict)."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timezone
 
 import icalendar
 import qrcode
@@ -67,9 +67,11 @@ def ics(view: dict, summary: str, description: str) -> bytes:
     cal.add("version", "2.0")
     event = icalendar.Event()
     event.add("uid", f"{view['code']}@{view['office']}.queueapp")
-    event.add("dtstart", datetime.fromisoformat(view["start"]))
-    event.add("dtend", datetime.fromisoformat(view["end"]))
-    event.add("dtstamp", datetime.fromisoformat(view["start"]))
+    # UTC ("...Z") needs no VTIMEZONE block and every calendar app reads it.
+    start, end = (datetime.fromisoformat(view[k]).astimezone(timezone.utc) for k in ("start", "end"))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("dtstamp", start)
     event.add("summary", summary)
     event.add("location", f"{view['office_name']}, {view.get('office_address', '')}".strip(", "))
     event.add("description", description)

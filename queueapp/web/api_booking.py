@@ -61,8 +61,11 @@ def booking_links(view: dict) -> dict:
 
 def parse_start(value: str | None) -> datetime:
     """ISO 8601 with an offset ("2026-11-24T08:00:00+07:00")."""
+    value = (value or "").strip()
+    if "T" in value:  # a "+" left unescaped in a query string arrives as a space
+        value = value.replace(" ", "+")
     try:
-        start = datetime.fromisoformat(value or "")
+        start = datetime.fromisoformat(value)
     except ValueError:
         raise errors.InvalidInput("start must be ISO 8601, e.g. 2026-11-24T08:00:00+07:00") from None
     if start.tzinfo is None:
