@@ -26,10 +26,9 @@ class AppointmentStatus(str, enum.Enum):
     RESCHEDULED = "rescheduled"
 
 
-# A seat is taken by these; cancelled/rescheduled seats come back after the re-offer delay.
+# A seat is taken by these; cancelled and rescheduled seats come back after the re-offer delay.
 HOLDS_SEAT = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN,
                         AppointmentStatus.NO_SHOW})
-RELEASED = frozenset({AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED})
 # What counts against the per-NIK and per-phone limits.
 COUNTS_FOR_LIMITS = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN})
 

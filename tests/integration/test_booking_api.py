@@ -1,5 +1,4 @@
 """Booking through the JSON API: slots, book, refusals, cancel, reschedule, privacy, 429."""
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
