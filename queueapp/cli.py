@@ -117,5 +117,27 @@ staff log-ins (password {DEMO_PASSWORD}):
     run(worker, host, port)
 
 
+@main.command("import-holidays")
+@click.argument("office_slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_holidays(office_slug: str, path: str) -> None:
+    """Add closed days to an office's booking calendar from a CSV (date,name) or ICS file."""
+    from pathlib import Path
+
+    from .services import holidays
+    try:
+        added = holidays.import_file(_database(), office_slug, path, Path(path).read_bytes())
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{added} new closed day(s) for {office_slug}")
+
+
+@main.command("expire-appointments")
+def expire_appointments() -> None:
+    """Mark appointments whose check-in window has passed as no-shows (run from cron)."""
+    from .services.checkin import expire_appointments as expire
+    click.echo(f"{expire(_database(), now=datetime.now(timezone.utc))} appointment(s) marked no-show")
+
+
 if __name__ == "__main__":
     main()

@@ -66,3 +66,46 @@ def people_ahead(mine: Candidate, line: list[Candidate], priority_first: bool = 
                and other.service_id == mine.service_id
                and TicketStatus(other.status) in CALLABLE
                and line_rank(other, priority_first) < my_rank)
+
+
+@dataclass(frozen=True)
+class FairMergePolicy(DispatchPolicy):
+    """Merge checked-in appointments with walk-ins (docs/BOOKING.md, "fair merge").
+
+    1. Priority groups still go first when the counter calls them first (the law).
+    2. An appointment whose slot has come (its `queued_at` is the slot start) goes ahead
+       of walk-ins, earliest slot first.
+    3. But after `appointments_in_a_row` appointment calls in a row at this counter
+       (`streak`), the next call goes to a waiting walk-in, if any: walk-ins are never
+       starved. 0 turns the rule off (plain time order, appointments at their slot time).
+    """
+
+    appointments_in_a_row: int = 2
+    streak: int = 0
+    now: datetime | None = None
+
+    def _due(self, candidate: Candidate) -> bool:
+        return (candidate.channel == "appointment" and self.now is not None
+                and candidate.queued_at <= self.now)
+
+    def choose(self, candidates: list[Candidate]) -> Candidate | None:
+        eligible = [c for c in candidates if self.eligible(c)]
+        if not eligible or self.appointments_in_a_row <= 0:
+            return super().choose(eligible)
+        if self.priority_first and any(c.priority for c in eligible):
+            return super().choose([c for c in eligible if c.priority])
+        due = [c for c in eligible if self._due(c)]
+        walk_ins = [c for c in eligible if c.channel != "appointment"]
+        if walk_ins and (not due or self.streak >= self.appointments_in_a_row):
+            return min(walk_ins, key=self.rank)
+        return min(due or eligible, key=self.rank)
+
+
+def appointment_streak(recent_channels: list[str]) -> int:
+    """How many of a counter's latest calls (newest first) were appointments in a row."""
+    streak = 0
+    for channel in recent_channels:
+        if channel != "appointment":
+            break
+        streak += 1
+    return streak

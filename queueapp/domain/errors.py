@@ -74,3 +74,59 @@ class InvalidInput(DomainError):
 
 class PermissionDenied(DomainError):
     code = "forbidden"
+
+
+# --- Appointments (issue 6) ---
+
+class AppointmentNotFound(NotFound):
+    code = "appointment_not_found"
+
+
+class SlotFull(Conflict):
+    code = "slot_full"
+
+
+class LimitReached(Conflict):
+    code = "limit_reached"
+
+
+class BookingClosed(Conflict):
+    """No appointments at that time: a holiday (`reason` names it), a break, closed hours."""
+
+    code = "closed"
+
+
+class OutsideWindow(Conflict):
+    code = "outside_window"
+
+
+class NotBookable(Conflict):
+    code = "not_bookable"
+
+
+class TooEarly(Conflict):
+    code = "too_early"
+
+
+class TooLate(Conflict):
+    code = "too_late"
+
+
+class AppointmentNotActive(Conflict):
+    code = "appointment_not_active"
+
+
+class OnlineJoinClosed(Conflict):
+    code = "online_join_closed"
+
+
+class InvalidNik(InvalidInput):
+    code = "invalid_nik"
+
+
+class InvalidPhone(InvalidInput):
+    code = "invalid_phone"
+
+
+class InvalidName(InvalidInput):
+    code = "invalid_name"

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from ..db import Database, UnitOfWork
 from ..domain import errors
-from ..domain.dispatch import DispatchPolicy
 from ..domain.numbering import business_date
 from ..domain.states import AT_COUNTER, CALLABLE, Action, TicketStatus, next_status
 from ..models import Counter, CounterState, Office, Ticket
 from ..queries import candidate, counters_overview, ticket_view
 from . import access
 from .access import Actor
+from .checkin import dispatch_policy
 from .tickets import publish
 
 
@@ -79,7 +79,8 @@ def _claim(uow: UnitOfWork, office: Office, counter: Counter, ticket: Ticket, ac
 
 
 def call_next(db: Database, actor: Actor, counter_id: int, *, now: datetime) -> dict:
-    """Call whoever is next for this counter by the dispatch rule (domain.dispatch).
+    """Call whoever is next for this counter by the dispatch rule (domain.dispatch), with
+    checked-in appointments merged fairly with walk-ins (FairMergePolicy).
 
     A ticket still at the counter is finished first when the office allows it, or
     CounterBusy is raised. Raises QueueEmpty when nobody waits for its services.
@@ -88,8 +89,7 @@ def call_next(db: Database, actor: Actor, counter_id: int, *, now: datetime) -> 
         office, counter = _prepare_counter(uow, actor, counter_id, now)
         day = business_date(now, office.timezone)
         line = _lock_line(uow.session, office, counter, day)
-        policy = DispatchPolicy(service_order={link.service_id: link.order for link in counter.links},
-                                priority_first=counter.priority_first)
+        policy = dispatch_policy(uow.session, counter, now)
         chosen = policy.choose([candidate(t) for t in line])
         if chosen is None:
             raise errors.QueueEmpty(counter=counter.number)

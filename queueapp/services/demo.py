@@ -59,6 +59,7 @@ def seed_demo(db: Database) -> bool:
             s.flush()
             for prefix, order in mix.items():
                 s.add(CounterService(counter_id=counter.id, service_id=services[prefix].id, order=order))
+    seed_booking(db)
     staff.create_user(db, "supervisor", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="supervisor",
                       display_name="Kepala Seksi Pelayanan")
     staff.create_user(db, "admin", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="admin",
@@ -67,3 +68,40 @@ def seed_demo(db: Database) -> bool:
         staff.create_user(db, f"loket{number}", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="clerk",
                           display_name=f"Petugas Loket {number}")
     return True
+
+
+# Booking hours of the demo office: Monday to Friday 08:00-15:00 with a lunch break, and
+# the Friday prayer break 11:30-13:00 instead; Saturday morning; Sunday closed.
+BOOKING_HOURS = {1: ("08:00", "15:00", "12:00-13:00"), 2: ("08:00", "15:00", "12:00-13:00"),
+                 3: ("08:00", "15:00", "12:00-13:00"), 4: ("08:00", "15:00", "12:00-13:00"),
+                 5: ("08:00", "15:00", "11:30-13:00"), 6: ("08:00", "12:00", "")}
+# Examples of national holidays (fixed dates set by law; check each year's SKB for the
+# moving holidays and cuti bersama, and import them with `queueapp import-holidays`).
+EXAMPLE_HOLIDAYS = [
+    ("2026-08-17", "Hari Kemerdekaan Republik Indonesia"),
+    ("2026-12-25", "Hari Raya Natal"),
+    ("2027-01-01", "Tahun Baru Masehi"),
+    ("2027-05-01", "Hari Buruh Internasional"),
+    ("2027-06-01", "Hari Lahir Pancasila"),
+]
+# prefix: slot minutes, capacity, requires NIK, online join quota (0: no online join)
+BOOKING_RULES = {"A": (15, 4, True, 30), "B": (20, 3, True, 20), "C": (20, 2, True, 0),
+                 "D": (30, 2, True, 0), "E": (10, 4, False, 40), "F": (15, 3, False, 30)}
+
+
+def seed_booking(db: Database) -> None:
+    """Make the demo office's services bookable, with hours, breaks and example holidays."""
+    from datetime import date
+
+    from ..models import BookingRule, Holiday, OpeningHours
+    with db.write() as uow:
+        s = uow.session
+        office = s.execute(select(Office).where(Office.slug == DEMO_SLUG)).scalar_one()
+        for weekday, (opens, closes, breaks) in BOOKING_HOURS.items():
+            s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes, breaks=breaks))
+        for day, name in EXAMPLE_HOLIDAYS:
+            s.add(Holiday(office_id=office.id, day=date.fromisoformat(day), name=name))
+        for service in office.services:
+            minutes, capacity, requires_nik, online = BOOKING_RULES[service.prefix]
+            s.add(BookingRule(service_id=service.id, bookable=True, slot_minutes=minutes, capacity=capacity,
+                              requires_nik=requires_nik, online_join=online > 0, online_daily_quota=online))

@@ -85,22 +85,39 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
             if existing is not None:
                 return {**ticket_view(s, existing, now), "replayed": True}
         service = access.service_by_prefix(s, office, service_prefix)
-        if not service.active:
-            raise errors.ServiceInactive(service=service.prefix)
-        check_open(now, office.timezone, office.open_weekdays, office.opens, office.closes, office.closed)
-        day = business_date(now, office.timezone)
-        number = _next_number(s, service.id, day)
+        add_ticket(uow, office, service, now, channel=channel_value, priority=group,
+                   idempotency_key=idempotency_key, actor=actor)
+        # The ticket.issued event already carries the view: no second round of queries.
+        return {**uow.events[-1].ticket, "replayed": False}
+
+
+def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime, *, channel: Channel,
+               priority=None, idempotency_key: str | None = None, actor: Actor | None = None,
+               queued_at: datetime | None = None, enforce_quota: bool = True,
+               event_data: dict | None = None) -> Ticket:
+    """Number and add a ticket inside the caller's transaction (the office row is locked).
+
+    `queued_at` places it in line at another time than now (an appointment at its slot
+    start); `enforce_quota=False` lets a booked appointment in past a full daily quota.
+    """
+    if not service.active:
+        raise errors.ServiceInactive(service=service.prefix)
+    check_open(now, office.timezone, office.open_weekdays, office.opens, office.closes, office.closed)
+    s = uow.session
+    day = business_date(now, office.timezone)
+    number = _next_number(s, service.id, day)
+    if enforce_quota:
         check_quota(number, service.daily_quota)
-        ticket = Ticket(office_id=office.id, service_id=service.id, business_date=day,
-                        prefix=service.prefix, number=number, code=format_number(service.prefix, number),
-                        channel=channel_value, priority=group.value if group else None,
-                        status=TicketStatus.WAITING, issued_at=now, queued_at=now,
-                        token=new_token(), idempotency_key=idempotency_key or None,
-                        staff_id=actor.staff_id if actor else None, service=service, counter=None)
-        s.add(ticket)
-        event = publish(uow, office, ticket, "ticket.issued", now, actor=actor,
-                        data={"channel": channel_value.value, "priority": ticket.priority})
-        return {**event.ticket, "replayed": False}
+    ticket = Ticket(office_id=office.id, service_id=service.id, business_date=day,
+                    prefix=service.prefix, number=number, code=format_number(service.prefix, number),
+                    channel=channel, priority=priority.value if priority else None,
+                    status=TicketStatus.WAITING, issued_at=now, queued_at=queued_at or now,
+                    token=new_token(), idempotency_key=idempotency_key or None,
+                    staff_id=actor.staff_id if actor else None, service=service, counter=None)
+    s.add(ticket)
+    publish(uow, office, ticket, "ticket.issued", now, actor=actor,
+            data={"channel": channel.value, "priority": ticket.priority, **(event_data or {})})
+    return ticket
 
 
 def _transition(db: Database, actor: Actor, ticket_id: int, action: Action, event_type: str,

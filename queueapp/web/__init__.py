@@ -9,3 +9,5 @@ def register(app: Flask) -> None:
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    from . import api_booking
+    api_booking.register(app)  # booking pages + /api/v1 appointments, rate-limited

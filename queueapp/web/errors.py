@@ -40,6 +40,24 @@ MESSAGES = {
     "internal_error": _l("Something went wrong on the server. The team has been notified."),
 }
 
+# Appointments (issue 6).
+MESSAGES.update({
+    "appointment_not_found": _l("No appointment has this code or link. Check the code and the office."),
+    "slot_full": _l("This time slot has just been filled. Please choose another time."),
+    "limit_reached": _l("The booking limit for this NIK or phone number has been reached (%(limit)s). "
+                        "Cancel another booking or choose another day."),
+    "closed": _l("The office takes no appointments at that time: %(reason)s."),
+    "outside_window": _l("Appointments can be booked from %(first)s to %(last)s."),
+    "not_bookable": _l("This service cannot be booked online."),
+    "too_early": _l("It is too early to check in. Please come back at %(come_back)s."),
+    "too_late": _l("The check-in time for this appointment has passed. Please take a new number at the kiosk."),
+    "appointment_not_active": _l("This appointment is no longer active."),
+    "online_join_closed": _l("This service does not take online queue registrations."),
+    "invalid_nik": _l("The NIK must be 16 digits, as printed on the KTP or KK."),
+    "invalid_phone": _l("Enter an Indonesian mobile number, e.g. 0812 3456 7890."),
+    "invalid_name": _l("Enter a name of 2 to 100 characters."),
+})
+
 
 def message(code: str, params: dict | None = None) -> str:
     text = MESSAGES.get(code, MESSAGES["invalid_input"])

@@ -96,6 +96,8 @@ def spec() -> dict:
                             ("finish", "Finish serving"), ("no-show", "The citizen did not come"),
                             ("hold", "Set aside"), ("resume", "Back in line"), ("cancel", "Cancel")]:
         paths[f"/tickets/{{id}}/{action}"] = _ticket_action(summary)
+    from .openapi_booking import booking_paths
+    paths.update(booking_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",

@@ -1,0 +1,91 @@
+"""Holidays and closures of an office: add, remove, list, import from CSV or ICS."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import icalendar
+from sqlalchemy import select
+
+from ..db import Database
+from ..domain import errors
+from ..models import Holiday
+from . import access
+
+
+def parse_csv(text: str) -> list[tuple[date, str]]:
+    """Rows "YYYY-MM-DD,name" (a header row "date,name" is allowed)."""
+    result = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not row[0].strip() or row[0].strip().lower() == "date":
+            continue
+        try:
+            day = date.fromisoformat(row[0].strip())
+        except ValueError:
+            raise errors.InvalidInput(f"line {number}: {row[0]!r} is not a date YYYY-MM-DD") from None
+        result.append((day, (row[1] if len(row) > 1 else "").strip() or "Libur"))
+    return result
+
+
+def parse_ics(data: bytes) -> list[tuple[date, str]]:
+    """Every day covered by each VEVENT (DTEND is exclusive, as RFC 5545 says)."""
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except ValueError as exc:
+        raise errors.InvalidInput(f"not an iCalendar file: {exc}") from None
+    result = []
+    for event in calendar.walk("VEVENT"):
+        start = event.decoded("DTSTART")
+        start = start.date() if isinstance(start, datetime) else start
+        end = event.decoded("DTEND") if event.get("DTEND") else start + timedelta(days=1)
+        end = end.date() if isinstance(end, datetime) else end
+        name = str(event.get("SUMMARY", "Libur"))
+        day = start
+        while day < max(end, start + timedelta(days=1)):
+            result.append((day, name))
+            day += timedelta(days=1)
+    return result
+
+
+def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, str]]) -> int:
+    """Add or rename closed days of an office. Returns how many days were new."""
+    added = 0
+    with db.write() as uow:
+        s = uow.session
+        office = uow.lock_office(access.office_by_slug(s, office_slug).id)
+        existing = {h.day: h for h in s.execute(select(Holiday).where(Holiday.office_id == office.id)).scalars()}
+        for day, name in entries:
+            if day in existing:
+                existing[day].name = name[:200]
+            else:
+                existing[day] = Holiday(office_id=office.id, day=day, name=name[:200])
+                s.add(existing[day])
+                added += 1
+    return added
+
+
+def import_file(db: Database, office_slug: str, filename: str, data: bytes) -> int:
+    """CSV or ICS by the file's extension."""
+    if filename.lower().endswith((".ics", ".ical")):
+        return import_holidays(db, office_slug, parse_ics(data))
+    return import_holidays(db, office_slug, parse_csv(data.decode("utf-8-sig")))
+
+
+def remove_holiday(db: Database, office_slug: str, day: date) -> bool:
+    with db.write() as uow:
+        s = uow.session
+        office = access.office_by_slug(s, office_slug)
+        holiday = s.execute(select(Holiday).where(Holiday.office_id == office.id,
+                                                  Holiday.day == day)).scalar_one_or_none()
+        if holiday is None:
+            return False
+        s.delete(holiday)
+        return True
+
+
+def list_holidays(db: Database, office_slug: str) -> list[dict]:
+    with db.read() as s:
+        office = access.office_by_slug(s, office_slug)
+        rows = s.execute(select(Holiday).where(Holiday.office_id == office.id).order_by(Holiday.day)).scalars()
+        return [{"date": h.day.isoformat(), "name": h.name} for h in rows]
