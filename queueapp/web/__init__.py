@@ -9,3 +9,7 @@ def register(app: Flask) -> None:
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    from . import counter, display, staff  # issue 5: staff log-in, counter workstation, lobby display
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(counter.bp)
+    app.register_blueprint(display.bp)
