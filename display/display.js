@@ -142,6 +142,7 @@
     renderHistory();
     renderServices(state.services);
     tickClock();
+    document.body.dataset.seq = String(snapshot.seq);
   }
 
   function onEvent(room, event) {
@@ -163,7 +164,7 @@
     if (started) { return; }
     started = true;
     $("start").hidden = true;
-    window.QueueLive.connect({
+    window.__displayLive = window.QueueLive.connect({
       rooms: [{office: config.office}],
       onSnapshot: onSnapshot,
       onEvent: onEvent,

@@ -4,7 +4,8 @@ A display is configured by its URL, so one office can run several (an MPP has on
 zone per agency):
   ?services=A,B     only calls and waiting counts of these services
   ?counters=1,2     only calls to these counter numbers
-  ?lang=en          English screen and voice (Indonesian by default)
+  ?lang=en          English screen and voice (Indonesian by default, whatever the
+                    language of the TV's browser)
   ?history=5        how many previous calls to list (1-8)
   ?repeat=1         how many times each call is spoken (1-3)
   ?speech=1         use the browser's speech voice when it has one for the language
@@ -14,7 +15,7 @@ zone per agency):
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import assets
@@ -64,9 +65,9 @@ def _texts() -> dict:
 
 @bp.get("/display/<slug>")
 def board(slug: str):
-    with get_db().read() as session:
+    lang = request.args.get("lang") if request.args.get("lang") in announce.LANGUAGES else "id"
+    with get_db().read() as session, force_locale(lang):
         office = access.office_by_slug(session, slug)
-        lang = str(get_locale())
         config = {
             "office": office.slug, "lang": lang, "filters": _filters(office),
             "history": _int_arg("history", 5, 1, 8), "repeat": _int_arg("repeat", 1, 1, 3),
