@@ -13,9 +13,9 @@ KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
 def used_msgids() -> set[str]:
     found = set()
     for path in SOURCES:
-        found |= {m[2] for m in extract_from_file("python", str(path), keywords=KEYWORDS)}
+        found |= {m[1] for m in extract_from_file("python", str(path), keywords=KEYWORDS)}
     for path in TEMPLATES:
-        found |= {m[2] for m in extract_from_file("jinja2.ext:babel_extract", str(path), keywords=KEYWORDS)}
+        found |= {m[1] for m in extract_from_file("jinja2.ext:babel_extract", str(path), keywords=KEYWORDS)}
     return found
 
 
