@@ -139,5 +139,24 @@ def expire_appointments() -> None:
     click.echo(f"{expire(_database(), now=datetime.now(timezone.utc))} appointment(s) marked no-show")
 
 
+@main.command("make-sounds")
+@click.option("--into", "folder", type=click.Path(file_okay=False), default=None,
+              help="Target folder (default: the display's sounds folder).")
+@click.option("--keep-existing", is_flag=True, help="Leave files already there (e.g. human recordings).")
+def make_sounds(folder: str | None, keep_existing: bool) -> None:
+    """Record the display's announcement clips with espeak-ng and sox."""
+    from pathlib import Path
+
+    from .assets import folder as asset_folder
+    from .sounds import SoundToolMissing
+    from .sounds import make_sounds as record
+    target = Path(folder) if folder else asset_folder("display") / "sounds"
+    try:
+        written = record(target, keep_existing=keep_existing)
+    except SoundToolMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{len(written)} clips written to {target}")
+
+
 if __name__ == "__main__":
     main()

@@ -11,3 +11,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     from . import api_booking
     api_booking.register(app)  # booking pages + /api/v1 appointments, rate-limited
+    from . import counter, display, staff  # issue 5: staff log-in, counter workstation, lobby display
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(counter.bp)
+    app.register_blueprint(display.bp)

@@ -30,7 +30,7 @@ def _private(response: Response) -> Response:
 def _error(exc: errors.DomainError) -> str:
     params = dict(exc.params)
     params.setdefault("detail", str(exc))
-    return message(exc.code, **params)
+    return message(exc.code, params)
 
 
 @bp.get("/<slug>")

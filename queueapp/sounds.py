@@ -1,0 +1,72 @@
+"""The display's voice: short clips recorded offline by espeak-ng, trimmed and packed by sox.
+
+Layout: <folder>/chime.ogg and <folder>/<lang>/<clip>.ogg, one clip per word of
+queueapp.domain.announce. An office may replace any file by a human recording with
+the same name; `make_sounds(..., keep_existing=True)` leaves such files alone.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .domain.announce import CHIME, LANGUAGES, clip_texts
+
+VOICES = {"id": "id", "en": "en"}
+SAMPLE_RATE = "16000"
+# sox effects: mono 16 kHz, then cut the leading and trailing silence so clips chain tightly.
+TRIM = ["silence", "1", "0.02", "0.5%", "reverse", "silence", "1", "0.02", "0.5%", "reverse"]
+EXTENSION = "ogg"
+
+
+class SoundToolMissing(RuntimeError):
+    pass
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise SoundToolMissing(f"{name} is not installed (Debian: apt-get install {name})")
+    return path
+
+
+def _encode(sox: str, source: list[str], target: Path, effects: list[str]) -> None:
+    subprocess.run([sox, *source, "-r", SAMPLE_RATE, "-c", "1", "-C", "2", str(target), *effects],
+                   check=True, capture_output=True)
+
+
+def make_chime(target: Path) -> None:
+    """A two-tone "ding-dong" that turns heads before the number is read."""
+    sox = _tool("sox")
+    _encode(sox, ["-n"], target, ["synth", "0.5", "sine", "880", "fade", "0", "0.5", "0.45",
+                                  "vol", "0.5", ":", "synth", "0.8", "sine", "660", "fade", "0",
+                                  "0.8", "0.75", "vol", "0.5"])
+
+
+def make_clip(text: str, lang: str, target: Path, workdir: Path) -> None:
+    espeak, sox = _tool("espeak-ng"), _tool("sox")
+    raw = workdir / "raw.wav"
+    subprocess.run([espeak, "-v", VOICES[lang], "-s", "140", "-w", str(raw), text],
+                   check=True, capture_output=True)
+    _encode(sox, [str(raw)], target, TRIM)
+
+
+def make_sounds(folder: Path, *, keep_existing: bool = False) -> list[Path]:
+    """Write the chime and every clip of every language; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    chime = folder / f"{CHIME}.{EXTENSION}"
+    if not (keep_existing and chime.exists()):
+        make_chime(chime)
+        written.append(chime)
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in LANGUAGES:
+            (folder / lang).mkdir(exist_ok=True)
+            for name, text in clip_texts(lang).items():
+                target = folder / lang / f"{name}.{EXTENSION}"
+                if keep_existing and target.exists():
+                    continue
+                make_clip(text, lang, target, Path(tmp))
+                written.append(target)
+    return written

@@ -1,0 +1,96 @@
+"""The lobby display: /display/<office>, its assets (display/) and its spoken calls.
+
+A display is configured by its URL, so one office can run several (an MPP has one
+zone per agency):
+  ?services=A,B     only calls and waiting counts of these services
+  ?counters=1,2     only calls to these counter numbers
+  ?lang=en          English screen and voice (Indonesian by default, whatever the
+                    language of the TV's browser)
+  ?history=5        how many previous calls to list (1-8)
+  ?repeat=1         how many times each call is spoken (1-3)
+  ?speech=1         use the browser's speech voice when it has one for the language
+  ?autostart=0|1    force or skip the one-tap start screen (default: skip it when the
+                    browser may play sound without a tap)
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .. import assets
+from ..domain import announce, errors
+from ..extensions import get_db
+from ..services import access
+
+bp = Blueprint("display", __name__, static_folder=str(assets.folder("display")),
+               static_url_path="/display-assets")
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise errors.InvalidInput(f"{name} must be a number from {low} to {high}")
+    return int(raw)
+
+
+def _list_arg(name: str) -> list[str]:
+    return [part.strip().upper() for part in request.args.get(name, "").split(",") if part.strip()]
+
+
+def _filters(office) -> dict:
+    known = {service.prefix for service in office.services}
+    services = _list_arg("services")
+    unknown = [code for code in services if code not in known]
+    if unknown:
+        raise errors.ServiceNotFound(service=unknown[0])
+    counters = _list_arg("counters")
+    if not all(part.isdigit() for part in counters):
+        raise errors.InvalidInput("counters must be counter numbers, e.g. 1,2")
+    return {"services": services, "counters": [int(part) for part in counters]}
+
+
+def _texts() -> dict:
+    return {
+        "start": _("Start display and enable sound"),
+        "start_hint": _("Tap once. The display then runs and speaks the calls by itself."),
+        "counter": _("Counter"), "offline": _("Offline, reconnecting..."),
+        "no_call": _("No number has been called yet."), "waiting": _("waiting"),
+    }
+
+
+@bp.get("/display/<slug>")
+def board(slug: str):
+    lang = request.args.get("lang") if request.args.get("lang") in announce.LANGUAGES else "id"
+    with get_db().read() as session, force_locale(lang):
+        office = access.office_by_slug(session, slug)
+        config = {
+            "office": office.slug, "lang": lang, "filters": _filters(office),
+            "history": _int_arg("history", 5, 1, 8), "repeat": _int_arg("repeat", 1, 1, 3),
+            "speech": request.args.get("speech") == "1",
+            "autostart": {"1": True, "0": False}.get(request.args.get("autostart", "")),
+            "zone": ZONE_NAMES.get(office.timezone, ""), "timezone": office.timezone,
+            "announce_url": url_for("display.announcement", slug=office.slug),
+            "chime_url": url_for("display.static", filename=f"sounds/{announce.CHIME}.ogg"),
+            "texts": _texts(),
+        }
+        return render_template("display/board.html", office=office, config=config)
+
+
+@bp.get("/display/<slug>/announce")
+def announcement(slug: str):
+    """The phrase and clip URLs of one call, e.g. ?number=A-123&counter=3&lang=id."""
+    lang = request.args.get("lang", "id")
+    counter = _int_arg("counter", 0, 1, 9999)
+    with get_db().read() as session:
+        access.office_by_slug(session, slug)
+    call = announce.announcement(request.args.get("number", ""), counter, lang)
+    clips = [url_for("display.static", filename=f"sounds/{announce.CHIME}.ogg") if name == announce.CHIME
+             else url_for("display.static", filename=f"sounds/{lang}/{name}.ogg") for name in call.clips]
+    response = jsonify({"text": call.text, "lang": call.lang, "clips": clips})
+    response.cache_control.max_age = 3600
+    return response
