@@ -74,3 +74,11 @@ class InvalidInput(DomainError):
 
 class PermissionDenied(DomainError):
     code = "forbidden"
+
+
+class KioskNotFound(NotFound):
+    code = "kiosk_not_found"
+
+
+class ReprintWindowClosed(Conflict):
+    code = "reprint_window_closed"
