@@ -9,3 +9,6 @@ def register(app: Flask) -> None:
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    from . import kiosk, status
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(status.bp)
