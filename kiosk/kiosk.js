@@ -73,27 +73,40 @@
     return texts.closed;
   }
 
+  function serviceButton(box, code) {
+    // Buttons are updated in place, never replaced: a tap landing during an update counts.
+    var button = box.querySelector('[data-service="' + code + '"]');
+    if (button) { return button; }
+    button = document.createElement("button");
+    button.type = "button";
+    button.className = "k-service";
+    button.setAttribute("data-service", code);
+    button.innerHTML = '<span class="k-service-code"></span><span class="k-service-name"></span>' +
+      '<span class="k-service-meta"></span><span class="k-service-state"></span>';
+    box.appendChild(button);
+    return button;
+  }
+
   function renderServices(services) {
     state.services = services;
     var box = $("k-services");
-    box.textContent = "";
     var officeClosed = services.length > 0;
+    var codes = {};
     services.forEach(function (service) {
-      var button = document.createElement("button");
+      var button = serviceButton(box, service.code);
       var reason = serviceState(service);
-      button.type = "button";
-      button.className = "k-service";
-      button.setAttribute("data-service", service.code);
+      var eta = service.eta_minutes === null ? texts.no_eta :
+        service.eta_minutes === 0 ? texts.no_wait_now : fill(texts.eta, {minutes: service.eta_minutes});
+      codes[service.code] = true;
       button.disabled = !!reason;
-      var eta = service.eta_minutes === null ? texts.no_eta : fill(texts.eta, {minutes: service.eta_minutes});
-      button.innerHTML = '<span class="k-service-code"></span><span class="k-service-name"></span>' +
-        '<span class="k-service-meta"></span><span class="k-service-state"></span>';
       button.children[0].textContent = service.code;
       button.children[1].textContent = serviceName(service);
       button.children[2].textContent = fill(texts.waiting, {count: service.waiting}) + " · " + eta;
       button.children[3].textContent = reason || "";
-      box.appendChild(button);
       if (service.open || !service.active || service.quota_left === 0) { officeClosed = false; }
+    });
+    Array.prototype.slice.call(box.children).forEach(function (button) {
+      if (!codes[button.getAttribute("data-service")]) { box.removeChild(button); }
     });
     var banner = $("k-closed");
     banner.hidden = !officeClosed;
@@ -191,6 +204,14 @@
     $("k-reprint").hidden = !failed;
   }
 
+  // Prints the PDF loaded in the hidden frame. Chromium started with --kiosk-printing sends
+  // it to the default printer without a dialog. A page may set window.kioskPrintFrame first
+  // to print another way (headless test browsers cannot print and are given a recorder).
+  var printFrame = window.kioskPrintFrame || function (frame) {
+    frame.contentWindow.focus();
+    frame.contentWindow.print();
+  };
+
   function printTicket() {
     var ticket = state.ticket;
     if (!ticket) { return; }
@@ -213,7 +234,7 @@
       .then(function (blob) {
         var frame = $("k-print-frame");
         frame.onload = function () {
-          try { frame.contentWindow.focus(); frame.contentWindow.print(); done(); } catch (err) { failed(); }
+          try { printFrame(frame); done(); } catch (err) { failed(); }
         };
         if (frame.src && frame.src.indexOf("blob:") === 0) { URL.revokeObjectURL(frame.src); }
         frame.src = URL.createObjectURL(blob);

@@ -4,12 +4,13 @@ The kiosk issues tickets through the JSON API (POST /api/v1/offices/<office>/tic
 this blueprint serves its page and assets and prints on its ESC/POS printer."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from .. import assets, queries
 from ..domain.priority import PriorityGroup
 from ..extensions import csrf, get_db, now
+from ..i18n import COOKIE as LANG_COOKIE
 from ..printing import PrintFailed, print_escpos
 from ..services import kiosks
 from ..services.access import office_by_slug
@@ -35,6 +36,7 @@ def _texts() -> dict:
         "waiting": _("%(count)s waiting"),
         "eta": _("about %(minutes)s min"),
         "no_eta": _("no counter open yet"),
+        "no_wait_now": _("served soon"),
         "closed": _("Closed"),
         "quota": _("Today's quota is full"),
         "inactive": _("Not available"),
@@ -55,8 +57,11 @@ def _texts() -> dict:
 
 @bp.get("/kiosk/<slug>")
 def page(slug: str):
-    moment = now()
     name = request.args.get("kiosk") or None
+    if not (request.args.get("lang") or request.cookies.get(LANG_COOKIE)):
+        # A kiosk starts in Bahasa Indonesia whatever its browser's language is.
+        return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name))
+    moment = now()
     settings = kiosks.kiosk_settings(get_db(), slug, name)
     with get_db().read() as session:
         office = office_by_slug(session, slug)
