@@ -58,11 +58,11 @@ def _texts() -> dict:
 @bp.get("/kiosk/<slug>")
 def page(slug: str):
     name = request.args.get("kiosk") or None
+    settings = kiosks.kiosk_settings(get_db(), slug, name)
     if not (request.args.get("lang") or request.cookies.get(LANG_COOKIE)):
         # A kiosk starts in Bahasa Indonesia whatever its browser's language is.
         return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name))
     moment = now()
-    settings = kiosks.kiosk_settings(get_db(), slug, name)
     with get_db().read() as session:
         office = office_by_slug(session, slug)
         is_open = office_is_open(office, moment)
