@@ -151,3 +151,35 @@ def test_the_kiosk_switches_to_english(live_server, kiosk):
     page.get_by_text("English").click()
     page.locator("h1", has_text="Please choose a service").wait_for()
     assert "waiting" in page.locator('.k-service[data-service="A"]').inner_text()
+
+
+def test_a_failed_print_is_shown_and_the_ticket_can_be_printed_again(live_server, page):
+    page.add_init_script("""
+      window.kioskPrintFrame = function (frame) {
+        window.attempts = (window.attempts || 0) + 1;
+        if (window.attempts === 1) { throw new Error("printer offline"); }
+      };
+    """)
+    page.goto(f"{live_server.url}/kiosk/demo")
+    page.locator('.k-service[data-service="D"]').click()
+    page.locator('[data-priority=""]').first.click()
+    failed = page.locator("#k-print-status.k-failed")
+    failed.wait_for()
+    assert failed.inner_text() == "Tiket tidak dapat dicetak. Nomor antrian Anda tetap berlaku."
+    number = page.locator("#k-number").inner_text()
+    page.locator("#k-reprint").click()
+    page.wait_for_function("window.attempts === 2")
+    assert page.locator("#k-print-status").inner_text() == "Silakan ambil tiket cetak Anda."
+    assert page.locator("#k-number").inner_text() == number
+
+
+def test_the_kiosk_returns_to_the_start_screen_when_left_alone(live_server, kiosk):
+    page = kiosk
+    page.clock.install()
+    page.goto(f"{live_server.url}/kiosk/demo?lang=en")
+    page.locator('.k-service[data-service="C"]').click()
+    assert page.locator("#screen-priority").is_visible()
+    page.clock.fast_forward(46_000)
+    # Back at the start, and back in Bahasa Indonesia for the next citizen.
+    page.locator("h1", has_text="Pilih layanan").wait_for()
+    assert page.locator("#screen-start").is_visible()
