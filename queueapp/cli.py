@@ -158,5 +158,26 @@ def make_sounds(folder: str | None, keep_existing: bool) -> None:
     click.echo(f"{len(written)} clips written to {target}")
 
 
+@main.command("kiosk")
+@click.argument("office_slug")
+@click.argument("name")
+@click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True,
+              help="Thermal paper width in millimetres.")
+@click.option("--printer", default="browser", show_default=True,
+              help="browser, network:HOST[:PORT], usb:VENDOR:PRODUCT (hex) or file:/dev/usb/lp0")
+def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
+    """Set up (or change) kiosk NAME of an office: its paper and its printer.
+    The kiosk then runs at /kiosk/OFFICE?kiosk=NAME."""
+    from .services.kiosks import configure_kiosk
+    database = _database()
+    _upgrade(database)
+    try:
+        settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"kiosk {settings.name}: {settings.paper} mm, printer {settings.printer}")
+    click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name}")
+
+
 if __name__ == "__main__":
     main()

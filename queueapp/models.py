@@ -321,3 +321,19 @@ class OnlineJoin(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
     business_date: Mapped[date] = mapped_column(Date)
     phone_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Kiosk(Base):
+    """One ticket kiosk of an office: its paper width and how it prints."""
+
+    __tablename__ = "kiosks"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    # Thermal paper width in millimetres: 80 or 58.
+    paper: Mapped[int] = mapped_column(Integer, default=80)
+    # "browser" (print the PDF from the kiosk's browser), "network:HOST[:PORT]",
+    # "usb:VENDOR:PRODUCT" (hex ids) or "file:/dev/usb/lp0".
+    printer: Mapped[str] = mapped_column(String(200), default="browser")

@@ -130,3 +130,11 @@ class InvalidPhone(InvalidInput):
 
 class InvalidName(InvalidInput):
     code = "invalid_name"
+
+
+class KioskNotFound(NotFound):
+    code = "kiosk_not_found"
+
+
+class ReprintWindowClosed(Conflict):
+    code = "reprint_window_closed"

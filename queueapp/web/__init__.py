@@ -15,3 +15,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(counter.bp)
     app.register_blueprint(display.bp)
+    from . import kiosk, status
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(status.bp)

@@ -47,7 +47,8 @@ def public_url(path: str) -> str:
 
 
 def with_links(ticket: dict) -> dict:
-    return {**ticket, "status_url": public_url(f"/t/{ticket['token']}")}
+    return {**ticket, "status_url": public_url(f"/t/{ticket['token']}"),
+            "pdf_url": public_url(f"/tickets/{ticket['token']}/ticket.pdf")}
 
 
 @bp.get("/openapi.json")

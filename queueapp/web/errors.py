@@ -38,6 +38,9 @@ MESSAGES = {
     "method_not_allowed": _l("This method is not allowed here."),
     "rate_limited": _l("Too many requests. Please wait a moment and try again."),
     "internal_error": _l("Something went wrong on the server. The team has been notified."),
+    "kiosk_not_found": _l("This kiosk is not set up for this office."),
+    "reprint_window_closed": _l("A ticket can be reprinted at the kiosk only within %(seconds)s seconds. Please ask a counter clerk."),
+    "printer_failed": _l("The ticket could not be printed. Your number is still valid."),
 }
 
 # Appointments (issue 6).

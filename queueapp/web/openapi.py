@@ -98,6 +98,7 @@ def spec() -> dict:
         paths[f"/tickets/{{id}}/{action}"] = _ticket_action(summary)
     from .openapi_booking import booking_paths
     paths.update(booking_paths())
+    paths.update(kiosk_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",
@@ -126,10 +127,39 @@ def spec() -> dict:
                         "cancelled"]},
                     "service": {"type": "object"}, "priority": {"type": ["string", "null"]},
                     "position": {"type": ["integer", "null"]}, "eta_minutes": {"type": ["integer", "null"]},
-                    "counter": {"type": ["object", "null"]}, "status_url": {"type": "string", "format": "uri"}}},
+                    "counter": {"type": ["object", "null"]}, "status_url": {"type": "string", "format": "uri"},
+                    "pdf_url": {"type": "string", "format": "uri",
+                                "description": "Printable ticket; add ?paper=80 or ?paper=58"}}},
                 "Board": {"type": "object", "properties": {
                     "seq": {"type": "integer"}, "calls": {"type": "array", "items": {"type": "object"}},
                     "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceStatus"}}}},
             },
         },
+    }
+
+
+def kiosk_paths() -> dict:
+    """Printing a ticket: from the kiosk (within a minute of issue) or by staff (any time)."""
+    printed = _ok({"type": "object", "properties": {
+        "printed": {"type": "boolean", "description": "true when sent to an ESC/POS printer"},
+        "print": {"type": "string", "enum": ["browser", "escpos"]},
+        "pdf_url": {"type": "string", "format": "uri"}}})
+    failed = {"503": {"description": "The printer failed (code printer_failed); the ticket stays valid",
+                      "content": {"application/json": {"schema": ERROR}}}}
+    return {
+        "/offices/{office}/kiosk/print": {"post": {
+            "summary": "Print (or reprint) a ticket at a kiosk, within a minute of its issue",
+            "parameters": _path_params("office"),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["token"], "properties": {
+                    "token": {"type": "string"},
+                    "kiosk": {"type": ["string", "null"], "description": "Kiosk name (queueapp kiosk)"}}}}}},
+            "responses": {**printed, **_errors(404, 409, 422), **failed}}},
+        "/tickets/{id}/reprint": {"post": {
+            "summary": "Staff reprint a ticket of their office at any time",
+            "security": STAFF, "parameters": _path_params("id"),
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"kiosk": {"type": "string",
+                                                           "description": "Print on this kiosk's printer"}}}}}},
+            "responses": {**printed, **_errors(401, 403, 404), **failed}}},
     }

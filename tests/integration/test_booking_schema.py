@@ -23,14 +23,6 @@ END:VCALENDAR
 """
 
 
-def test_the_migrated_schema_matches_the_models(sqlite_template):
-    engine = create_engine(f"sqlite:///{sqlite_template}")
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    engine.dispose()
-    assert diff == []
-
-
 def test_holidays_import_from_csv_and_from_ics_covering_several_days(demo):
     assert holidays.import_file(demo, "demo", "libur.csv", b"date,name\n2026-12-31,Tutup akhir tahun\n") == 1
     assert holidays.import_file(demo, "demo", "libur.ics", ICS) == 1  # 25 Dec is in the demo already

@@ -1,4 +1,5 @@
 """An installed wheel serves the screens' folders, not only a checkout."""
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,9 +12,20 @@ def tracked_files(folder):
     return [line for line in out.stdout.splitlines() if line]
 
 
+def clean_source(target):
+    """The tracked files only, as a fresh clone has them (no stale build/ folder)."""
+    for path in tracked_files("."):
+        source = ROOT / path
+        if source.is_file():
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / path)
+    return target
+
+
 def test_the_wheel_carries_display_kiosk_templates_and_runs_from_them(tmp_path):
+    source = clean_source(tmp_path / "src")
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                            "-q", "-w", str(tmp_path / "dist"), str(ROOT)], capture_output=True, text=True,
+                            "-q", "-w", str(tmp_path / "dist"), str(source)], capture_output=True, text=True,
                            timeout=300)
     assert build.returncode == 0, build.stderr
     wheel = next((tmp_path / "dist").glob("queueapp-*.whl"))

@@ -1,0 +1,119 @@
+"""The touch kiosk `/kiosk/<office>` and ticket printing (kiosk and staff reprints).
+
+The kiosk issues tickets through the JSON API (POST /api/v1/offices/<office>/tickets);
+this blueprint serves its page and assets and prints on its ESC/POS printer."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+
+from .. import assets, queries
+from ..domain.priority import PriorityGroup
+from ..extensions import csrf, get_db, now
+from ..i18n import COOKIE as LANG_COOKIE
+from ..printing import PrintFailed, print_escpos
+from ..services import kiosks
+from ..services.access import office_by_slug
+from ..services.tickets import office_is_open
+from .api import json_body, optional_str, public_url
+from .auth import staff_required
+from .errors import error_response
+from .status import PRIORITY_LABELS, service_name, ticket_document
+
+bp = Blueprint("kiosk", __name__, static_folder=str(assets.folder("kiosk")), static_url_path="/kiosk/static")
+csrf.exempt(bp)   # public JSON without a session; staff_required checks CSRF for cookie sessions
+
+IDLE_SECONDS = 45          # back to the start screen when nobody touches the kiosk
+TICKET_SECONDS = 30        # how long an issued ticket stays on screen
+
+
+def pdf_path(token: str, paper: int) -> str:
+    return url_for("status.pdf", token=token, paper=paper)
+
+
+def _texts() -> dict:
+    return {
+        "waiting": _("%(count)s waiting"),
+        "eta": _("about %(minutes)s min"),
+        "no_eta": _("no counter open yet"),
+        "no_wait_now": _("served soon"),
+        "closed": _("Closed"),
+        "quota": _("Today's quota is full"),
+        "inactive": _("Not available"),
+        "office_closed": _("The office is closed now. Opening hours: %(opens)s-%(closes)s."),
+        "ahead": _("People ahead: %(count)s"),
+        "wait": _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)"),
+        "no_wait": _("Estimated wait: not available yet"),
+        "printing": _("Printing your ticket..."),
+        "printed": _("Take your printed ticket."),
+        "print_failed": _("The ticket could not be printed. Your number is still valid."),
+        "offline": _("Connection lost. Reconnecting..."),
+        "network": _("The kiosk cannot reach the server. Please try again."),
+        "unknown_code": _("Unknown code"),
+        "priority_mark": _("PRIORITY: %(group)s"),
+        "sorry": _("Sorry"),
+    }
+
+
+@bp.get("/kiosk/<slug>")
+def page(slug: str):
+    name = request.args.get("kiosk") or None
+    settings = kiosks.kiosk_settings(get_db(), slug, name)
+    if not (request.args.get("lang") or request.cookies.get(LANG_COOKIE)):
+        # A kiosk starts in Bahasa Indonesia whatever its browser's language is.
+        return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name))
+    moment = now()
+    with get_db().read() as session:
+        office = office_by_slug(session, slug)
+        is_open = office_is_open(office, moment)
+        board = queries.board_snapshot(session, office, moment, office_open=is_open)
+        hours = {"opens": office.opens, "closes": office.closes}
+    config = {
+        "office": board["office"] | {"open": is_open} | hours,
+        "services": board["services"],
+        "kiosk": name, "paper": settings.paper, "direct_print": settings.printer.direct,
+        "locale": str(get_locale()),
+        "priorities": {group.value: str(PRIORITY_LABELS[group.value]) for group in PriorityGroup},
+        "idle_seconds": IDLE_SECONDS, "ticket_seconds": TICKET_SECONDS, "reprint_seconds": 60,
+        "texts": _texts(),
+    }
+    return render_template("kiosk/kiosk.html", office=board["office"], config=config,
+                           priorities=config["priorities"])
+
+
+def _print(page, settings) -> dict:
+    """Print on the kiosk's own printer, or tell a browser kiosk which PDF to print."""
+    path = pdf_path(page.ticket["token"], settings.paper)
+    if not settings.printer.direct:
+        return {"printed": False, "print": "browser", "pdf_url": public_url(path)}
+    print_escpos(ticket_document(page, settings.paper), settings.printer)
+    return {"printed": True, "print": "escpos", "pdf_url": public_url(path)}
+
+
+@bp.post("/api/v1/offices/<slug>/kiosk/print")
+def kiosk_print(slug: str):
+    """Print (or reprint) the ticket just issued at this kiosk, within a minute of issue."""
+    body = json_body()
+    token = optional_str(body, "token", required=True)
+    page, settings = kiosks.kiosk_print_job(get_db(), slug, token, optional_str(body, "kiosk"), now=now())
+    try:
+        return jsonify(_print(page, settings))
+    except PrintFailed:
+        return error_response("printer_failed", 503)
+
+
+@bp.post("/api/v1/tickets/<int:ticket_id>/reprint")
+@staff_required
+def staff_reprint(ticket_id: int):
+    """Staff reprint any ticket of their office, on a kiosk's printer ({"kiosk": name})
+    or from their own browser through the returned pdf_url."""
+    kiosk = optional_str(json_body(), "kiosk")
+    page, settings = kiosks.staff_print_job(get_db(), g.actor, ticket_id, kiosk, now=now())
+    if kiosk is None:
+        return jsonify({"printed": False, "print": "browser",
+                        "pdf_url": public_url(pdf_path(page.ticket["token"], settings.paper))})
+    try:
+        return jsonify(_print(page, settings))
+    except PrintFailed:
+        return error_response("printer_failed", 503)
+

@@ -1,0 +1,149 @@
+"""The citizen's ticket: the live status page `/t/<token>`, leaving the queue, and the
+ticket as PDF and QR. The token is the only key: whoever holds the paper holds the ticket."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+
+from ..domain import errors
+from ..domain.kiosk import DEFAULT_PAPER, check_paper
+from ..extensions import csrf, get_db, now
+from ..printing import TicketDocument, qr_svg, render_pdf
+from ..services import tickets as ticket_ops
+from ..services.kiosks import TicketPage, ticket_page
+from .api import public_url
+
+bp = Blueprint("status", __name__)
+# Leaving needs the ticket's unguessable token, which a forging site cannot know; a CSRF
+# token would only add an expiry that strands a citizen who kept the page open for hours.
+csrf.exempt(bp)
+
+REFRESH_SECONDS = 30
+
+PRIORITY_LABELS = {
+    "lansia": _l("Elderly"),
+    "disabilitas": _l("Person with a disability"),
+    "ibu_hamil": _l("Pregnant woman"),
+    "anak": _l("Child"),
+    "korban_bencana": _l("Disaster victim"),
+}
+
+STATUS_LABELS = {
+    "waiting": _l("Waiting"),
+    "transferred": _l("Waiting (transferred)"),
+    "called": _l("Called: please go to the counter"),
+    "serving": _l("Being served"),
+    "done": _l("Finished"),
+    "no_show": _l("Missed (did not come when called)"),
+    "on_hold": _l("On hold: please wait near the counter"),
+    "cancelled": _l("Cancelled: you left the queue"),
+}
+
+
+def status_url(token: str) -> str:
+    return public_url(f"/t/{token}")
+
+
+def service_name(service: dict) -> str:
+    return service["name_en"] if str(get_locale()) == "en" else service["name"]
+
+
+def wait_text(ticket: dict) -> str:
+    if ticket["eta_minutes"] is None:
+        return _("Estimated wait: not available yet")
+    low, high = ticket["eta_range"]
+    return _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)", minutes=ticket["eta_minutes"],
+             low=low, high=high)
+
+
+def wait_value(ticket: dict) -> str:
+    if ticket["eta_minutes"] is None:
+        return _("not available yet")
+    low, high = ticket["eta_range"]
+    return _("%(minutes)s min (between %(low)s and %(high)s)", minutes=ticket["eta_minutes"], low=low, high=high)
+
+
+def ticket_document(page: TicketPage, paper: int = DEFAULT_PAPER) -> TicketDocument:
+    """The paper ticket in the request's language."""
+    ticket = page.ticket
+    details = []
+    if ticket["position"] is not None:
+        details = [_("People ahead: %(count)s", count=ticket["position"]), wait_text(ticket)]
+    priority = None
+    if ticket["priority"]:
+        priority = _("PRIORITY: %(group)s", group=PRIORITY_LABELS.get(ticket["priority"], ticket["priority"]))
+    return TicketDocument(
+        office=page.office["name"], service=service_name(ticket["service"]), number=ticket["number"],
+        issued=page.issued_local.strftime("%d-%m-%Y %H:%M %Z"), status_url=status_url(ticket["token"]),
+        instruction=_("Scan the QR code to follow your queue on your phone."),
+        details=tuple(details), priority=priority, paper=paper)
+
+
+def _page_or_404(token: str):
+    try:
+        return ticket_page(get_db(), token, now=now()), None
+    except errors.TicketNotFound:
+        return None, (render_template("status/not_found.html"), 404)
+
+
+def client_texts() -> dict:
+    """What the page's script needs to word a change, in the page's language."""
+    return {
+        "status": {key: str(value) for key, value in STATUS_LABELS.items()},
+        "wait": _("%(minutes)s min (between %(low)s and %(high)s)"),
+        "no_wait": _("not available yet"),
+        "called_title": _("Your number is called"),
+        "go_to": _("Please go to"),
+        "notify_on": _("We will notify you when you are called."),
+        "notify_denied": _("Notifications are blocked in this browser."),
+        "offline": _("Connection lost. Reconnecting..."),
+    }
+
+
+@bp.get("/t/<token>")
+def page(token: str):
+    found, not_found = _page_or_404(token)
+    if not_found:
+        return not_found
+    ticket = found.ticket
+    return render_template("status/status.html", page=found, ticket=ticket,
+                           service=service_name(ticket["service"]),
+                           status_label=STATUS_LABELS[ticket["status"]],
+                           priority=PRIORITY_LABELS.get(ticket["priority"]) if ticket["priority"] else None,
+                           wait=wait_value(ticket), refresh=REFRESH_SECONDS, texts=client_texts(),
+                           can_leave=ticket["status"] in ("waiting", "transferred", "called", "on_hold"),
+                           left=request.args.get("left") == "1")
+
+
+@bp.get("/t/<token>/leave")
+def confirm_leave(token: str):
+    found, not_found = _page_or_404(token)
+    if not_found:
+        return not_found
+    return render_template("status/leave.html", ticket=found.ticket, service=service_name(found.ticket["service"]))
+
+
+@bp.post("/t/<token>/leave")
+def leave(token: str):
+    try:
+        ticket_ops.cancel_by_token(get_db(), token, now=now())
+    except errors.TicketNotFound:
+        return render_template("status/not_found.html"), 404
+    return redirect(url_for("status.page", token=token, left=1), code=303)
+
+
+@bp.get("/tickets/<token>/ticket.pdf")
+def pdf(token: str):
+    paper = check_paper(request.args.get("paper", DEFAULT_PAPER))
+    found = ticket_page(get_db(), token, now=now())
+    body = render_pdf(ticket_document(found, paper))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{found.ticket["number"]}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+@bp.get("/tickets/<token>/qr.svg")
+def qr(token: str):
+    ticket_page(get_db(), token, now=now())   # unknown or expired tokens get no QR
+    return Response(qr_svg(status_url(token)), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=86400"})
