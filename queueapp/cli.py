@@ -106,7 +106,8 @@ def demo(host: str, port: int, worker: str) -> None:
 queueapp demo on {base}
   kiosk    {base}/kiosk/{DEMO_SLUG}
   display  {base}/display/{DEMO_SLUG}
-  counter  {base}/counter
+  counter  {base}/counter   (log in as a clerk below)
+  booking  {base}/booking/{DEMO_SLUG}
   status   (open the QR of a ticket)  {base}/t/<token>
   API      {base}/api/v1/openapi.json
 staff log-ins (password {DEMO_PASSWORD}):

@@ -1,4 +1,9 @@
-"""Language choice: ?lang=, then the lang cookie, then Accept-Language; Indonesian by default."""
+"""Language choice: ?lang=, then the lang cookie; then Indonesian for pages and the
+Accept-Language header for the API.
+
+Pages default to Bahasa Indonesia even when a phone or TV browser is set to English (common in
+Indonesia): the citizen chooses English with the switch on every page, and the choice is kept.
+API clients state their language with Accept-Language."""
 from __future__ import annotations
 
 from flask import current_app, request
@@ -11,7 +16,9 @@ def select_locale() -> str:
     asked = request.args.get("lang") or request.cookies.get(COOKIE)
     if asked in languages:
         return asked
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def remember_locale(response):

@@ -217,3 +217,11 @@ def test_the_openapi_document_describes_every_route(client, app):
                     assert shape(rule.rule.split("<any(")[0] + action) in documented, action
                 continue
             assert shape(rule.rule) in documented, rule.rule
+
+
+def test_pages_speak_indonesian_unless_the_citizen_switches(client, demo):
+    page = client.get("/", headers={"Accept-Language": "en-US,en"}).get_data(as_text=True)
+    assert "Kios tiket" in page
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Ticket kiosk" in english
+    assert "Ticket kiosk" in client.get("/").get_data(as_text=True)  # the choice is kept
