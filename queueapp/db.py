@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import create_engine, event, select, update
+from sqlalchemy import bindparam, create_engine, event, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,10 @@ class PublishedEvent:
     counter: dict[str, Any] | None = None
     call_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+_NEXT_SEQ = (update(Office).where(Office.id == bindparam("office_id")).values(seq=Office.seq + 1)
+             .returning(Office.seq).execution_options(synchronize_session=False))
 
 
 class UnitOfWork:
@@ -57,9 +61,7 @@ class UnitOfWork:
     def record(self, office: Office, type_: str, at: datetime, *, ticket_id: int | None = None,
                counter_id: int | None = None, staff_id: int | None = None,
                data: dict[str, Any] | None = None) -> PublishedEvent:
-        seq = self.session.execute(
-            update(Office).where(Office.id == office.id).values(seq=Office.seq + 1)
-            .returning(Office.seq)).scalar_one()
+        seq = self.session.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
         self.session.add(TicketEvent(office_id=office.id, ticket_id=ticket_id, seq=seq, type=type_,
                                      at=at, counter_id=counter_id, staff_id=staff_id,
                                      data=data or {}))

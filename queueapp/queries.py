@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from .domain import dispatch, eta
 from .domain.numbering import business_date
 from .domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from .models import (Counter, CounterService, CounterState, DailyCounter, Office, Service, Ticket,
-                     TicketEvent)
+                     TicketEvent, UTCDateTime)
 
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 RECENT_CALLS = 10
@@ -36,21 +36,38 @@ def line(session: Session, office_id: int, day, service_ids) -> list[Ticket]:
     return list(session.execute(stmt).scalars())
 
 
+# The statements below run on every ticket issued or shown: built once, with bound
+# parameters, because building SQLAlchemy expressions costs more than running them.
+_OPEN_COUNTERS = (select(CounterService.service_id, func.count())
+                  .join(Counter, Counter.id == CounterService.counter_id)
+                  .where(Counter.office_id == bindparam("office_id"), Counter.state == CounterState.OPEN)
+                  .group_by(CounterService.service_id))
+
+_RECENT_SERVICE_TIMES = (select(Ticket.called_at, Ticket.started_at, Ticket.finished_at)
+                         .where(Ticket.service_id == bindparam("service_id"),
+                                Ticket.business_date == bindparam("day"),
+                                Ticket.status == TicketStatus.DONE, Ticket.finished_at.is_not(None))
+                         .order_by(Ticket.finished_at.desc()).limit(20))
+
+_PRIORITY_RANK = case((Ticket.priority.is_not(None), 0), else_=1)
+_PEOPLE_AHEAD = select(func.count()).where(
+    Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+    Ticket.service_id == bindparam("service_id"), Ticket.status.in_(list(CALLABLE)),
+    Ticket.id != bindparam("ticket_id"),
+    or_(_PRIORITY_RANK < bindparam("rank"),
+        and_(_PRIORITY_RANK == bindparam("rank"),
+             tuple_(Ticket.queued_at, Ticket.number, Ticket.id)
+             < tuple_(bindparam("queued_at", type_=UTCDateTime()), bindparam("number"), bindparam("ticket_id")))))
+
+
 def open_counters_by_service(session: Session, office_id: int) -> dict[int, int]:
-    stmt = (select(CounterService.service_id, func.count())
-            .join(Counter, Counter.id == CounterService.counter_id)
-            .where(Counter.office_id == office_id, Counter.state == CounterState.OPEN)
-            .group_by(CounterService.service_id))
-    return {service_id: n for service_id, n in session.execute(stmt)}
+    return {service_id: n for service_id, n in session.execute(_OPEN_COUNTERS, {"office_id": office_id})}
 
 
 def mean_service_minutes(session: Session, service: Service, day) -> float:
-    stmt = (select(Ticket.called_at, Ticket.started_at, Ticket.finished_at)
-            .where(Ticket.service_id == service.id, Ticket.business_date == day,
-                   Ticket.status == TicketStatus.DONE, Ticket.finished_at.is_not(None))
-            .order_by(Ticket.finished_at.desc()).limit(20))
+    rows = session.execute(_RECENT_SERVICE_TIMES, {"service_id": service.id, "day": day})
     durations = [(finished - (started or called)).total_seconds()
-                 for called, started, finished in session.execute(stmt) if (started or called)]
+                 for called, started, finished in rows if (started or called)]
     return eta.rolling_mean_minutes(list(reversed(durations)), service.expected_minutes)
 
 
@@ -100,17 +117,11 @@ def ticket_view(session: Session, ticket: Ticket, now: datetime, *, staff: bool 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """domain.dispatch.people_ahead as one COUNT query, so the cost does not grow with the
-    line (tests/integration check that both agree)."""
-    priority_rank = case((Ticket.priority.is_not(None), 0), else_=1)
-    mine = 0 if ticket.priority else 1
-    stmt = select(func.count()).where(
-        Ticket.office_id == ticket.office_id, Ticket.business_date == ticket.business_date,
-        Ticket.service_id == ticket.service_id, Ticket.status.in_(list(CALLABLE)), Ticket.id != ticket.id,
-        or_(priority_rank < mine,
-            and_(priority_rank == mine,
-                 tuple_(Ticket.queued_at, Ticket.number, Ticket.id) < tuple_(ticket.queued_at, ticket.number,
-                                                                             ticket.id))))
-    return session.execute(stmt).scalar_one()
+    line (tests/integration/test_position_query.py checks that both agree)."""
+    return session.execute(_PEOPLE_AHEAD, {
+        "office_id": ticket.office_id, "day": ticket.business_date, "service_id": ticket.service_id,
+        "ticket_id": ticket.id, "rank": 0 if ticket.priority else 1, "queued_at": ticket.queued_at,
+        "number": ticket.number}).scalar_one()
 
 
 def services_overview(session: Session, office: Office, now: datetime, *, office_open: bool) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,16 +24,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _next_number(session: Session, service_id: int, day) -> int:
-    """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(DailyCounter).values(service_id=service_id, business_date=day, last_number=1)
-    stmt = stmt.on_conflict_do_update(
+def _upsert_number(insert):
+    stmt = insert(DailyCounter).values(service_id=bindparam("service_id"), business_date=bindparam("day"),
+                                       last_number=1)
+    return stmt.on_conflict_do_update(
         index_elements=[DailyCounter.service_id, DailyCounter.business_date],
         set_={"last_number": DailyCounter.last_number + 1},
     ).returning(DailyCounter.last_number)
-    return session.execute(stmt).scalar_one()
+
+
+_NEXT_NUMBER = {"postgresql": _upsert_number(postgresql.insert), "sqlite": _upsert_number(sqlite.insert)}
+
+
+def _next_number(session: Session, service_id: int, day) -> int:
+    """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING."""
+    stmt = _NEXT_NUMBER[session.get_bind().dialect.name]
+    return session.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
 
 def office_is_open(office: Office, now: datetime) -> bool:
