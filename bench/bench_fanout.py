@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter as Tally
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,7 +27,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `queueapp` im
 import requests  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from bench.report import percentiles, replace_section  # noqa: E402
+from bench.report import percentiles, profile_summary, replace_section  # noqa: E402
 from bench.server import (ROOT, Server, create_token, load_average, machine_description,  # noqa: E402
                           pin_to, prepare_database, raise_fd_limit, rss_kib)
 from queueapp.db import Database  # noqa: E402
@@ -84,8 +85,9 @@ class ClientProcess:
 
 
 def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int, processes: int,
-            calls: int, client_cpus: set[int] | None, parallel: int) -> dict:
-    """Connect the clients, make `calls` call-next requests, gather every receipt."""
+            calls: int, client_cpus: set[int] | None, parallel: int, profile_to: Path | None = None) -> dict:
+    """Connect the clients, make `calls` call-next requests, gather every receipt. With
+    `profile_to`, py-spy samples the (first) server's worker during the calls."""
     rss_before = {s.worker_pid: rss_kib(s.worker_pid) for s in servers}
     urls = [s.url for s in servers]
     started = time.monotonic()
@@ -98,6 +100,7 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
         time.sleep(2)
         rss_after = {pid: rss_kib(pid) for pid in rss_before}
         load = load_average()
+        spy = start_profile(servers[0].worker_pid, calls * 0.6 + 2, profile_to) if profile_to else None
         statuses, call_ms = [], []
         for i in range(calls):
             sent = time.monotonic()
@@ -108,6 +111,8 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
             time.sleep(0.5)
         time.sleep(3)
         results = [p.finish() for p in group]
+        if spy is not None:
+            spy.wait(timeout=60)
     finally:
         for p in group:
             p.kill()
@@ -122,11 +127,22 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
         "connected": connected, "failed": sum(r["failed"] for r in ready), "connect_s": connect_s,
         "calls": calls, "call_statuses": statuses, "call_ms": percentiles(call_ms), "expected": connected * statuses.count(200),
         "delivered": len(received), "latency_ms": percentiles([ms for _, ms in received]),
+        "first_receipt_ms": percentiles([min(v) for v in per_call.values()]),
         "last_receipt_ms": percentiles([max(v) for v in per_call.values()]),
+        "dropped": sum(r["dropped"] for r in results),
+        "problems": sum((Tally(r["problems"]) for r in results), Tally()),
+        "profile": profile_summary(profile_to.read_text(), top=40) if profile_to and profile_to.exists() else None,
         "rss_kib_before": rss_before, "rss_kib_after": rss_after,
         "kib_per_client": grown / connected if connected else float("nan"),
         "client_cpu_s": sum(r["cpu_s"] for r in results), "load_before_calls": load,
     }
+
+
+def start_profile(pid: int, seconds: float, output: Path) -> subprocess.Popen:
+    from bench.bench_issue import py_spy
+    return subprocess.Popen([py_spy(), "record", "--pid", str(pid), "--duration", str(int(seconds) + 1),
+                             "--rate", "200", "--format", "raw", "--output", str(output), "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def single(folder: Path, clients: int, calls: int) -> dict:
@@ -137,7 +153,7 @@ def single(folder: Path, clients: int, calls: int) -> dict:
     server = Server(env, cpus={0}).start()
     try:
         return fan_out([server], counter_id, token, clients=clients, processes=2, calls=calls,
-                       client_cpus={1}, parallel=50)
+                       client_cpus={1}, parallel=50, profile_to=ROOT / "bench" / "results" / "fanout-profile.txt")
     finally:
         server.stop()
 
@@ -170,7 +186,7 @@ def row(name: str, r: dict) -> str:
     lat, last = r["latency_ms"], r["last_receipt_ms"]
     return (f"| {name} | {r['connected']}/{r['clients']} | {r['delivered']}/{r['expected']} | "
             f"{lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | {lat['max']:.0f} | "
-            f"{last['p50']:.0f} | {r['call_ms']['p50']:.0f} | {r['kib_per_client']:.0f} | {r['connect_s']:.0f} | "
+            f"{r['first_receipt_ms']['p50']:.0f} | {last['p50']:.0f} | {r['call_ms']['p50']:.0f} | {r['kib_per_client']:.0f} | {r['connect_s']:.0f} | "
             f"{r['load_before_calls']} |")
 
 
@@ -191,9 +207,9 @@ def markdown(results: dict) -> str:
         "schema + Redis channel of its own, 4 servers and 4 client processes (each connects to the "
         "servers in turn) sharing both CPUs. The client processes' decoding time is part of the figure.",
         "",
-        "| scenario | connected | events delivered | p50 ms | p95 ms | p99 ms | max ms | last client p50 ms "
+        "| scenario | connected | events delivered | p50 ms | p95 ms | p99 ms | max ms | first client p50 ms | last client p50 ms "
         "| call-next answer p50 ms | KiB per client | connect s | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     names = {"single": "1 process, SQLite", "redis": "4 processes, PostgreSQL + Redis"}
     for key, r in results.items():
@@ -203,9 +219,17 @@ def markdown(results: dict) -> str:
         lines += ["", f"Target p99 <= {TARGET_P99_MS} ms at 1,000 clients on one process: "
                   f"{'reached' if p99 <= TARGET_P99_MS else 'missed'} ({p99:.1f} ms)."]
     for key, r in results.items():
-        lines.append(f"- {names[key]}: call-next answers {sorted(set(r['call_statuses']))}, client "
+        lines.append(f"- {names[key]}: call-next answers {sorted(set(r['call_statuses']))}, "
+                     f"{r['dropped']} clients dropped by the transport before the end"
+                     f"{' ' + str(dict(r['problems'])) if r['problems'] else ''}, client "
                      f"processes used {r['client_cpu_s']:.0f} CPU-s, worker RSS KiB before "
                      f"{list(r['rss_kib_before'].values())} after {list(r['rss_kib_after'].values())}.")
+    for key, r in results.items():
+        if r.get("profile"):
+            prof = r["profile"]
+            lines += ["", f"Profile of the server worker ({names[key]}) during the calls (py-spy, "
+                      f"{prof['samples']} samples of busy time):", ""]
+            lines += [f"- {share:.0%} {name}" for name, share in prof["buckets"]]
     return "\n".join(lines)
 
 

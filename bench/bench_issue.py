@@ -162,6 +162,8 @@ def markdown(results: dict, seconds: int) -> str:
         f"- Paced: each client waits an exponential think time of mean {results['think_ms']} ms between "
         f"requests (about {c * 1000 // max(results['think_ms'], 1)} requests/s offered, if the server keeps up); "
         f"the second paced run offers half the flat-out rate (think {results['half_think_ms']} ms).",
+        "- Errors: wrk's `timeout` = no answer within 10 s; `read` = the server closed an idle keep-alive "
+        "connection (gunicorn's keepalive is 2 s, so long think times produce these; wrk reconnects).",
         "- The machine was shared with other test runs (see load average); `server CPU` is the worker's "
         "share of one core during the run, `req/CPU-s` = requests per second of server CPU time, which "
         "is what one fully available core would serve.",

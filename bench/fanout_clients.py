@@ -13,6 +13,7 @@ import json
 import resource
 import sys
 import time
+from collections import Counter
 from datetime import datetime
 
 import socketio
@@ -31,12 +32,21 @@ class Listener:
         self.sio.on("snapshot", self._on_snapshot)
         self.sio.on("event", self._on_event)
         self.sio.on("error", self._on_error)
+        self.sio.on("disconnect", self._on_disconnect)
+        self.dropped_at: float | None = None
+        self.leaving = False
+        self.problem: str | None = None
 
     async def _on_snapshot(self, _data) -> None:
         self.subscribed.set()
 
+    async def _on_disconnect(self, reason=None) -> None:
+        if not self.leaving and self.dropped_at is None:
+            self.dropped_at = time.time()
+            self.problem = f"dropped: {reason}"
+
     async def _on_error(self, data) -> None:
-        print(f"subscribe refused: {data}", file=sys.stderr, flush=True)
+        self.problem = f"subscribe refused: {data.get('code') if isinstance(data, dict) else data}"
 
     async def _on_event(self, data) -> None:
         arrived = time.time()
@@ -54,7 +64,7 @@ class Listener:
             await asyncio.wait_for(self.subscribed.wait(), timeout)
             return True
         except Exception as exc:  # noqa: BLE001 - a failed client is counted, not fatal
-            print(f"client failed at {stage}: {exc!r}", file=sys.stderr, flush=True)
+            self.problem = f"failed at {stage}: {exc!r}"
             return False
 
 
@@ -83,11 +93,15 @@ async def main(args) -> None:
         await wait_for_done(deadline)
     except asyncio.TimeoutError:
         pass
+    for listener in listeners:
+        listener.leaving = True
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print("RESULT " + json.dumps({
         "connected": sum(ok),
         "received": [r for listener in listeners for r in listener.received],
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        "dropped": sum(1 for listener in listeners if listener.dropped_at is not None),
+        "problems": Counter(listener.problem for listener in listeners if listener.problem),
     }), flush=True)
     await asyncio.gather(*(listener.sio.disconnect() for listener, up in zip(listeners, ok) if up),
                          return_exceptions=True)

@@ -31,12 +31,20 @@ def parse_wrk(stdout: str) -> dict:
     raise ValueError("wrk printed no summary line (is bench/wrk_report.lua the script?)")
 
 
+NOTES = "### Notes"
+
+
 def replace_section(document: str, heading: str, body: str) -> str:
     """Put `## heading` + body in the document, replacing that section if present and
-    leaving every other section (other benchmarks append their own) untouched."""
-    section = f"## {heading}\n\n{body.strip()}\n"
+    leaving every other section (other benchmarks append their own) untouched. A hand-written
+    `### Notes` part at the end of the old section is carried over."""
     pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(document):
+    found = pattern.search(document)
+    notes = ""
+    if found and f"\n{NOTES}\n" in found.group(0):
+        notes = "\n" + found.group(0)[found.group(0).index(f"\n{NOTES}\n"):].strip() + "\n"
+    section = f"## {heading}\n\n{body.strip()}\n{notes}"
+    if found:
         return pattern.sub(lambda _m: section + "\n", document, count=1).rstrip() + "\n"
     if not document.strip():
         document = "# Benchmarks\n\nFigures measured on the machine named in each section.\n"
@@ -64,7 +72,7 @@ def mem_total_gib(meminfo_text: str) -> float:
 # Where a sample of the server's stack is spent, first match wins (innermost frames first).
 PROFILE_BUCKETS = (
     ("SQLite C calls (execute, fetch, commit)", ("sqlite3/", "(sqlite3)", "pysqlite")),
-    ("Socket.IO emit after commit", ("socketio/", "engineio/")),
+    ("Socket.IO / websocket sending", ("socketio/", "engineio/", "simple_websocket/", "wsproto/")),
     ("SQLAlchemy (ORM, Core, pool)", ("sqlalchemy/",)),
     ("Flask / Werkzeug / Babel / Login", ("flask/", "werkzeug/", "flask_babel/", "flask_login/",
                                           "flask_wtf/", "babel/", "jinja2/")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -106,7 +107,7 @@ class Server:
         env = {**os.environ, **self.env}
         env.pop("QUEUEAPP_ASYNC_MODE", None)
         env.pop("QUEUEAPP_ACCESS_LOG", None)  # an access log line per request is not what we measure
-        log_path = Path(self.env["QUEUEAPP_INSTANCE_PATH"]) / f"server-{self.port}.log"
+        log_path = self.log_path
         self.log = open(log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "queueapp", "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -126,6 +127,10 @@ class Server:
         raise RuntimeError(f"server did not start; see {log_path}")
 
     @property
+    def log_path(self) -> Path:
+        return Path(self.env["QUEUEAPP_INSTANCE_PATH"]) / f"server-{self.port}.log"
+
+    @property
     def worker_pid(self) -> int:
         """The gunicorn worker (the master's only child): it holds the app and the sockets."""
         workers = children_of(self.proc.pid)
@@ -143,6 +148,9 @@ class Server:
                 self.proc.wait()
         if getattr(self, "log", None):
             self.log.close()
+            keep = ROOT / "bench" / "results"
+            keep.mkdir(exist_ok=True)
+            shutil.copy(self.log_path, keep / self.log_path.name)
 
 
 def machine_description() -> list[str]:
