@@ -42,6 +42,9 @@ TARGET_P99_MS = 50
 # connection for its snapshot, and 4 processes x (pool 10 + overflow 20) exceed PostgreSQL's
 # default max_connections (100), which the bench shares with other users of the server.
 PG_PARALLEL = 4
+# Calls come this far apart per 1,000 clients, each followed half-way by a finish (another
+# event to everyone): closer, the 2 cores cannot decode on the client side what one call sends.
+SECONDS_BETWEEN_CALLS_PER_1000 = 1.0
 
 
 def queue_tickets(url: str, count: int) -> int:
@@ -100,15 +103,21 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
         time.sleep(2)
         rss_after = {pid: rss_kib(pid) for pid in rss_before}
         load = load_average()
-        spy = start_profile(servers[0].worker_pid, calls * 0.6 + 2, profile_to) if profile_to else None
+        spacing = SECONDS_BETWEEN_CALLS_PER_1000 * max(1, clients // 1000)
+        spy = start_profile(servers[0].worker_pid, calls * spacing + 2, profile_to) if profile_to else None
         statuses, call_ms = [], []
-        for i in range(calls):
-            sent = time.monotonic()
-            response = requests.post(f"{urls[i % len(urls)]}/api/v1/counters/{counter_id}/call-next",
-                                     headers={"Authorization": f"Bearer {token}"}, timeout=30)
-            call_ms.append((time.monotonic() - sent) * 1000)
-            statuses.append(response.status_code)
-            time.sleep(0.5)
+        with requests.Session() as http:
+            http.headers["Authorization"] = f"Bearer {token}"
+            for i in range(calls):
+                url = urls[i % len(urls)]
+                sent = time.monotonic()
+                response = http.post(f"{url}/api/v1/counters/{counter_id}/call-next", timeout=30)
+                call_ms.append((time.monotonic() - sent) * 1000)
+                statuses.append(response.status_code)
+                time.sleep(spacing / 2)
+                if response.ok:  # the clerk serves the citizen before calling the next one
+                    http.post(f"{url}/api/v1/tickets/{response.json()['id']}/finish", timeout=30)
+                time.sleep(spacing / 2)
         time.sleep(3)
         results = [p.finish() for p in group]
         if spy is not None:
@@ -198,9 +207,11 @@ def markdown(results: dict) -> str:
         "AsyncClient (aiohttp, websocket transport) in separate processes (bench/fanout_clients.py), "
         "each subscribed to {\"office\": \"demo\"}.",
         f"- One run = {calls} call-next requests (POST /api/v1/counters/<id>/call-next, staff bearer token), "
-        "0.5 s apart; every client records each `ticket.called` event. Latency = receipt `time.time()` "
+        f"{SECONDS_BETWEEN_CALLS_PER_1000:.0f} s apart per 1,000 clients, each followed half-way by a finish "
+        "of the called ticket; every client records each `ticket.called` event. Latency = receipt `time.time()` "
         "minus the event's `at`, which the server takes when the call-next request starts, so it "
-        "includes the call's own transaction. `last client` = when the slowest client of a call got it.",
+        "includes the call's own transaction. `first/last client` = when the fastest/slowest client got "
+        "a call; `call-next answer` = the HTTP round trip of the call itself, for comparison.",
         "- Memory: worker RSS (/proc/<pid>/status VmRSS) 2 s after all clients subscribed minus before, "
         "divided by connected clients (summed over the processes in the Redis scenario).",
         "- single: SQLite, server pinned to CPU 0, 2 client processes pinned to CPU 1. redis: PostgreSQL "
@@ -237,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=("single", "redis", "both"), default="both")
     parser.add_argument("--clients", type=int, help="clients (default 1000 single, 4000 redis)")
-    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--calls", type=int, default=15)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     raise_fd_limit()

@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import update
 
 from queueapp.db import Database
-from queueapp.models import Office, Service
+from queueapp.models import Service
 from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
@@ -42,8 +42,8 @@ def free_port() -> int:
 
 
 def prepare_database(url: str, folder: Path) -> dict:
-    """Migrate, load the demo office, and make it a bench office: no daily quota (the demo's
-    A 150, B 100... would stop issuance), and call-next finishes the ticket at the counter."""
+    """Migrate, load the demo office, and lift its daily quotas (the demo's A 150, B 100...
+    would stop issuance)."""
     folder.mkdir(parents=True, exist_ok=True)
     db = Database(url)
     try:
@@ -51,7 +51,6 @@ def prepare_database(url: str, folder: Path) -> dict:
         seed_demo(db)
         with db.write() as uow:
             uow.session.execute(update(Service).values(daily_quota=None))
-            uow.session.execute(update(Office).where(Office.slug == "demo").values(finish_on_call_next=True))
     finally:
         db.dispose()
     return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
