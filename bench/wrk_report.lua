@@ -1,7 +1,7 @@
 -- wrk script of the benchmarks. With WRK_SERVICES set (e.g. "ABCDEF") every request is
 -- POST {"service": "<letter>"} with the letters in turn; without it wrk sends its plain GET.
--- With WRK_THINK_MS set, each connection (one client) waits a random think time (exponential,
--- that mean) after each response before its next request, so the offered rate is about
+-- With WRK_THINK_MS set, each connection (one client) waits a random think time (uniform in
+-- 0 .. 2 x WRK_THINK_MS, so that mean) after each response before its next request, so the offered rate is about
 -- connections / (think + latency), as with real kiosks; without it wrk sends back to back.
 -- At the end it prints one line "WRK_JSON {...}" that bench/report.py reads.
 
@@ -22,7 +22,7 @@ local think = tonumber(os.getenv("WRK_THINK_MS") or "0")
 if think > 0 then
   math.randomseed(os.time())
   delay = function()
-    return -think * math.log(1 - math.random())
+    return 2 * think * math.random()
   end
 end
 
