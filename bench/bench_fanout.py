@@ -27,9 +27,9 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `queueapp` im
 import requests  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from bench.report import percentiles, profile_summary, replace_section  # noqa: E402
+from bench.report import percentiles, profile_summary, replace_section, steal_share  # noqa: E402
 from bench.server import (ROOT, Server, create_token, load_average, machine_description,  # noqa: E402
-                          pin_to, prepare_database, raise_fd_limit, rss_kib)
+                          pin_to, prepare_database, raise_fd_limit, rss_kib, stat_ticks)
 from queueapp.db import Database  # noqa: E402
 from queueapp.models import Counter, Office  # noqa: E402
 from queueapp.services.tickets import issue_ticket  # noqa: E402
@@ -102,7 +102,7 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
         connect_s = time.monotonic() - started
         time.sleep(2)
         rss_after = {pid: rss_kib(pid) for pid in rss_before}
-        load = load_average()
+        load, ticks = load_average(), stat_ticks()
         spacing = SECONDS_BETWEEN_CALLS_PER_1000 * max(1, clients // 1000)
         spy = start_profile(servers[0].worker_pid, calls * spacing + 2, profile_to) if profile_to else None
         statuses, call_ms = [], []
@@ -119,6 +119,7 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
                     http.post(f"{url}/api/v1/tickets/{response.json()['id']}/finish", timeout=30)
                 time.sleep(spacing / 2)
         time.sleep(3)
+        steal = steal_share(ticks, stat_ticks())
         results = [p.finish() for p in group]
         if spy is not None:
             spy.wait(timeout=60)
@@ -134,16 +135,18 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
     return {
         "clients": clients, "servers": len(servers), "client_processes": processes,
         "connected": connected, "failed": sum(r["failed"] for r in ready), "connect_s": connect_s,
-        "calls": calls, "call_statuses": statuses, "call_ms": percentiles(call_ms), "expected": connected * statuses.count(200),
+        "calls": calls, "call_statuses": statuses, "call_ms": percentiles(call_ms),
+        "expected": connected * statuses.count(200),
         "delivered": len(received), "latency_ms": percentiles([ms for _, ms in received]),
         "first_receipt_ms": percentiles([min(v) for v in per_call.values()]),
         "last_receipt_ms": percentiles([max(v) for v in per_call.values()]),
         "dropped": sum(r["dropped"] for r in results),
         "problems": sum((Tally(r["problems"]) for r in results), Tally()),
-        "profile": profile_summary(profile_to.read_text(), top=40) if profile_to and profile_to.exists() else None,
+        "profile": (profile_summary(profile_to.read_text(), top=40)
+                    if profile_to and profile_to.exists() else None),
         "rss_kib_before": rss_before, "rss_kib_after": rss_after,
         "kib_per_client": grown / connected if connected else float("nan"),
-        "client_cpu_s": sum(r["cpu_s"] for r in results), "load_before_calls": load,
+        "client_cpu_s": sum(r["cpu_s"] for r in results), "load_before_calls": load, "steal": steal,
     }
 
 
@@ -162,7 +165,8 @@ def single(folder: Path, clients: int, calls: int) -> dict:
     server = Server(env, cpus={0}).start()
     try:
         return fan_out([server], counter_id, token, clients=clients, processes=2, calls=calls,
-                       client_cpus={1}, parallel=50, profile_to=ROOT / "bench" / "results" / "fanout-profile.txt")
+                       client_cpus={1}, parallel=50,
+                       profile_to=ROOT / "bench" / "results" / "fanout-profile.txt")
     finally:
         server.stop()
 
@@ -195,8 +199,9 @@ def row(name: str, r: dict) -> str:
     lat, last = r["latency_ms"], r["last_receipt_ms"]
     return (f"| {name} | {r['connected']}/{r['clients']} | {r['delivered']}/{r['expected']} | "
             f"{lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | {lat['max']:.0f} | "
-            f"{r['first_receipt_ms']['p50']:.0f} | {last['p50']:.0f} | {r['call_ms']['p50']:.0f} | {r['kib_per_client']:.0f} | {r['connect_s']:.0f} | "
-            f"{r['load_before_calls']} |")
+            f"{r['first_receipt_ms']['p50']:.0f} | {last['p50']:.0f} | {r['call_ms']['p50']:.0f} | "
+            f"{r['kib_per_client']:.0f} | {r['connect_s']:.0f} | "
+            f"{r['load_before_calls']} | {r['steal']:.0%} |")
 
 
 def markdown(results: dict) -> str:
@@ -208,7 +213,8 @@ def markdown(results: dict) -> str:
         "each subscribed to {\"office\": \"demo\"}.",
         f"- One run = {calls} call-next requests (POST /api/v1/counters/<id>/call-next, staff bearer token), "
         f"{SECONDS_BETWEEN_CALLS_PER_1000:.0f} s apart per 1,000 clients, each followed half-way by a finish "
-        "of the called ticket; every client records each `ticket.called` event. Latency = receipt `time.time()` "
+        "of the called ticket; every client records each `ticket.called` event. "
+        "Latency = receipt `time.time()` "
         "minus the event's `at`, which the server takes when the call-next request starts, so it "
         "includes the call's own transaction. `first/last client` = when the fastest/slowest client got "
         "a call; `call-next answer` = the HTTP round trip of the call itself, for comparison.",
@@ -216,11 +222,13 @@ def markdown(results: dict) -> str:
         "divided by connected clients (summed over the processes in the Redis scenario).",
         "- single: SQLite, server pinned to CPU 0, 2 client processes pinned to CPU 1. redis: PostgreSQL "
         "schema + Redis channel of its own, 4 servers and 4 client processes (each connects to the "
-        "servers in turn) sharing both CPUs. The client processes' decoding time is part of the figure.",
+        "servers in turn) sharing both CPUs. The client processes' decoding time is part of the figure. "
+        "`CPU steal`: share of CPU time the hypervisor took from this virtual machine during the calls.",
         "",
-        "| scenario | connected | events delivered | p50 ms | p95 ms | p99 ms | max ms | first client p50 ms | last client p50 ms "
-        "| call-next answer p50 ms | KiB per client | connect s | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | connected | events delivered | p50 ms | p95 ms | p99 ms | max ms "
+        "| first client p50 ms | last client p50 ms "
+        "| call-next answer p50 ms | KiB per client | connect s | load avg | CPU steal |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     names = {"single": "1 process, SQLite", "redis": "4 processes, PostgreSQL + Redis"}
     for key, r in results.items():

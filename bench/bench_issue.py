@@ -22,9 +22,9 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `queueapp` im
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.report import parse_wrk, profile_summary, replace_section  # noqa: E402
+from bench.report import parse_wrk, profile_summary, replace_section, steal_share  # noqa: E402
 from bench.server import (ROOT, Server, cpu_seconds, load_average, machine_description,  # noqa: E402
-                          prepare_database, raise_fd_limit)
+                          prepare_database, raise_fd_limit, stat_ticks)
 from queueapp.db import Database  # noqa: E402
 from queueapp.models import Ticket  # noqa: E402
 
@@ -73,9 +73,10 @@ class Phase:
 
     def measure(self, path: str, seconds: int, connections: int, **wrk_options) -> dict:
         pid = self.server.worker_pid
-        cpu_before, load = cpu_seconds(pid), load_average()
+        cpu_before, load, ticks = cpu_seconds(pid), load_average(), stat_ticks()
         result = run_wrk(self.server.url + path, seconds, connections, **wrk_options)
         result["server_cpu_s"] = cpu_seconds(pid) - cpu_before
+        result["steal"] = steal_share(ticks, stat_ticks())
         result["load_before"] = load
         if path == TICKETS_PATH:
             result["tickets_in_db"] = ticket_count(self.url)
@@ -151,7 +152,7 @@ def row(name: str, r: dict) -> str:
     tickets = r.get("tickets_in_db", "")
     return (f"| {name} | {r['rate']:.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | "
             f"{lat['max']:.0f} | {r['error_count']} | {cpu_share:.0%} | {per_cpu:.0f} | {tickets} | "
-            f"{r['load_before']} |")
+            f"{r['load_before']} | {r['steal']:.0%} |")
 
 
 def markdown(results: dict, seconds: int) -> str:
@@ -161,21 +162,26 @@ def markdown(results: dict, seconds: int) -> str:
         "- Server: `queueapp serve` (gunicorn, one gevent worker, no access log), SQLite in a temporary "
         "instance with the demo office, daily quotas lifted; pinned to CPU 0. Load: `wrk` (one thread, "
         "C) pinned to CPU 1 with bench/wrk_report.lua; POST bodies cycle services A to F.",
-        "- Ceiling: GET /api/v1/health (a read transaction with `SELECT 1`; the app has no cheaper endpoint).",
+        "- Ceiling: GET /api/v1/health (a read transaction with `SELECT 1`; the app has no cheaper "
+        "endpoint).",
         "- Flat out: each client sends its next request as soon as the answer arrives (closed loop); by "
         "Little's law mean latency = clients / rate, so p99 < 100 ms at 200 clients needs >= 2,000 req/s.",
         f"- Paced: each client waits a think time (uniform, mean {results['think_ms']} ms) between "
-        f"requests (about {c * 1000 // max(results['think_ms'], 1)} requests/s offered, if the server keeps up); "
+        f"requests (about {c * 1000 // max(results['think_ms'], 1)} requests/s offered, if the server "
+        "keeps up); "
         f"the second paced run offers half the flat-out rate from {results['half_connections']} clients, so "
         f"that think times stay under gunicorn's 2 s keep-alive.",
         "- Errors: wrk's `timeout` = no answer within 10 s; `read` = the server closed an idle keep-alive "
         "connection (gunicorn's keepalive is 2 s, so long think times produce these; wrk reconnects).",
-        "- The machine was shared with other test runs (see load average); `server CPU` is the worker's "
+        "- The machine is a virtual one, shared with other test runs (see load average) and with other "
+        "machines on its host (`CPU steal`: share of CPU time the hypervisor took away during the run); "
+        "`server CPU` is the worker's "
         "share of one core during the run, `req/CPU-s` = requests per second of server CPU time, which "
         "is what one fully available core would serve.",
         "",
-        "| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU | req/CPU-s | tickets in DB | load avg before |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU | req/CPU-s "
+        "| tickets in DB | load avg before | CPU steal |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
         row("GET /health, flat out", results["health"]),
     ]
     lines.append(row("POST tickets, flat out", results["tickets"]))

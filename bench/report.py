@@ -59,6 +59,18 @@ def vm_rss_kib(status_text: str) -> int:
     return int(match.group(1))
 
 
+def cpu_ticks(stat_text: str) -> tuple[int, int]:
+    """(steal, total) jiffies of all CPUs from /proc/stat: steal is time the hypervisor gave
+    this machine's virtual CPUs to someone else."""
+    fields = [int(v) for v in stat_text.splitlines()[0].split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
+
+
 def cpu_model(cpuinfo_text: str) -> str:
     match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo_text, re.M)
     return match.group(1).strip() if match else "unknown"

@@ -22,7 +22,7 @@ from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
 
-from .report import cpu_model, mem_total_gib, vm_rss_kib
+from .report import cpu_model, cpu_ticks, mem_total_gib, vm_rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -182,3 +182,7 @@ def cpu_seconds(pid: int) -> float:
 
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def stat_ticks() -> tuple[int, int]:
+    return cpu_ticks(Path("/proc/stat").read_text())

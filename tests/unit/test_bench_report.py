@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from bench.report import (cpu_model, mem_total_gib, parse_wrk, percentiles, profile_summary,
-                          replace_section, vm_rss_kib)
+from bench.report import (cpu_model, cpu_ticks, mem_total_gib, parse_wrk, percentiles, profile_summary,
+                          replace_section, steal_share, vm_rss_kib)
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:1/api/v1/health
 WRK_JSON {"requests": 1000, "duration_s": 5.0, "bytes": 1, "errors": {"connect": 0, "read": 2, \
@@ -83,3 +83,11 @@ def test_hand_written_notes_survive_a_new_run():
     updated = replace_section(document, "Real-time fan-out", "new figures")
     assert "old figures" not in updated
     assert "new figures\n\n### Notes\n\nwhy it is slow\n\n## Booking\n\ntheirs\n" in updated
+
+
+def test_cpu_steal_is_the_share_of_stolen_ticks():
+    before = cpu_ticks("cpu  100 0 50 800 0 0 0 50 0 0\ncpu0 1 2 3\n")
+    after = cpu_ticks("cpu  200 0 100 1500 0 0 0 200 0 0\n")
+    assert before == (50, 1000)
+    assert steal_share(before, after) == pytest.approx(150 / 1000)
+    assert steal_share(after, after) == 0.0
