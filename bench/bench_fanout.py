@@ -236,7 +236,9 @@ def markdown(results: dict) -> str:
     if "single" in results:
         p99 = results["single"]["latency_ms"]["p99"]
         lines += ["", f"Target p99 <= {TARGET_P99_MS} ms at 1,000 clients on one process: "
-                  f"{'reached' if p99 <= TARGET_P99_MS else 'missed'} ({p99:.1f} ms)."]
+                  f"{'reached' if p99 <= TARGET_P99_MS else 'missed'} ({p99:.1f} ms).", ""]
+    else:
+        lines.append("")
     for key, r in results.items():
         lines.append(f"- {names[key]}: call-next answers {sorted(set(r['call_statuses']))}, "
                      f"{r['dropped']} clients dropped by the transport before the end"
