@@ -1,0 +1,1 @@
+"""Benchmarks of queueapp against its own production server (see bench/README.md)."""

@@ -1,0 +1,188 @@
+"""The production server (`queueapp serve`: gunicorn + one gevent worker) on a bench database."""
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import requests
+from sqlalchemy import update
+
+from queueapp.db import Database
+from queueapp.models import Service
+from queueapp.schema import upgrade
+from queueapp.services import staff
+from queueapp.services.demo import seed_demo
+
+from .report import cpu_model, cpu_ticks, mem_total_gib, vm_rss_kib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def raise_fd_limit() -> int:
+    """Lift the soft open-files limit to the hard one; children inherit it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(url: str, folder: Path) -> dict:
+    """Migrate, load the demo office, and lift its daily quotas (the demo's A 150, B 100...
+    would stop issuance)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = Database(url)
+    try:
+        upgrade(db.engine)
+        seed_demo(db)
+        with db.write() as uow:
+            uow.session.execute(update(Service).values(daily_quota=None))
+    finally:
+        db.dispose()
+    return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
+            "QUEUEAPP_SECRET_KEY": "bench-secret"}
+
+
+def create_token(url: str, username: str) -> str:
+    db = Database(url)
+    try:
+        return staff.create_token(db, username, now=datetime.now(timezone.utc))
+    finally:
+        db.dispose()
+
+
+def pin_to(cpus: set[int] | None):
+    """A preexec_fn that pins the child (and what it forks) to these CPUs."""
+    if not cpus:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    return vm_rss_kib(Path(f"/proc/{pid}/status").read_text())
+
+
+class Server:
+    """`python -m queueapp serve --worker gevent` as an office runs it, on a free port."""
+
+    def __init__(self, env: dict, cpus: set[int] | None = None, extra_env: dict | None = None):
+        self.env = {**env, **(extra_env or {})}
+        self.cpus = cpus
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> Server:
+        env = {**os.environ, **self.env}
+        env.pop("QUEUEAPP_ASYNC_MODE", None)
+        env.pop("QUEUEAPP_ACCESS_LOG", None)  # an access log line per request is not what we measure
+        log_path = self.log_path
+        self.log = open(log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "queueapp", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--worker", "gevent"], env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=pin_to(self.cpus))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {log_path}")
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start; see {log_path}")
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.env["QUEUEAPP_INSTANCE_PATH"]) / f"server-{self.port}.log"
+
+    @property
+    def worker_pid(self) -> int:
+        """The gunicorn worker (the master's only child): it holds the app and the sockets."""
+        workers = children_of(self.proc.pid)
+        if len(workers) != 1:
+            raise RuntimeError(f"expected one gunicorn worker, found {workers}")
+        return workers[0]
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+            keep = ROOT / "bench" / "results"
+            keep.mkdir(exist_ok=True)
+            shutil.copy(self.log_path, keep / self.log_path.name)
+
+
+def machine_description() -> list[str]:
+    """Date, machine and versions, as lines for BENCHMARKS.md."""
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    meminfo = Path("/proc/meminfo").read_text()
+    packages = ["Flask", "Flask-SocketIO", "python-socketio", "python-engineio", "gunicorn", "gevent",
+                "SQLAlchemy", "psycopg", "redis", "aiohttp"]
+    versions = []
+    for name in packages:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    import sqlite3
+    return [
+        f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {os.cpu_count()} CPUs (nproc), {cpu_model(cpuinfo)}, "
+        f"{mem_total_gib(meminfo):.1f} GiB memory, {platform.system()} {platform.release()}",
+        f"- Versions: Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        + ", ".join(versions),
+    ]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def stat_ticks() -> tuple[int, int]:
+    return cpu_ticks(Path("/proc/stat").read_text())
