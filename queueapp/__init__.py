@@ -38,7 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .db import Database
     app.extensions["queueapp.db"] = test_config.get("DATABASE") if test_config and test_config.get(
-        "DATABASE") else Database(app.config["DATABASE_URL"])
+        "DATABASE") else Database(app.config["DATABASE_URL"], pool_size=app.config.get("DB_POOL_SIZE", 5),
+                               max_overflow=app.config.get("DB_MAX_OVERFLOW", 10))
 
     from .extensions import babel, csrf, login_manager, socketio
     # Import the socket handlers before init_app: Flask-SocketIO keeps handlers declared

@@ -37,6 +37,8 @@ def load(folder: Path, environ=os.environ) -> dict:
         "REDIS_CHANNEL": environ.get("QUEUEAPP_REDIS_CHANNEL") or "queueapp",
         "PUBLIC_URL": (environ.get("QUEUEAPP_PUBLIC_URL") or "").rstrip("/") or None,
         "ASYNC_MODE": async_mode,
+        "DB_POOL_SIZE": int(environ.get("QUEUEAPP_DB_POOL_SIZE", "5")),
+        "DB_MAX_OVERFLOW": int(environ.get("QUEUEAPP_DB_MAX_OVERFLOW", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": int(environ.get("QUEUEAPP_SESSION_MINUTES", "600")) * 60,

@@ -77,7 +77,7 @@ Listener = Callable[[PublishedEvent], None]
 class Database:
     """SQLite (embedded default) or PostgreSQL (scale-out), behind one interface."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, pool_size: int = 5, max_overflow: int = 10):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.listeners: list[Listener] = []
@@ -85,7 +85,9 @@ class Database:
             self.engine = self._sqlite_engine(immediate=True)
             self.read_engine = self._sqlite_engine(immediate=False)
         else:
-            self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # Per process: several processes share PostgreSQL's max_connections (100 by default).
+            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=max_overflow,
+                                        pool_pre_ping=True)
             # Reads see one snapshot, so a screen's state and its seq always agree.
             self.read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
         # SQLite allows one writer: writers of this process queue on a lock that gevent and

@@ -133,6 +133,9 @@ def on_subscribe(data):
         return _refuse(exc.code, data)
     except (TypeError, ValueError):
         return _refuse("bad_request", data)
+    except Exception:  # noqa: BLE001 - e.g. the database is out of connections: say so, never hang
+        log.exception("subscribe failed")
+        return _refuse("internal_error", data)
     log.debug("sid %s joined %s", request.sid, room)
 
 
