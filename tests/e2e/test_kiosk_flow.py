@@ -183,3 +183,39 @@ def test_the_kiosk_returns_to_the_start_screen_when_left_alone(live_server, kios
     # Back at the start, and back in Bahasa Indonesia for the next citizen.
     page.locator("h1", has_text="Pilih layanan").wait_for()
     assert page.locator("#screen-start").is_visible()
+
+
+def test_a_booked_citizen_checks_in_at_the_kiosk_and_gets_an_appointment_ticket(live_server, kiosk):
+    """The kiosk (issue 4) and the booking check-in (issue 6) together: a code booked for
+    now, typed at the kiosk, becomes a printed ticket that stands in line from its slot."""
+    import secrets
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from queueapp.db import Database
+    from queueapp.models import Appointment, Office, Service
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    db = Database(live_server.database_url)
+    with db.write() as uow:
+        office = uow.session.execute(select(Office).where(Office.slug == "demo")).scalar_one()
+        service = uow.session.execute(select(Service).where(
+            Service.office_id == office.id, Service.prefix == "B")).scalar_one()
+        uow.session.add(Appointment(office_id=office.id, service_id=service.id, slot_start=now,
+                                    slot_end=now + timedelta(minutes=15), code="KTPA2345",
+                                    manage_token=secrets.token_urlsafe(24), name="Warga Uji",
+                                    phone="081200000000", created_at=now - timedelta(days=2)))
+    db.dispose()
+    page = kiosk
+    page.goto(f"{live_server.url}/kiosk/demo")
+    page.locator("#k-appointment").click()
+    page.locator("#k-code").fill("ktpa-2345")
+    page.keyboard.press("Enter")
+    page.locator("#k-number").wait_for(state="visible")
+    number = page.locator("#k-number").inner_text()
+    assert number.startswith("B-")
+    page.wait_for_function("(window.printed || []).length === 1")
+    status = requests.get(f"{live_server.url}/api/v1/offices/demo/board", timeout=5).json()
+    assert {s["code"]: s["waiting"] for s in status["services"]}["B"] >= 1
+    assert "Warga Uji" not in page.content()
