@@ -37,6 +37,9 @@ _NEXT_SEQ = (update(Office).where(Office.id == bindparam("office_id")).values(se
              .returning(Office.seq).execution_options(synchronize_session=False))
 
 
+_INSERT_EVENT = TicketEvent.__table__.insert()
+
+
 class UnitOfWork:
     """One write transaction; events recorded here are published only after commit."""
 
@@ -62,9 +65,10 @@ class UnitOfWork:
                counter_id: int | None = None, staff_id: int | None = None,
                data: dict[str, Any] | None = None) -> PublishedEvent:
         seq = self.session.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
-        self.session.add(TicketEvent(office_id=office.id, ticket_id=ticket_id, seq=seq, type=type_,
-                                     at=at, counter_id=counter_id, staff_id=staff_id,
-                                     data=data or {}))
+        # A plain INSERT: the log is append-only, no ORM object needs to track it.
+        self.session.execute(_INSERT_EVENT, {"office_id": office.id, "ticket_id": ticket_id, "seq": seq,
+                                             "type": type_, "at": at, "counter_id": counter_id,
+                                             "staff_id": staff_id, "data": data or {}})
         published = PublishedEvent(type=type_, office_id=office.id, office_slug=office.slug,
                                    seq=seq, at=at)
         self.events.append(published)
