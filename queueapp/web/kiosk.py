@@ -18,7 +18,7 @@ from ..services.tickets import office_is_open
 from .api import json_body, optional_str, public_url
 from .auth import staff_required
 from .errors import error_response
-from .status import PRIORITY_LABELS, service_name, ticket_document
+from .status import PRIORITY_LABELS, ticket_document
 
 bp = Blueprint("kiosk", __name__, static_folder=str(assets.folder("kiosk")), static_url_path="/kiosk/static")
 csrf.exempt(bp)   # public JSON without a session; staff_required checks CSRF for cookie sessions

@@ -1,13 +1,9 @@
 """The booking tables: migrations agree with the models; holidays import from CSV and ICS."""
 from datetime import date
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import create_engine
 
 from queueapp.cli import main
-from queueapp.models import Base
 from queueapp.services import holidays
 
 ICS = b"""BEGIN:VCALENDAR

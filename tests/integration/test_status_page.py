@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from queueapp.services import counters as counter_ops
-from queueapp.services import tickets as ticket_ops
 
 STATUS_BUDGET = 60 * 1024
 
