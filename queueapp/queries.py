@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from .domain import dispatch, eta
 from .domain.numbering import business_date
 from .domain.states import AT_COUNTER, CALLABLE, TicketStatus
-from .models import (Counter, CounterService, CounterState, DailyCounter, Office, Service, Ticket,
-                     TicketEvent, UTCDateTime)
+from .models import (BookingRule, Counter, CounterService, CounterState, DailyCounter, Office, Service,
+                     Ticket, TicketEvent, UTCDateTime)
 
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 RECENT_CALLS = 10
@@ -211,6 +211,23 @@ def line_item(ticket: Ticket) -> dict:
             "queued_at": ticket.queued_at.isoformat(), "counter_id": ticket.counter_id}
 
 
+def counter_policy(session: Session, counter: Counter, now: datetime) -> dispatch.FairMergePolicy:
+    """The counter's dispatch policy: its service order, priority setting, and the fair merge
+    with the smallest `appointments_in_a_row` among its bookable services (default 2)."""
+    service_ids = [link.service_id for link in counter.links]
+    ratios = [r for (r,) in session.execute(select(BookingRule.appointments_in_a_row).where(
+        BookingRule.service_id.in_(service_ids), BookingRule.bookable.is_(True)))]
+    limit = min(ratios) if ratios else 2
+    recent = session.execute(
+        select(Ticket.channel).join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+        .where(TicketEvent.counter_id == counter.id, TicketEvent.type == "ticket.called",
+               Ticket.business_date == business_date(now, counter.office.timezone))
+        .order_by(TicketEvent.seq.desc()).limit(max(limit, 1))).scalars()
+    return dispatch.FairMergePolicy(service_order={link.service_id: link.order for link in counter.links},
+                                    priority_first=counter.priority_first, appointments_in_a_row=limit,
+                                    streak=dispatch.appointment_streak([c.value for c in recent]), now=now)
+
+
 def counter_screen(session: Session, counter: Counter, now: datetime) -> dict:
     """A clerk's screen: the counter, the ticket at it, and its waiting line in call order."""
     office = counter.office
@@ -218,9 +235,10 @@ def counter_screen(session: Session, counter: Counter, now: datetime) -> dict:
     current = session.execute(select(Ticket).where(
         Ticket.counter_id == counter.id, Ticket.status.in_(list(AT_COUNTER)))).scalars().first()
     service_ids = [link.service_id for link in counter.links]
-    policy = dispatch.DispatchPolicy(service_order={link.service_id: link.order for link in counter.links},
-                                     priority_first=counter.priority_first)
-    waiting = sorted(line(session, office.id, day, service_ids), key=lambda t: policy.rank(candidate(t)))
+    # Listed in the order call_next would call them, fair merge included.
+    tickets = {t.id: t for t in line(session, office.id, day, service_ids)}
+    order = dispatch.call_order(counter_policy(session, counter, now), [candidate(t) for t in tickets.values()])
+    waiting = [tickets[c.ticket_id] for c in order]
     held = session.execute(select(Ticket).where(
         Ticket.office_id == office.id, Ticket.business_date == day,
         Ticket.service_id.in_(service_ids), Ticket.status == TicketStatus.ON_HOLD)).scalars()

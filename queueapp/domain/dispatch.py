@@ -15,7 +15,7 @@ policy can subclass it to merge checked-in appointments with walk-ins fairly.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .states import CALLABLE, TicketStatus
@@ -109,3 +109,17 @@ def appointment_streak(recent_channels: list[str]) -> int:
             break
         streak += 1
     return streak
+
+
+def call_order(policy: DispatchPolicy, candidates: list[Candidate]) -> list[Candidate]:
+    """The order in which `policy` would call these candidates if nobody else arrived:
+    what a clerk's waiting list shows. A fair-merge policy's streak moves with each call."""
+    remaining = [c for c in candidates if policy.eligible(c)]
+    order = []
+    while remaining:
+        chosen = policy.choose(remaining)
+        order.append(chosen)
+        remaining = [c for c in remaining if c.ticket_id != chosen.ticket_id]
+        if isinstance(policy, FairMergePolicy):
+            policy = replace(policy, streak=policy.streak + 1 if chosen.channel == "appointment" else 0)
+    return order

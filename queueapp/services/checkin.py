@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 from ..db import Database, UnitOfWork
 from ..domain import booking, errors
 from ..domain.booking import AppointmentStatus as Status
-from ..domain.dispatch import FairMergePolicy, appointment_streak
 from ..domain.numbering import business_date
-from ..models import Appointment, BookingRule, Channel, Counter, Office, OnlineJoin, Ticket, TicketEvent
+from ..models import Appointment, Channel, Office, OnlineJoin, Ticket
 from ..queries import ticket_view
 from . import access
 from .appointments import clean_code, nik_key, rule_of, rule_row
@@ -130,18 +129,3 @@ def join_online(db: Database, office_slug: str, service_prefix: str, phone: str,
         return ticket_view(s, ticket, now)
 
 
-def dispatch_policy(session: Session, counter: Counter, now: datetime) -> FairMergePolicy:
-    """The counter's policy: its service order, priority setting, and the fair merge with
-    the smallest `appointments_in_a_row` among its bookable services (default 2)."""
-    service_ids = [link.service_id for link in counter.links]
-    ratios = [r for (r,) in session.execute(select(BookingRule.appointments_in_a_row).where(
-        BookingRule.service_id.in_(service_ids), BookingRule.bookable.is_(True)))]
-    limit = min(ratios) if ratios else 2
-    recent = session.execute(
-        select(Ticket.channel).join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(TicketEvent.counter_id == counter.id, TicketEvent.type == "ticket.called",
-               Ticket.business_date == business_date(now, counter.office.timezone))
-        .order_by(TicketEvent.seq.desc()).limit(max(limit, 1))).scalars()
-    return FairMergePolicy(service_order={link.service_id: link.order for link in counter.links},
-                           priority_first=counter.priority_first, appointments_in_a_row=limit,
-                           streak=appointment_streak([c.value for c in recent]), now=now)

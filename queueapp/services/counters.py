@@ -11,10 +11,9 @@ from ..domain import errors
 from ..domain.numbering import business_date
 from ..domain.states import AT_COUNTER, CALLABLE, Action, TicketStatus, next_status
 from ..models import Counter, CounterState, Office, Ticket
-from ..queries import candidate, counters_overview, ticket_view
+from ..queries import candidate, counter_policy, counters_overview, ticket_view
 from . import access
 from .access import Actor
-from .checkin import dispatch_policy
 from .tickets import publish
 
 
@@ -89,7 +88,7 @@ def call_next(db: Database, actor: Actor, counter_id: int, *, now: datetime) -> 
         office, counter = _prepare_counter(uow, actor, counter_id, now)
         day = business_date(now, office.timezone)
         line = _lock_line(uow.session, office, counter, day)
-        policy = dispatch_policy(uow.session, counter, now)
+        policy = counter_policy(uow.session, counter, now)
         chosen = policy.choose([candidate(t) for t in line])
         if chosen is None:
             raise errors.QueueEmpty(counter=counter.number)

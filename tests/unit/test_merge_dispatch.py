@@ -69,3 +69,11 @@ def test_over_a_morning_walk_ins_are_never_starved():
         streak = appointment_streak([chosen.channel] + (["appointment"] * streak))
     assert calls[:9] == ["appointment", "appointment", "kiosk"] * 3
     assert "kiosk" in calls[:6]
+
+
+
+def test_the_call_order_a_clerk_sees_follows_the_fair_merge():
+    from queueapp.domain.dispatch import call_order
+    line = [walk_in(1, -60), walk_in(2, -30), appointment(3, -10), appointment(4, -5), appointment(5, 0)]
+    # Two appointments whose slots have come, then a walk-in, then the third appointment.
+    assert [c.ticket_id for c in call_order(policy(), line)] == [3, 4, 1, 5, 2]
