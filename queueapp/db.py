@@ -91,7 +91,7 @@ class Database:
         else:
             # Per process: several processes share PostgreSQL's max_connections (100 by default).
             self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=max_overflow,
-                                        pool_pre_ping=True)
+                                        pool_pre_ping=True, hide_parameters=True)
             # Reads see one snapshot, so a screen's state and its seq always agree.
             self.read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
         # SQLite allows one writer: writers of this process queue on a lock that gevent and
@@ -101,8 +101,9 @@ class Database:
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def _sqlite_engine(self, immediate: bool) -> Engine:
+        # hide_parameters: a logged database error must never carry a citizen's name or phone.
         engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=8, max_overflow=16)
+                               pool_size=8, max_overflow=16, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):

@@ -176,3 +176,15 @@ def test_the_eta_uses_recent_service_times(demo, clock, clerk):
     # 5 ahead, 3 open counters serve A, 2 minutes each: ceil(5/3*2) = 4.
     assert last["position"] == 5 and last["eta_minutes"] == 4
     assert timedelta(minutes=last["eta_minutes"]) < timedelta(minutes=5 * 8 / 3)
+
+
+def test_a_database_error_never_carries_the_statement_parameters(demo):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+    with pytest.raises(IntegrityError) as info:
+        with demo.write() as uow:
+            uow.session.execute(text("INSERT INTO offices (id, slug, name, timezone, address, seq, open_weekdays, "
+                                     "opens, closes, closed, max_calls, finish_on_call_next, running_text) "
+                                     "VALUES (1, 'x', :secret, 'Asia/Jakarta', '', 0, '1', '00:00', '24:00', "
+                                     "0, 3, 0, '')"), {"secret": "Rina Wulandari 081277771234"})
+    assert "Rina" not in str(info.value) and "0812" not in str(info.value)
