@@ -12,6 +12,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from .domain.states import TicketStatus
 
 
+# Primary keys are INTEGER: on PostgreSQL a larger id in a URL or message is not an id at all.
+MAX_ROW_ID = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, returns aware UTC, on every database alike."""
 

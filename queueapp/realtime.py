@@ -21,7 +21,7 @@ from . import queries
 from .db import PublishedEvent
 from .domain import errors
 from .extensions import get_db, now, socketio
-from .models import Office
+from .models import MAX_ROW_ID, Office
 from .services import access
 from .services.tickets import office_is_open
 
@@ -105,7 +105,10 @@ def on_subscribe(data):
                 staff = _staff()
                 if staff is None:
                     return _refuse("unauthorized", data)
-                counter = access.counter_for(s, staff.actor(), int(data["counter"]))
+                counter_id = int(data["counter"])
+                if not 0 < counter_id <= MAX_ROW_ID:
+                    raise ValueError("not a counter id")
+                counter = access.counter_for(s, staff.actor(), counter_id)
                 office = counter.office
                 room, state = f"counter:{counter.id}", queries.counter_screen(s, counter, moment)
             elif "office" in data:

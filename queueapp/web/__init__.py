@@ -2,9 +2,21 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from ..models import MAX_ROW_ID
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id past the INTEGER range is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter  # before any rule is added
     from . import api, errors, pages
     errors.register(app)
     app.register_blueprint(api.bp)

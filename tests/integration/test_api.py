@@ -225,3 +225,9 @@ def test_pages_speak_indonesian_unless_the_citizen_switches(client, demo):
     english = client.get("/?lang=en").get_data(as_text=True)
     assert "Ticket kiosk" in english
     assert "Ticket kiosk" in client.get("/").get_data(as_text=True)  # the choice is kept
+
+
+def test_an_id_beyond_the_integer_range_is_a_404_not_a_database_error(client, demo, clerk_headers):
+    huge = 10**21
+    assert client.post(f"/api/v1/counters/{huge}/call-next", headers=clerk_headers).status_code == 404
+    assert client.post(f"/api/v1/tickets/{2**31}/finish", headers=clerk_headers).status_code == 404

@@ -124,3 +124,9 @@ def test_a_subscription_the_server_cannot_answer_gets_an_error_not_silence(tmp_p
     board = socketio.test_client(app)
     board.emit("subscribe", {"office": "demo"})
     assert received(board, "error")[0]["code"] == "internal_error"
+
+
+def test_a_counter_id_beyond_the_integer_range_is_a_bad_request(app, demo):
+    screen = socketio.test_client(app, auth={"token": token_for(demo, "loket1")})
+    screen.emit("subscribe", {"counter": 10**21})
+    assert received(screen, "error")[0]["code"] == "bad_request"
