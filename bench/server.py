@@ -5,15 +5,10 @@ import os
 import platform
 import resource
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import requests
 from sqlalchemy import update
 
 from queueapp.db import Database
@@ -22,9 +17,10 @@ from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
 
+from tests.live_server import ROOT, LiveServer
+
 from .report import cpu_model, cpu_ticks, mem_total_gib, vm_rss_kib
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def raise_fd_limit() -> int:
@@ -33,12 +29,6 @@ def raise_fd_limit() -> int:
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare_database(url: str, folder: Path) -> dict:
@@ -89,45 +79,15 @@ def rss_kib(pid: int) -> int:
     return vm_rss_kib(Path(f"/proc/{pid}/status").read_text())
 
 
-class Server:
-    """`python -m queueapp serve --worker gevent` as an office runs it, on a free port."""
+class Server(LiveServer):
+    """The production server (gunicorn + one gevent worker), optionally pinned to CPUs,
+    without an access log, keeping its log in bench/results/."""
+
+    DROP_ENV = ("QUEUEAPP_ASYNC_MODE", "QUEUEAPP_ACCESS_LOG")  # a log line per request is not what we measure
 
     def __init__(self, env: dict, cpus: set[int] | None = None, extra_env: dict | None = None):
-        self.env = {**env, **(extra_env or {})}
+        super().__init__({**env, **(extra_env or {})}, worker="gevent", preexec_fn=pin_to(cpus))
         self.cpus = cpus
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30) -> Server:
-        env = {**os.environ, **self.env}
-        env.pop("QUEUEAPP_ASYNC_MODE", None)
-        env.pop("QUEUEAPP_ACCESS_LOG", None)  # an access log line per request is not what we measure
-        log_path = self.log_path
-        self.log = open(log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queueapp", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--worker", "gevent"], env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            preexec_fn=pin_to(self.cpus))
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}; see {log_path}")
-            try:
-                if requests.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start; see {log_path}")
-
-    @property
-    def log_path(self) -> Path:
-        return Path(self.env["QUEUEAPP_INSTANCE_PATH"]) / f"server-{self.port}.log"
 
     @property
     def worker_pid(self) -> int:
@@ -138,15 +98,8 @@ class Server:
         return workers[0]
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if getattr(self, "log", None):
-            self.log.close()
+        super().stop(timeout=15)
+        if self.log_path.exists():
             keep = ROOT / "bench" / "results"
             keep.mkdir(exist_ok=True)
             shutil.copy(self.log_path, keep / self.log_path.name)

@@ -3,22 +3,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 
 from queueapp.db import Database
 from queueapp.schema import upgrade
 
-ROOT = Path(__file__).resolve().parent.parent
+from .live_server import ROOT, LiveServer, free_port  # noqa: F401 - re-exported for the tests
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("QUEUEAPP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("QUEUEAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -110,58 +106,3 @@ def redis_or_skip(url: str = REDIS_URL):
     except Exception as exc:  # noqa: BLE001
         service_unavailable("Redis", exc)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """`queueapp serve` in a subprocess, as an office would run it."""
-
-    def __init__(self, env: dict, worker: str = "gevent", port: int | None = None, cwd: Path | None = None):
-        self.env = env
-        self.worker = worker
-        self.port = port or free_port()
-        self.cwd = cwd
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30) -> LiveServer:
-        env = {**os.environ, **self.env}
-        env.pop("QUEUEAPP_ASYNC_MODE", None)
-        self.log = open(Path(self.env["QUEUEAPP_INSTANCE_PATH"]) / f"server-{self.port}.log", "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queueapp", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--worker", self.worker], env=env, cwd=self.cwd or ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.read_log()}")
-            try:
-                if requests.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start: {self.read_log()}")
-
-    def read_log(self) -> str:
-        path = Path(self.env["QUEUEAPP_INSTANCE_PATH"]) / f"server-{self.port}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if getattr(self, "log", None):
-            self.log.close()

@@ -88,3 +88,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A citizen's phone: a small touch screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()

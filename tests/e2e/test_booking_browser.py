@@ -7,14 +7,6 @@ import requests
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_a_citizen_books_a_slot_gets_a_code_and_qr_and_cancels(live_server, phone):
     phone.goto(live_server.url + "/booking/demo?lang=id")
     phone.get_by_role("link", name="Pilih hari").first.click()
