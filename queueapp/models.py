@@ -9,7 +9,10 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, ForeignKey, Index, 
                         String, Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .domain.states import TicketStatus
+from .domain.channels import Channel
+from .domain.permissions import Role
+from .domain.priority import PriorityGroup
+from .domain.states import CounterState, TicketStatus
 
 
 # Primary keys are INTEGER: on PostgreSQL a larger id in a URL or message is not an id at all.
@@ -36,25 +39,6 @@ class UTCDateTime(TypeDecorator):
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, length=24, validate_strings=True,
                 values_callable=lambda members: [m.value for m in members])
-
-
-class CounterState(str, enum.Enum):
-    OPEN = "open"
-    PAUSED = "paused"
-    CLOSED = "closed"
-
-
-class Role(str, enum.Enum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    CLERK = "clerk"
-
-
-class Channel(str, enum.Enum):
-    KIOSK = "kiosk"
-    ONLINE = "online"
-    STAFF = "staff"
-    APPOINTMENT = "appointment"
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .domain import dispatch, eta
 from .domain.numbering import business_date
-from .domain.states import AT_COUNTER, CALLABLE, TicketStatus
+from .domain.states import AT_COUNTER, CALLABLE, TicketStatus, allowed_actions
 from .models import (BookingRule, Counter, CounterService, CounterState, DailyCounter, Office, Service,
                      Ticket, TicketEvent, UTCDateTime)
 
@@ -96,6 +96,7 @@ def ticket_view(session: Session, ticket: Ticket, now: datetime, *, staff: bool 
         "issued_at": ticket.issued_at.isoformat(),
         "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
         "call_count": ticket.call_count,
+        "actions": [action.value for action in allowed_actions(status)],
         "counter": _counter_view(ticket.counter) if status in AT_COUNTER else None,
         "position": None,
         "eta_minutes": None,
@@ -206,6 +207,7 @@ def board_snapshot(session: Session, office: Office, now: datetime, *, office_op
 def line_item(ticket: Ticket) -> dict:
     """A ticket as a row of a staff list."""
     return {"id": ticket.id, "number": ticket.code, "status": ticket.status.value,
+            "actions": [action.value for action in allowed_actions(ticket.status)],
             "service": ticket.service.prefix, "priority": ticket.priority,
             "channel": ticket.channel.value, "issued_at": ticket.issued_at.isoformat(),
             "queued_at": ticket.queued_at.isoformat(), "counter_id": ticket.counter_id}

@@ -64,6 +64,19 @@ AT_COUNTER = frozenset({S.CALLED, S.SERVING})
 FINAL = frozenset({S.DONE, S.NO_SHOW, S.CANCELLED})
 
 
+def allowed_actions(current: TicketStatus | str) -> list[Action]:
+    """The actions the state table allows from `current`, in Action order: what a clerk's
+    screen enables (shipped in every ticket view, so no screen keeps its own list)."""
+    current = TicketStatus(current)
+    return [action for action in Action if (current, action) in TRANSITIONS]
+
+
+class CounterState(str, enum.Enum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
 def next_status(current: TicketStatus | str, action: Action) -> TicketStatus:
     """The state after `action`, or IllegalTransition when the table does not allow it."""
     current = TicketStatus(current)
