@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         "DATABASE") else Database(app.config["DATABASE_URL"], pool_size=app.config.get("DB_POOL_SIZE", 5),
                                max_overflow=app.config.get("DB_MAX_OVERFLOW", 10))
 
-    from .extensions import babel, csrf, login_manager, socketio
+    from .extensions import babel, csrf, limiter, login_manager, socketio
     # Import the socket handlers before init_app: Flask-SocketIO keeps handlers declared
     # before the server exists and registers them on every server it creates.
     from . import realtime, web
@@ -52,6 +52,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
     app.after_request(remember_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       message_queue=app.config["REDIS_URL"], channel=app.config["REDIS_CHANNEL"],

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .domain.errors import OfficeNotFound
+from .domain.events import CALL_EVENTS, EventType, call_id
 from .models import Office, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -20,17 +21,19 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PublishedEvent:
-    """One change, as screens receive it. `seq` is the office's sequence number."""
+    """One committed change, as the log holds it. `seq` is the office's sequence number;
+    `counter_id` the counter it concerns (the ticket's, or the one it just left). The
+    views screens receive are built from it after commit, by the read side."""
 
     type: str
     office_id: int
     office_slug: str
     seq: int
     at: datetime
-    ticket: dict[str, Any] | None = None
-    counter: dict[str, Any] | None = None
+    ticket_id: int | None = None
+    counter_id: int | None = None
     call_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 _NEXT_SEQ = (update(Office).where(Office.id == bindparam("office_id")).values(seq=Office.seq + 1)
@@ -61,21 +64,25 @@ class UnitOfWork:
             raise OfficeNotFound(office=slug)
         return office
 
-    def record(self, office: Office, type_: str, at: datetime, *, ticket_id: int | None = None,
+    def record(self, office: Office, type_: EventType, at: datetime, *, ticket_id: int | None = None,
                counter_id: int | None = None, staff_id: int | None = None,
                data: dict[str, Any] | None = None) -> PublishedEvent:
+        """Append the event to the office's log with the next seq; it is published after commit."""
+        type_ = EventType(type_)
         seq = self.session.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
         # A plain INSERT: the log is append-only, no ORM object needs to track it.
         self.session.execute(_INSERT_EVENT, {"office_id": office.id, "ticket_id": ticket_id, "seq": seq,
-                                             "type": type_, "at": at, "counter_id": counter_id,
+                                             "type": type_.value, "at": at, "counter_id": counter_id,
                                              "staff_id": staff_id, "data": data or {}})
-        published = PublishedEvent(type=type_, office_id=office.id, office_slug=office.slug,
-                                   seq=seq, at=at)
+        published = PublishedEvent(type=type_.value, office_id=office.id, office_slug=office.slug, seq=seq,
+                                   at=at, ticket_id=ticket_id, counter_id=counter_id, data=data or {},
+                                   call_id=call_id(office.slug, seq) if type_ in CALL_EVENTS else None)
         self.events.append(published)
         return published
 
 
-Listener = Callable[[PublishedEvent], None]
+# Called after each commit with the events it recorded, in seq order.
+Listener = Callable[[list[PublishedEvent]], None]
 
 
 class Database:
@@ -142,12 +149,13 @@ class Database:
             session.close()
             if self._write_lock is not None:
                 self._write_lock.release()
-        for published in uow.events:
-            for listener in self.listeners:
-                try:
-                    listener(published)
-                except Exception:  # noqa: BLE001 - a broadcast never fails the request
-                    log.exception("publishing %s seq=%s failed", published.type, published.seq)
+        if not uow.events:
+            return
+        for listener in self.listeners:
+            try:
+                listener(uow.events)
+            except Exception:  # noqa: BLE001 - a broadcast never fails the request
+                log.exception("publishing events up to seq=%s failed", uow.events[-1].seq)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

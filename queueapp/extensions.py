@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
@@ -15,6 +17,8 @@ socketio = SocketIO()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Per client address; limits are set per blueprint (web.limits), storage in create_app.
+limiter = Limiter(get_remote_address, key_prefix="queueapp-booking", strategy="fixed-window")
 
 
 def get_db() -> Database:

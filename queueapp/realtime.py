@@ -17,13 +17,16 @@ from flask import request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
-from . import queries
-from .db import PublishedEvent
+from . import messages, repository
+from .db import Database, PublishedEvent
 from .domain import errors
+from .domain.permissions import Permission, require
 from .extensions import get_db, now, socketio
 from .models import MAX_ROW_ID, Office
-from .services import access
-from .services.tickets import office_is_open
+from .queries import boards, tickets
+from .queries.events import event_views
+from .services import staff as staff_accounts
+from .services.staff import StaffMember
 
 log = logging.getLogger(__name__)
 
@@ -38,55 +41,83 @@ def public_ticket(ticket: dict | None) -> dict | None:
     return {key: ticket.get(key) for key in PUBLIC_TICKET_FIELDS} | {"priority": bool(ticket.get("priority"))}
 
 
-def _payload(event: PublishedEvent, ticket: dict | None, room: str) -> dict:
+def _payload(event: PublishedEvent, ticket: dict | None, counter: dict | None, room: str) -> dict:
     payload = {"seq": event.seq, "type": event.type, "office": event.office_slug,
                "at": event.at.isoformat(), "ticket": ticket, "room": room}
     if event.call_id:
         payload["call_id"] = event.call_id
-    if event.counter is not None:
-        payload["counter"] = event.counter
+    if counter is not None:
+        payload["counter"] = counter
     return payload
 
 
-def broadcast(event: PublishedEvent) -> None:
-    """Send one committed event to its rooms. Called by Database after commit."""
-    public_view = public_ticket(event.ticket)
-    rooms = {f"office:{event.office_slug}": public_view, f"staff:{event.office_slug}": event.ticket}
-    counter_ids = {(event.counter or {}).get("id")}
-    if event.ticket:
-        rooms[f"ticket:{event.ticket['token']}"] = event.ticket
-        counter_ids |= {(event.ticket.get("counter") or {}).get("id"), event.extra.get("counter_id")}
+def _rooms(event: PublishedEvent, ticket: dict | None) -> dict[str, dict | None]:
+    """Each room the event goes to, with the ticket view that room may see."""
+    rooms = {f"office:{event.office_slug}": public_ticket(ticket), f"staff:{event.office_slug}": ticket}
+    counter_ids = {event.counter_id}
+    if ticket:
+        rooms[f"ticket:{ticket['token']}"] = ticket
+        counter_ids.add((ticket.get("counter") or {}).get("id"))
     for counter_id in counter_ids - {None}:
-        rooms[f"counter:{counter_id}"] = event.ticket
-    for room, ticket in rooms.items():
-        socketio.emit("event", _payload(event, ticket, room), to=room)
+        rooms[f"counter:{counter_id}"] = ticket
+    return rooms
 
 
-def _staff():
+def broadcaster(db: Database):
+    """The after-commit listener: each committed event, with its views, to its rooms."""
+    def broadcast(events: list[PublishedEvent]) -> None:
+        for event, ticket, counter in event_views(db, events):
+            for room, view in _rooms(event, ticket).items():
+                socketio.emit("event", _payload(event, view, counter, room), to=room)
+    return broadcast
+
+
+def _staff() -> StaffMember | None:
     """The staff member of this socket: session cookie at connect, or a bearer token."""
     if current_user.is_authenticated:
         return current_user._get_current_object()
-    staff = session.get("socket_staff")
-    if staff:
-        from .web.auth import StaffLogin
-        return StaffLogin(**staff)
-    return None
+    member = session.get("socket_staff")
+    return StaffMember(**member) if member else None
 
 
-def _refuse(code: str, room: dict) -> None:
-    from .web.errors import message
-    emit("error", {"code": code, "message": message(code), "subscribe": room})
+def _refuse(code: str, room: dict, error: errors.DomainError | None = None) -> None:
+    text = messages.for_error(error) if error is not None else messages.for_code(code)
+    emit("error", {"code": code, "message": text, "subscribe": room})
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
     """Any client may connect; a staff client may prove itself with {"token": "..."}."""
     token = auth.get("token") if isinstance(auth, dict) else None
-    if token:
-        from .web.auth import actor_from_token
-        staff = actor_from_token(token)
-        if staff is not None:
-            session["socket_staff"] = asdict(staff)
+    member = staff_accounts.member_for_token(get_db(), token)
+    if member is not None:
+        session["socket_staff"] = asdict(member)
+
+
+def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
+    """The office, room and state a subscription asks for, or the code of a refusal."""
+    if "ticket" in data:
+        ticket = repository.ticket_by_token(s, str(data["ticket"]))
+        return s.get(Office, ticket.office_id), f"ticket:{ticket.token}", {"ticket": tickets.ticket_view(s, ticket)}
+    if "counter" in data:
+        member = _staff()
+        if member is None:
+            return "unauthorized"
+        counter_id = int(data["counter"])
+        if not 0 < counter_id <= MAX_ROW_ID:
+            raise ValueError("not a counter id")
+        counter = repository.counter_for(s, member.actor(), counter_id)
+        return counter.office, f"counter:{counter.id}", boards.counter_screen(s, counter, moment)
+    if "office" in data:
+        office = repository.office_by_slug(s, str(data["office"]))
+        if not data.get("staff"):
+            return office, f"office:{office.slug}", boards.board_snapshot(s, office, moment)
+        member = _staff()
+        if member is None:
+            return "unauthorized"
+        require(member.actor(), Permission.VIEW_OFFICE, office.id)
+        return office, f"staff:{office.slug}", boards.staff_snapshot(s, office, moment)
+    return "bad_request"
 
 
 @socketio.on("subscribe")
@@ -94,46 +125,18 @@ def on_subscribe(data):
     """Sent by every screen after (re)connecting. Replies `snapshot` (state + seq) or `error`."""
     if not isinstance(data, dict):
         return _refuse("bad_request", {})
-    moment = now()
     try:
         with get_db().read() as s:
-            if "ticket" in data:
-                ticket = access.ticket_by_token(s, str(data["ticket"]))
-                office = s.get(Office, ticket.office_id)
-                room, state = f"ticket:{ticket.token}", {"ticket": queries.ticket_view(s, ticket, moment)}
-            elif "counter" in data:
-                staff = _staff()
-                if staff is None:
-                    return _refuse("unauthorized", data)
-                counter_id = int(data["counter"])
-                if not 0 < counter_id <= MAX_ROW_ID:
-                    raise ValueError("not a counter id")
-                counter = access.counter_for(s, staff.actor(), counter_id)
-                office = counter.office
-                room, state = f"counter:{counter.id}", queries.counter_screen(s, counter, moment)
-            elif "office" in data:
-                office = access.office_by_slug(s, str(data["office"]))
-                if data.get("staff"):
-                    staff = _staff()
-                    if staff is None:
-                        return _refuse("unauthorized", data)
-                    if staff.office_id != office.id:
-                        return _refuse("forbidden", data)
-                    room = f"staff:{office.slug}"
-                    state = queries.staff_snapshot(s, office, moment, office_open=office_is_open(office, moment))
-                else:
-                    room = f"office:{office.slug}"
-                    state = queries.board_snapshot(s, office, moment, office_open=office_is_open(office, moment))
-            else:
-                return _refuse("bad_request", data)
+            found = _subscription(s, data, now())
+            if isinstance(found, str):
+                return _refuse(found, data)
+            office, room, state = found
             # Join before replying: an event committed after this snapshot is then sure to
             # arrive, and the client drops those with seq <= snapshot seq.
             join_room(room)
             emit("snapshot", {"room": room, "seq": office.seq, "office": office.slug, "state": state})
-    except errors.PermissionDenied:
-        return _refuse("forbidden", data)
-    except errors.NotFound as exc:
-        return _refuse(exc.code, data)
+    except (errors.PermissionDenied, errors.NotFound) as exc:
+        return _refuse(exc.code, data, exc)
     except (TypeError, ValueError):
         return _refuse("bad_request", data)
     except Exception:  # noqa: BLE001 - e.g. the database is out of connections: say so, never hang
@@ -143,4 +146,5 @@ def on_subscribe(data):
 
 
 def init(app) -> None:
-    app.extensions["queueapp.db"].add_listener(broadcast)
+    db = app.extensions["queueapp.db"]
+    db.add_listener(broadcaster(db))

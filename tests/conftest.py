@@ -8,7 +8,7 @@ import pytest
 from queueapp import create_app
 from queueapp.db import Database
 from queueapp.services import staff
-from queueapp.services.access import Actor
+from queueapp.domain.permissions import Actor
 from queueapp.services.demo import seed_demo
 
 from .support import (Clock, create_pg_schema, drop_pg_schema, fresh_sqlite, migrated_sqlite_template,

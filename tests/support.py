@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from queueapp.db import Database
+from queueapp.queries import booking as booking_views
+from queueapp.queries import tickets as ticket_views
 from queueapp.schema import upgrade
+from queueapp.services import appointments as _appointments
+from queueapp.services import checkin as _checkin
+from queueapp.services import counters as _counters
+from queueapp.services import tickets as _tickets
 
 from .live_server import ROOT, LiveServer, free_port  # noqa: F401 - re-exported for the tests
 
@@ -21,6 +27,45 @@ REDIS_URL = os.environ.get("QUEUEAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
 
 # Monday 23 November 2026, 09:00 in Jakarta (WIB, UTC+7).
 MONDAY_0900_WIB = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+class WithViews:
+    """A use-case module whose calls return what the API answers: the read side's view of
+    the fact the use case returns (a ticket change, an appointment's manage token)."""
+
+    def __init__(self, module, view):
+        self._module, self._view = module, view
+
+    def __getattr__(self, name):
+        function = getattr(self._module, name)
+
+        def call(db, *args, **kwargs):
+            return self._view(db, function(db, *args, **kwargs))
+        return call
+
+
+def _ticket_view(db, fact):
+    return ticket_views.changed(db, fact, staff=True) if isinstance(fact, _tickets.TicketChange) else fact
+
+
+def _appointment_view(db, fact):
+    return booking_views.get(db, fact) if isinstance(fact, str) else fact
+
+
+tickets = WithViews(_tickets, _ticket_view)
+counters = WithViews(_counters, _ticket_view)
+checkin = WithViews(_checkin, _ticket_view)
+appointments = WithViews(_appointments, _appointment_view)
+
+
+def set_walk_in_hours(session, office_id: int, weekdays: str, opens: str, closes: str) -> None:
+    """Replace an office's walk-in hours: one period on each ISO weekday listed ("12345")."""
+    from sqlalchemy import delete
+
+    from queueapp.models import OpeningHours
+    session.execute(delete(OpeningHours).where(OpeningHours.office_id == office_id, OpeningHours.walk_ins.is_(True)))
+    session.add_all([OpeningHours(office_id=office_id, weekday=int(day), opens=opens, closes=closes, breaks="",
+                                  walk_ins=True, appointments=False) for day in weekdays])
 
 
 class Clock:

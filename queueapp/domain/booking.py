@@ -1,4 +1,4 @@
-"""Appointment rules, as pure functions: slots from weekly hours with breaks, holidays,
+"""Appointment rules, as pure functions: slots inside the opening hours (domain.hours),
 the booking window, anti-hoarding limits, the check-in window, personal data checks.
 
 All times are aware datetimes; a "day" is a date on the office's own wall clock.
@@ -9,13 +9,13 @@ import enum
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import (BookingClosed, InvalidInput, InvalidName, InvalidNik, InvalidPhone, LimitReached,
+from .errors import (BookingClosed, InvalidName, InvalidNik, InvalidPhone, LimitReached,
                      OutsideWindow, SlotFull, TooEarly)
-from .numbering import parse_hhmm
+from .hours import Calendar, describe_hours, parse_hhmm
 
 
 class AppointmentStatus(str, enum.Enum):
@@ -31,15 +31,6 @@ HOLDS_SEAT = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN,
                         AppointmentStatus.NO_SHOW})
 # What counts against the per-NIK and per-phone limits.
 COUNTS_FOR_LIMITS = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN})
-
-
-@dataclass(frozen=True)
-class DayHours:
-    """One weekday's booking hours, local "HH:MM", with breaks as (start, end) pairs."""
-
-    opens: str
-    closes: str
-    breaks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,30 +59,6 @@ class Slot:
     end: datetime
 
 
-@dataclass(frozen=True)
-class Calendar:
-    """The office's booking calendar: weekly hours by ISO weekday, and closed dates."""
-
-    tz_name: str
-    weekly: dict[int, DayHours]
-    holidays: dict[date, str] = field(default_factory=dict)
-
-    def hours(self, day: date) -> DayHours | None:
-        return None if day in self.holidays else self.weekly.get(day.isoweekday())
-
-
-def parse_breaks(text: str) -> tuple[tuple[str, str], ...]:
-    """ "11:30-13:00, 15:00-15:15" -> (("11:30", "13:00"), ("15:00", "15:15"))."""
-    result = []
-    for part in (text or "").split(","):
-        if part.strip():
-            start, _, end = part.strip().partition("-")
-            if parse_hhmm(end.strip()) <= parse_hhmm(start.strip()):
-                raise InvalidInput(f"break {part.strip()} ends before it starts")
-            result.append((start.strip(), end.strip()))
-    return tuple(result)
-
-
 def _at(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
     moment = parse_hhmm(hhmm)
     if moment == time.max:
@@ -100,23 +67,24 @@ def _at(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
 
 
 def day_slots(calendar: Calendar, day: date, slot_minutes: int) -> list[Slot]:
-    """The day's slots: from opening, `slot_minutes` each, never crossing a break or
-    the closing time. A holiday or a closed weekday has none."""
-    hours = calendar.hours(day)
-    if hours is None or slot_minutes <= 0:
+    """The day's slots: from the opening of each appointment period, `slot_minutes`
+    each, never crossing a break or the closing time. A holiday or a closed weekday has none."""
+    if slot_minutes <= 0:
         return []
     tz = ZoneInfo(calendar.tz_name)
-    closes = _at(day, hours.closes, tz)
-    breaks = sorted((_at(day, a, tz), _at(day, b, tz)) for a, b in hours.breaks)
     step = timedelta(minutes=slot_minutes)
-    slots, start = [], _at(day, hours.opens, tz)
-    while start + step <= closes:
-        clash = next(((a, b) for a, b in breaks if start < b and start + step > a), None)
-        if clash is not None:
-            start = clash[1]
-            continue
-        slots.append(Slot(start, start + step))
-        start += step
+    slots: list[Slot] = []
+    for period in calendar.periods(day, appointments=True):
+        closes = _at(day, period.closes, tz)
+        breaks = sorted((_at(day, a, tz), _at(day, b, tz)) for a, b in period.breaks)
+        start = _at(day, period.opens, tz)
+        while start + step <= closes:
+            clash = next(((a, b) for a, b in breaks if start < b and start + step > a), None)
+            if clash is not None:
+                start = clash[1]
+                continue
+            slots.append(Slot(start, start + step))
+            start += step
     return slots
 
 
@@ -145,16 +113,8 @@ def find_slot(calendar: Calendar, start: datetime, rule: Rule) -> Slot:
         raise BookingClosed(reason=calendar.holidays[day])
     slot = next((s for s in day_slots(calendar, day, rule.slot_minutes) if s.start == start), None)
     if slot is None:
-        raise BookingClosed(reason=describe_hours(calendar.hours(day)))
+        raise BookingClosed(reason=describe_hours(calendar.periods(day, appointments=True)))
     return slot
-
-
-def describe_hours(hours: DayHours | None) -> str:
-    """ "08:00-15:00 (11:30-13:00)": a day's hours with its breaks; "-" when closed."""
-    if hours is None:
-        return "-"
-    breaks = ", ".join(f"{a}-{b}" for a, b in hours.breaks)
-    return f"{hours.opens}-{hours.closes}" + (f" ({breaks})" if breaks else "")
 
 
 def seats_taken(holders: list[tuple[AppointmentStatus, datetime | None]], now: datetime,
@@ -239,3 +199,22 @@ def keyed_digest(value: str, key: bytes) -> str:
     """A keyed hash (HMAC-SHA256): equal values match, the value cannot be read back or
     guessed by hashing all 16-digit numbers without the key."""
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+# Booking codes: no 0/O, 1/I, as they are read aloud and typed at a kiosk.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def clean_code(value: str | None) -> str:
+    """What a citizen types or a scanner reads: "abcd-2345" -> "ABCD2345"."""
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
+def display_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def personal_data_key(secret_key: str) -> bytes:
+    """The HMAC key for NIKs and phones, derived from the app's SECRET_KEY."""
+    return hashlib.sha256(b"queueapp:personal-data:" + secret_key.encode()).digest()

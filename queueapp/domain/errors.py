@@ -45,7 +45,13 @@ class QuotaReached(Conflict):
 
 
 class OfficeClosed(Conflict):
+    """Outside walk-in hours (`opens`, `closes`: the day's hours) or closed by hand."""
+
     code = "office_closed"
+
+
+class ClosedForHoliday(OfficeClosed):
+    """A listed holiday of the office (`holiday` names it)."""
 
 
 class ServiceInactive(Conflict):
@@ -73,7 +79,13 @@ class InvalidInput(DomainError):
 
 
 class PermissionDenied(DomainError):
+    """Outside the staff member's office (or zone)."""
+
     code = "forbidden"
+
+
+class RoleNotAllowed(PermissionDenied):
+    """The staff member's role does not hold the permission."""
 
 
 # --- Appointments (issue 6) ---

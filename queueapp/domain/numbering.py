@@ -1,12 +1,10 @@
 """Queue numbers: per service, per business day in the office's own time zone."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .errors import InvalidInput, OfficeClosed, QuotaReached
-
-INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+from .errors import InvalidInput, QuotaReached
 
 
 def local_time(now: datetime, tz_name: str) -> datetime:
@@ -30,25 +28,3 @@ def check_quota(number: int, quota: int | None) -> None:
     """Raise QuotaReached when `number` would exceed the service's daily quota."""
     if quota is not None and quota > 0 and number > quota:
         raise QuotaReached(quota=quota)
-
-
-def parse_hhmm(value: str) -> time:
-    hours, minutes = value.split(":")
-    hours_i, minutes_i = int(hours), int(minutes)
-    if hours_i == 24 and minutes_i == 0:
-        return time.max
-    return time(hours_i, minutes_i)
-
-
-def check_open(now: datetime, tz_name: str, open_weekdays: str, opens: str, closes: str,
-               closed: bool = False) -> None:
-    """Raise OfficeClosed outside the office's walk-in hours.
-
-    `open_weekdays` lists ISO weekdays as digits ("12345" is Monday to Friday);
-    `opens`/`closes` are local "HH:MM" strings, "24:00" meaning end of day.
-    """
-    local = local_time(now, tz_name)
-    if closed or str(local.isoweekday()) not in open_weekdays:
-        raise OfficeClosed(opens=opens, closes=closes)
-    if not parse_hhmm(opens) <= local.time().replace(tzinfo=None) < parse_hhmm(closes):
-        raise OfficeClosed(opens=opens, closes=closes)

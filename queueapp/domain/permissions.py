@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .errors import PermissionDenied
+from .errors import PermissionDenied, RoleNotAllowed
 
 
 class Role(str, enum.Enum):
@@ -67,8 +67,9 @@ def can(actor: Actor, permission: Permission, office_id: int, zone_id: int | Non
 
 
 def require(actor: Actor, permission: Permission, office_id: int, zone_id: int | None = None) -> None:
-    """Raise PermissionDenied unless `can(actor, permission, office_id, zone_id)`."""
+    """RoleNotAllowed unless the actor's role holds `permission`; PermissionDenied
+    outside its office or zone."""
+    if permission not in ROLE_PERMISSIONS[actor.role]:
+        raise RoleNotAllowed("your role may not do this", permission=permission.value)
     if not can(actor, permission, office_id, zone_id):
-        if permission in ROLE_PERMISSIONS[actor.role]:
-            raise PermissionDenied("outside your office", permission=permission.value)
-        raise PermissionDenied("your role may not do this", permission=permission.value)
+        raise PermissionDenied("outside your office", permission=permission.value)

@@ -1,22 +1,21 @@
-"""Arriving: check-in at the kiosk, no-shows, joining today's queue from home, and the
-fair-merge dispatch policy of a counter."""
+"""Arriving: check-in at the kiosk with a booking code, missed appointments becoming
+no-shows, and joining today's queue from home."""
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from .. import repository
 from ..db import Database, UnitOfWork
 from ..domain import booking, errors
 from ..domain.booking import AppointmentStatus as Status
+from ..domain.channels import Channel
+from ..domain.events import EventType
 from ..domain.numbering import business_date
-from ..models import Appointment, Channel, Office, OnlineJoin, Ticket
-from ..queries import ticket_view
-from . import access
-from .appointments import clean_code, nik_key, rule_of, rule_row
-from .tickets import add_ticket
+from ..models import Appointment, Office, OnlineJoin, Ticket
+from .tickets import TicketChange, add_ticket
 
 
 def _expire(uow: UnitOfWork, office: Office, now: datetime) -> int:
@@ -27,11 +26,11 @@ def _expire(uow: UnitOfWork, office: Office, now: datetime) -> int:
         Appointment.slot_start < now)).scalars().all()
     expired = 0
     for appointment in booked:
-        if booking.is_past_window(appointment.slot_start, now, rule_of(rule_row(s, appointment.service))):
+        if booking.is_past_window(appointment.slot_start, now, repository.rule_of(repository.rule_row(s, appointment.service))):
             appointment.status = Status.NO_SHOW
             expired += 1
     if expired:
-        uow.record(office, "appointment.no_show", now, data={"count": expired})
+        uow.record(office, EventType.APPOINTMENT_NO_SHOW, now, data={"count": expired})
     return expired
 
 
@@ -47,7 +46,7 @@ def expire_appointments(db: Database, *, now: datetime) -> int:
     return total
 
 
-def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> dict:
+def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> TicketChange:
     """Turn a booking code into a ticket in today's queue, linked to the appointment.
 
     Inside the window (rule: default 30 min before to 15 min after the slot start) the
@@ -58,16 +57,16 @@ def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> dic
     """
     with db.write() as uow:
         s = uow.session
-        office = uow.lock_office(access.office_by_slug(s, office_slug).id)
+        office = uow.lock_office(repository.office_by_slug(s, office_slug).id)
         appointment = s.execute(select(Appointment).where(
-            Appointment.office_id == office.id, Appointment.code == clean_code(code))).scalar_one_or_none()
+            Appointment.office_id == office.id, Appointment.code == booking.clean_code(code))).scalar_one_or_none()
         if appointment is None:
             raise errors.AppointmentNotFound()
         if Status(appointment.status) == Status.CHECKED_IN and appointment.ticket_id:
-            return {**ticket_view(s, s.get(Ticket, appointment.ticket_id), now), "replayed": True}
+            return TicketChange(appointment.ticket_id, replayed=True)
         if Status(appointment.status) not in (Status.BOOKED, Status.NO_SHOW):
             raise errors.AppointmentNotActive(state=Status(appointment.status).value)
-        rule = rule_of(rule_row(s, appointment.service))
+        rule = repository.rule_of(repository.rule_row(s, appointment.service))
         local_start = appointment.slot_start.astimezone(ZoneInfo(office.timezone))
         timing = booking.check_in_window(local_start, now, rule)
         same_day = local_start.date() == business_date(now, office.timezone)
@@ -81,44 +80,28 @@ def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> dic
         appointment.status = Status.CHECKED_IN
         appointment.ticket_id = ticket.id
         _expire(uow, office, now)
-        return {**ticket_view(s, ticket, now), "replayed": False}
-
-
-def _online_used(session: Session, office_id: int, service_id: int, day) -> int:
-    return session.execute(select(func.count()).select_from(Ticket).where(
-        Ticket.office_id == office_id, Ticket.service_id == service_id, Ticket.business_date == day,
-        Ticket.channel == Channel.ONLINE)).scalar_one()
-
-
-def online_status(session: Session, office: Office, service, now: datetime) -> dict:
-    """Whether a citizen can join this service's queue from home now, and seats left."""
-    row = rule_row(session, service)
-    if row is None or not row.online_join or not service.active:
-        return {"allowed": False, "left": 0}
-    left = max(0, row.online_daily_quota - _online_used(session, office.id, service.id,
-                                                        business_date(now, office.timezone)))
-    return {"allowed": True, "left": left}
+        return TicketChange(ticket.id)
 
 
 def join_online(db: Database, office_slug: str, service_prefix: str, phone: str, *, now: datetime,
-                secret_key: str) -> dict:
+                secret_key: str) -> TicketChange:
     """Join today's queue from home: an "online" ticket with the same status page as a
     kiosk ticket. Only when the service allows it, while its online daily quota lasts,
     and up to the rule's tickets per phone per day (the phone is kept only as a keyed hash).
     Raises OnlineJoinClosed, QuotaReached, LimitReached, InvalidPhone, OfficeClosed.
     """
-    digest = booking.keyed_digest(booking.clean_phone(phone), nik_key(secret_key))
+    digest = booking.keyed_digest(booking.clean_phone(phone), booking.personal_data_key(secret_key))
     with db.write() as uow:
         s = uow.session
-        office = uow.lock_office(access.office_by_slug(s, office_slug).id)
-        service = access.service_by_prefix(s, office, service_prefix)
-        status = online_status(s, office, service, now)
-        if not status["allowed"]:
+        office = uow.lock_office(repository.office_by_slug(s, office_slug).id)
+        service = repository.service_by_prefix(s, office, service_prefix)
+        rule = repository.rule_row(s, service)
+        if rule is None or not rule.online_join or not service.active:
             raise errors.OnlineJoinClosed(service=service.prefix)
-        if status["left"] <= 0:
-            raise errors.QuotaReached(quota=rule_row(s, service).online_daily_quota)
         day = business_date(now, office.timezone)
-        per_phone = rule_row(s, service).online_per_phone_day
+        if repository.online_used(s, office.id, service.id, day) >= rule.online_daily_quota:
+            raise errors.QuotaReached(quota=rule.online_daily_quota)
+        per_phone = rule.online_per_phone_day
         used = s.execute(select(func.count()).select_from(OnlineJoin).where(
             OnlineJoin.office_id == office.id, OnlineJoin.business_date == day,
             OnlineJoin.phone_hash == digest)).scalar_one()
@@ -126,6 +109,6 @@ def join_online(db: Database, office_slug: str, service_prefix: str, phone: str,
             raise errors.LimitReached(limit=per_phone, which="phone_day")
         ticket = add_ticket(uow, office, service, now, channel=Channel.ONLINE)
         s.add(OnlineJoin(office_id=office.id, ticket_id=ticket.id, business_date=day, phone_hash=digest))
-        return ticket_view(s, ticket, now)
+        return TicketChange(ticket.id)
 
 

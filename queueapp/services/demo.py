@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..db import Database
-from ..models import Counter, CounterService, CounterState, Office, Service
+from ..domain.states import CounterState
+from ..models import Counter, CounterService, Office, Service
 from . import staff
 
 DEMO_SLUG = "demo"
@@ -36,11 +37,8 @@ def seed_demo(db: Database) -> bool:
         s = uow.session
         if s.execute(select(Office).where(Office.slug == DEMO_SLUG)).first():
             return False
-        # The demo is open every day and hour so it can be tried at any time; real
-        # offices set their hours (default Monday to Friday 07:30-16:00).
         office = Office(slug=DEMO_SLUG, name="Kantor Kecamatan Demo", timezone="Asia/Jakarta",
-                        address="Jl. Merdeka No. 1, Jakarta", open_weekdays="1234567",
-                        opens="00:00", closes="24:00", max_calls=3,
+                        address="Jl. Merdeka No. 1, Jakarta", max_calls=3,
                         running_text="Selamat datang di Kantor Kecamatan Demo. "
                                      "Layanan administrasi kependudukan tidak dipungut biaya.")
         s.add(office)
@@ -70,8 +68,12 @@ def seed_demo(db: Database) -> bool:
     return True
 
 
-# Booking hours of the demo office: Monday to Friday 08:00-15:00 with a lunch break, and
-# the Friday prayer break 11:30-13:00 instead; Saturday morning; Sunday closed.
+# Hours of the demo office. Its kiosk issues tickets every day and hour, so the demo can
+# be tried at any time (a walk-in period 00:00-24:00); appointments follow real hours:
+# Monday to Friday 08:00-15:00 with a lunch break, and the Friday prayer break 11:30-13:00
+# instead; Saturday morning; Sunday closed. A real office usually has one period a day
+# serving both (docs/BOOKING.md).
+WALK_IN_HOURS = ("00:00", "24:00")
 BOOKING_HOURS = {1: ("08:00", "15:00", "12:00-13:00"), 2: ("08:00", "15:00", "12:00-13:00"),
                  3: ("08:00", "15:00", "12:00-13:00"), 4: ("08:00", "15:00", "12:00-13:00"),
                  5: ("08:00", "15:00", "11:30-13:00"), 6: ("08:00", "12:00", "")}
@@ -90,15 +92,19 @@ BOOKING_RULES = {"A": (15, 4, True, 30), "B": (20, 3, True, 20), "C": (20, 2, Tr
 
 
 def seed_booking(db: Database) -> None:
-    """Make the demo office's services bookable, with hours, breaks and example holidays."""
+    """The demo office's hours, breaks and example holidays, and its services bookable."""
     from datetime import date
 
     from ..models import BookingRule, Holiday, OpeningHours
     with db.write() as uow:
         s = uow.session
         office = s.execute(select(Office).where(Office.slug == DEMO_SLUG)).scalar_one()
+        for weekday in range(1, 8):
+            s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=WALK_IN_HOURS[0],
+                               closes=WALK_IN_HOURS[1], breaks="", walk_ins=True, appointments=False))
         for weekday, (opens, closes, breaks) in BOOKING_HOURS.items():
-            s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes, breaks=breaks))
+            s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes, breaks=breaks,
+                               walk_ins=False, appointments=True))
         for day, name in EXAMPLE_HOLIDAYS:
             s.add(Holiday(office_id=office.id, day=date.fromisoformat(day), name=name))
         for service in office.services:

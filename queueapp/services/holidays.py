@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..db import Database
 from ..domain import errors
 from ..models import Holiday
-from . import access
+from .. import repository
+from ..domain.permissions import Actor, Permission, require
 
 
 def parse_csv(text: str) -> list[tuple[date, str]]:
@@ -48,12 +49,16 @@ def parse_ics(data: bytes) -> list[tuple[date, str]]:
     return result
 
 
-def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, str]]) -> int:
-    """Add or rename closed days of an office. Returns how many days were new."""
+def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, str]], *,
+                    actor: Actor | None = None) -> int:
+    """Add or rename closed days of an office. Returns how many days were new. With an
+    actor (not the command line), raises PermissionDenied unless it may manage holidays."""
     added = 0
     with db.write() as uow:
         s = uow.session
-        office = uow.lock_office(access.office_by_slug(s, office_slug).id)
+        office = uow.lock_office(repository.office_by_slug(s, office_slug).id)
+        if actor is not None:
+            require(actor, Permission.MANAGE_HOLIDAYS, office.id)
         existing = {h.day: h for h in s.execute(select(Holiday).where(Holiday.office_id == office.id)).scalars()}
         for day, name in entries:
             if day in existing:
@@ -72,20 +77,16 @@ def import_file(db: Database, office_slug: str, filename: str, data: bytes) -> i
     return import_holidays(db, office_slug, parse_csv(data.decode("utf-8-sig")))
 
 
-def remove_holiday(db: Database, office_slug: str, day: date) -> bool:
+def remove_holiday(db: Database, office_slug: str, day: date, *, actor: Actor | None = None) -> bool:
+    """Reopen a closed day; False when it was not closed. Permission as import_holidays."""
     with db.write() as uow:
         s = uow.session
-        office = access.office_by_slug(s, office_slug)
+        office = repository.office_by_slug(s, office_slug)
+        if actor is not None:
+            require(actor, Permission.MANAGE_HOLIDAYS, office.id)
         holiday = s.execute(select(Holiday).where(Holiday.office_id == office.id,
                                                   Holiday.day == day)).scalar_one_or_none()
         if holiday is None:
             return False
         s.delete(holiday)
         return True
-
-
-def list_holidays(db: Database, office_slug: str) -> list[dict]:
-    with db.read() as s:
-        office = access.office_by_slug(s, office_slug)
-        rows = s.execute(select(Holiday).where(Holiday.office_id == office.id).order_by(Holiday.day)).scalars()
-        return [{"date": h.day.isoformat(), "name": h.name} for h in rows]

@@ -1,19 +1,41 @@
-"""Staff accounts and API tokens."""
+"""Staff accounts, log-in, API tokens, and who stands behind a token or a session."""
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import repository
 from ..db import Database
 from ..domain import errors
-from ..models import ApiToken, Role, StaffUser
-from . import access
+from ..domain.permissions import Actor, Role
+from ..models import ApiToken, StaffUser
 
 MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff member as the web session, a socket and a bearer token know them (no ORM
+    object outlives its transaction)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    office_id: int
+
+    @classmethod
+    def of(cls, user: StaffUser) -> StaffMember:
+        return cls(id=user.id, username=user.username, display_name=user.display_name,
+                   role=user.role.value, office_id=user.office_id)
+
+    def actor(self) -> Actor:
+        return Actor(staff_id=self.id, office_id=self.office_id, role=self.role)
 
 
 def create_user(db: Database, username: str, password: str, *, office_slug: str, role: str,
@@ -22,14 +44,14 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str,
     try:
         role_value = Role(role)
     except ValueError:
-        raise errors.InvalidInput("role must be admin, supervisor or clerk") from None
+        raise errors.InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}") from None
     if len(password) < MIN_PASSWORD:
         raise errors.InvalidInput(f"password must have at least {MIN_PASSWORD} characters")
     username = username.strip().lower()
     if not username:
         raise errors.InvalidInput("username is empty")
     with db.write() as uow:
-        office = access.office_by_slug(uow.session, office_slug)
+        office = repository.office_by_slug(uow.session, office_slug)
         if uow.session.execute(select(StaffUser).where(StaffUser.username == username)).first():
             raise errors.InvalidInput(f"username {username} is taken")
         user = StaffUser(username=username, password_hash=generate_password_hash(password),
@@ -39,13 +61,14 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str,
         return user.id
 
 
-def authenticate(db: Database, username: str, password: str) -> StaffUser | None:
+def authenticate(db: Database, username: str, password: str) -> StaffMember | None:
+    """The active member with this username and password, or None."""
     with db.read() as session:
         user = session.execute(select(StaffUser).where(
             StaffUser.username == username.strip().lower())).scalar_one_or_none()
         if user is None or not user.active or not check_password_hash(user.password_hash, password):
             return None
-        return user
+        return StaffMember.of(user)
 
 
 def _hash(token: str) -> str:
@@ -64,13 +87,18 @@ def create_token(db: Database, username: str, *, now: datetime) -> str:
     return token
 
 
-def user_for_token(db: Database, token: str) -> StaffUser | None:
+def member_for_token(db: Database, token: str | None) -> StaffMember | None:
+    """The active member a bearer token belongs to, or None."""
+    if not token:
+        return None
     with db.read() as session:
         row = session.execute(select(StaffUser).join(ApiToken, ApiToken.user_id == StaffUser.id)
                               .where(ApiToken.token_hash == _hash(token))).scalar_one_or_none()
-        return row if row is not None and row.active else None
+        return StaffMember.of(row) if row is not None and row.active else None
 
 
-def user_by_id(db: Database, user_id: int) -> StaffUser | None:
+def member_by_id(db: Database, user_id: int) -> StaffMember | None:
+    """The active member with this id (a session's user), or None."""
     with db.read() as session:
-        return session.get(StaffUser, user_id)
+        user = session.get(StaffUser, user_id)
+        return StaffMember.of(user) if user is not None and user.active else None

@@ -1,22 +1,40 @@
-"""Ticket use cases: issue a number, and move one ticket through its life cycle."""
+"""Ticket use cases: issue a number, and move one ticket through its life cycle.
+
+Each returns a TicketChange (which ticket, the call id of a call, whether an idempotent
+retry was replayed); the read side (queries.tickets.changed) turns it into a view."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .. import repository
 from ..db import Database, PublishedEvent, UnitOfWork
 from ..domain import errors
-from ..domain.numbering import business_date, check_open, check_quota, format_number
-from ..domain.priority import parse_priority
+from ..domain.channels import ISSUABLE, Channel
+from ..domain.events import EventType
+from ..domain.hours import check_open
+from ..domain.numbering import business_date, check_quota, format_number
+from ..domain.permissions import Actor, Permission, require
+from ..domain.priority import PriorityGroup, parse_priority
 from ..domain.states import Action, TicketStatus, next_status
-from ..models import Channel, DailyCounter, Office, Service, Ticket
-from ..queries import call_id, ticket_view
-from . import access
-from .access import Actor
+from ..models import DailyCounter, Office, Service, Ticket
+
+E = EventType
+
+
+@dataclass(frozen=True)
+class TicketChange:
+    """What a ticket use case did: the ticket, the call id when it was a call or recall,
+    and whether an idempotent retry returned an earlier ticket."""
+
+    ticket_id: int
+    call_id: str | None = None
+    replayed: bool = False
 
 
 def new_token() -> str:
@@ -42,64 +60,51 @@ def _next_number(session: Session, service_id: int, day) -> int:
     return session.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
 
-def office_is_open(office: Office, now: datetime) -> bool:
-    try:
-        check_open(now, office.timezone, office.open_weekdays, office.opens, office.closes, office.closed)
-    except errors.OfficeClosed:
-        return False
-    return True
-
-
-def publish(uow: UnitOfWork, office: Office, ticket: Ticket, type_: str, now: datetime, *,
-            actor: Actor | None = None, data: dict | None = None,
-            counter_id: int | None = None) -> PublishedEvent:
-    """Log the change and queue its broadcast (sent after commit). `counter_id` names the
-    counter the ticket just left, when the change took it away from one."""
+def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, now: datetime, *,
+           actor: Actor | None = None, data: dict | None = None,
+           counter_id: int | None = None) -> PublishedEvent:
+    """Log the change; it is broadcast after commit. `counter_id` names the counter the
+    ticket just left, when the change took it away from one."""
     uow.session.flush()
-    counter_id = counter_id or ticket.counter_id
-    event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id,
-                       staff_id=actor.staff_id if actor else None, data=data)
-    event.extra["counter_id"] = counter_id
-    event.ticket = ticket_view(uow.session, ticket, now)
-    if type_ in ("ticket.called", "ticket.recalled"):
-        event.call_id = call_id(office.slug, event.seq)
-    return event
+    return uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id or ticket.counter_id,
+                      staff_id=actor.staff_id if actor else None, data=data)
 
 
 def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: datetime,
                  priority: str | None = None, channel: str = "kiosk",
-                 idempotency_key: str | None = None, actor: Actor | None = None) -> dict:
+                 idempotency_key: str | None = None, actor: Actor | None = None) -> TicketChange:
     """Give the next number of the service today.
 
-    Raises OfficeNotFound, ServiceNotFound, ServiceInactive, OfficeClosed, QuotaReached,
-    InvalidInput. With an idempotency key already used in this office, returns that
-    ticket instead of a new one (a double tap on the kiosk issues once).
+    Raises OfficeNotFound, ServiceNotFound, ServiceInactive, OfficeClosed (a holiday
+    too), QuotaReached, InvalidInput. With an idempotency key already used in this
+    office, returns that ticket instead of a new one (a double tap on the kiosk issues once).
     """
     try:
         group = parse_priority(priority)
         channel_value = Channel(channel)
     except ValueError as exc:
         raise errors.InvalidInput(str(exc)) from None
+    if channel_value not in ISSUABLE:
+        raise errors.InvalidInput(f"channel must be {', '.join(c.value for c in ISSUABLE)}")
     with db.write() as uow:
         s = uow.session
         office = uow.lock_office_by_slug(office_slug)
-        if actor is not None and actor.office_id != office.id:
-            raise errors.PermissionDenied("outside your office")
+        if actor is not None:
+            require(actor, Permission.ISSUE_TICKET, office.id)
         if idempotency_key:
-            existing = s.execute(select(Ticket).where(
+            existing = s.execute(select(Ticket.id).where(
                 Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key)).scalar_one_or_none()
             if existing is not None:
-                return {**ticket_view(s, existing, now), "replayed": True}
-        service = access.service_by_prefix(s, office, service_prefix)
-        add_ticket(uow, office, service, now, channel=channel_value, priority=group,
-                   idempotency_key=idempotency_key, actor=actor)
-        # The ticket.issued event already carries the view: no second round of queries.
-        return {**uow.events[-1].ticket, "replayed": False}
+                return TicketChange(existing, replayed=True)
+        service = repository.service_by_prefix(s, office, service_prefix)
+        ticket = add_ticket(uow, office, service, now, channel=channel_value, priority=group,
+                            idempotency_key=idempotency_key, actor=actor)
+        return TicketChange(ticket.id)
 
 
 def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime, *, channel: Channel,
-               priority=None, idempotency_key: str | None = None, actor: Actor | None = None,
-               queued_at: datetime | None = None, enforce_quota: bool = True,
+               priority: PriorityGroup | None = None, idempotency_key: str | None = None,
+               actor: Actor | None = None, queued_at: datetime | None = None, enforce_quota: bool = True,
                event_data: dict | None = None) -> Ticket:
     """Number and add a ticket inside the caller's transaction (the office row is locked).
 
@@ -108,102 +113,101 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime,
     """
     if not service.active:
         raise errors.ServiceInactive(service=service.prefix)
-    check_open(now, office.timezone, office.open_weekdays, office.opens, office.closes, office.closed)
     s = uow.session
+    check_open(repository.calendar_of(s, office), now)
     day = business_date(now, office.timezone)
     number = _next_number(s, service.id, day)
     if enforce_quota:
         check_quota(number, service.daily_quota)
     ticket = Ticket(office_id=office.id, service_id=service.id, business_date=day,
                     prefix=service.prefix, number=number, code=format_number(service.prefix, number),
-                    channel=channel, priority=priority.value if priority else None,
-                    status=TicketStatus.WAITING, issued_at=now, queued_at=queued_at or now,
-                    token=new_token(), idempotency_key=idempotency_key or None,
+                    channel=channel, priority=priority, status=TicketStatus.WAITING, issued_at=now,
+                    queued_at=queued_at or now, token=new_token(), idempotency_key=idempotency_key or None,
                     staff_id=actor.staff_id if actor else None, service=service, counter=None)
     s.add(ticket)
-    publish(uow, office, ticket, "ticket.issued", now, actor=actor,
-            data={"channel": channel.value, "priority": ticket.priority, **(event_data or {})})
+    record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,
+           data={"channel": channel.value, "priority": priority.value if priority else None, **(event_data or {})})
     return ticket
 
 
-def _transition(db: Database, actor: Actor, ticket_id: int, action: Action, event_type: str,
-                now: datetime, mutate=None, data: dict | None = None) -> dict:
-    """Load, check the office, apply the state table, let `mutate` set fields, publish."""
+def _locked_ticket(uow: UnitOfWork, actor: Actor, ticket_id: int) -> tuple[Office, Ticket]:
+    """The ticket, checked against the actor, re-read after its office row is locked."""
+    ticket = repository.ticket_for(uow.session, actor, ticket_id)
+    office = uow.lock_office(ticket.office_id)
+    uow.session.refresh(ticket)
+    return office, ticket
+
+
+def _transition(db: Database, actor: Actor, ticket_id: int, action: Action, event_type: EventType,
+                now: datetime, mutate=None, data: dict | None = None) -> TicketChange:
+    """Load, check the office, apply the state table, let `mutate` set fields, record."""
     with db.write() as uow:
-        s = uow.session
-        ticket = access.ticket_for(s, actor, ticket_id)
-        office = uow.lock_office(ticket.office_id)
-        s.refresh(ticket)
+        office, ticket = _locked_ticket(uow, actor, ticket_id)
         new_status = next_status(ticket.status, action)
         previous_counter = ticket.counter_id
         if mutate is not None:
-            mutate(uow, office, ticket)
+            mutate(ticket)
         ticket.status = new_status
-        event = publish(uow, office, ticket, event_type, now, actor=actor, data=data,
-                        counter_id=previous_counter)
-        return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
+        event = record(uow, office, ticket, event_type, now, actor=actor, data=data, counter_id=previous_counter)
+        return TicketChange(ticket.id, event.call_id)
 
 
-def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """Call the same ticket again. After the office's `max_calls` unanswered calls the
     ticket becomes a no-show automatically instead (event ticket.no_show, reason auto)."""
     with db.write() as uow:
-        s = uow.session
-        ticket = access.ticket_for(s, actor, ticket_id)
-        office = uow.lock_office(ticket.office_id)
-        s.refresh(ticket)
+        office, ticket = _locked_ticket(uow, actor, ticket_id)
         next_status(ticket.status, Action.RECALL)
         if ticket.call_count >= office.max_calls:
             ticket.status = next_status(ticket.status, Action.NO_SHOW)
             ticket.finished_at = now
-            counter_id = ticket.counter_id
-            event = publish(uow, office, ticket, "ticket.no_show", now, actor=actor,
-                            data={"reason": "max_calls", "counter_id": counter_id})
+            event = record(uow, office, ticket, E.TICKET_NO_SHOW, now, actor=actor,
+                           data={"reason": "max_calls", "counter_id": ticket.counter_id})
         else:
             ticket.call_count += 1
             ticket.called_at = now
-            event = publish(uow, office, ticket, "ticket.recalled", now, actor=actor,
-                            data={"call_count": ticket.call_count})
-        return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
+            event = record(uow, office, ticket, E.TICKET_RECALLED, now, actor=actor,
+                           data={"call_count": ticket.call_count})
+        return TicketChange(ticket.id, event.call_id)
 
 
-def start(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def start(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """The citizen arrived at the counter: service time starts."""
-    def mutate(uow, office, ticket):
+    def mutate(ticket):
         ticket.started_at = now
-    return _transition(db, actor, ticket_id, Action.START, "ticket.started", now, mutate)
+    return _transition(db, actor, ticket_id, Action.START, E.TICKET_STARTED, now, mutate)
 
 
-def finish(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def finish(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """Service done. Finishing straight from "called" counts the call time as the start."""
-    def mutate(uow, office, ticket):
+    def mutate(ticket):
         ticket.started_at = ticket.started_at or ticket.called_at or now
         ticket.finished_at = now
-    return _transition(db, actor, ticket_id, Action.FINISH, "ticket.finished", now, mutate)
+    return _transition(db, actor, ticket_id, Action.FINISH, E.TICKET_FINISHED, now, mutate)
 
 
-def no_show(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def no_show(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """The called citizen did not come."""
-    def mutate(uow, office, ticket):
+    def mutate(ticket):
         ticket.finished_at = now
-    return _transition(db, actor, ticket_id, Action.NO_SHOW, "ticket.no_show", now, mutate,
+    return _transition(db, actor, ticket_id, Action.NO_SHOW, E.TICKET_NO_SHOW, now, mutate,
                        data={"reason": "clerk"})
 
 
-def hold(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def hold(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """Set a ticket aside (e.g. a document is missing); dispatch skips it until resumed."""
-    def mutate(uow, office, ticket):
+    def mutate(ticket):
         ticket.counter_id = None
-    return _transition(db, actor, ticket_id, Action.HOLD, "ticket.on_hold", now, mutate)
+    return _transition(db, actor, ticket_id, Action.HOLD, E.TICKET_ON_HOLD, now, mutate)
 
 
-def resume(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def resume(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """Back in line at its original place (its queued_at is kept)."""
-    return _transition(db, actor, ticket_id, Action.RESUME, "ticket.resumed", now)
+    return _transition(db, actor, ticket_id, Action.RESUME, E.TICKET_RESUMED, now)
 
 
 def transfer(db: Database, actor: Actor, ticket_id: int, service_prefix: str, *, now: datetime,
-             position: str = "keep") -> dict:
+             position: str = "keep") -> TicketChange:
     """Move a ticket to another service's line, keeping its number.
 
     Where it lands: with position="keep" (the default) it keeps the time it first joined
@@ -214,52 +218,41 @@ def transfer(db: Database, actor: Actor, ticket_id: int, service_prefix: str, *,
     if position not in ("keep", "end"):
         raise errors.InvalidInput("position must be keep or end")
     with db.write() as uow:
-        s = uow.session
-        ticket = access.ticket_for(s, actor, ticket_id)
-        office = uow.lock_office(ticket.office_id)
-        s.refresh(ticket)
-        target = access.service_by_prefix(s, office, service_prefix)
+        office, ticket = _locked_ticket(uow, actor, ticket_id)
+        target = repository.service_by_prefix(uow.session, office, service_prefix)
         if not target.active:
             raise errors.ServiceInactive(service=target.prefix)
         if target.id == ticket.service_id:
             raise errors.InvalidInput("already in that service")
         ticket.status = next_status(ticket.status, Action.TRANSFER)
-        from_prefix = ticket.service.prefix
-        from_counter = ticket.counter_id
-        ticket.service_id = target.id
-        ticket.counter_id = None
-        ticket.call_count = 0
+        from_prefix, from_counter = ticket.service.prefix, ticket.counter_id
+        ticket.service_id, ticket.counter_id, ticket.call_count = target.id, None, 0
         if position == "end":
             ticket.queued_at = now
-        s.flush()
-        s.expire(ticket, ["service"])
-        event = publish(uow, office, ticket, "ticket.transferred", now, actor=actor,
-                        data={"from_service": from_prefix, "to_service": target.prefix,
-                              "from_counter": from_counter, "position": position},
-                        counter_id=from_counter)
-        return ticket_view(s, ticket, now, staff=True) | {"call_id": event.call_id}
+        event = record(uow, office, ticket, E.TICKET_TRANSFERRED, now, actor=actor,
+                       data={"from_service": from_prefix, "to_service": target.prefix,
+                             "from_counter": from_counter, "position": position}, counter_id=from_counter)
+        return TicketChange(ticket.id, event.call_id)
 
 
-def cancel(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> dict:
+def cancel(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
     """Staff cancels a ticket (e.g. issued by mistake)."""
-    def mutate(uow, office, ticket):
+    def mutate(ticket):
         ticket.finished_at = now
         ticket.counter_id = None
-    return _transition(db, actor, ticket_id, Action.CANCEL, "ticket.cancelled", now, mutate,
+    return _transition(db, actor, ticket_id, Action.CANCEL, E.TICKET_CANCELLED, now, mutate,
                        data={"by": "staff"})
 
 
-def cancel_by_token(db: Database, token: str, *, now: datetime) -> dict:
+def cancel_by_token(db: Database, token: str, *, now: datetime) -> TicketChange:
     """The citizen leaves the queue from the status page; the token is the only key."""
     with db.write() as uow:
-        s = uow.session
-        ticket = access.ticket_by_token(s, token)
+        ticket = repository.ticket_by_token(uow.session, token)
         office = uow.lock_office(ticket.office_id)
-        s.refresh(ticket)
+        uow.session.refresh(ticket)
         ticket.status = next_status(ticket.status, Action.CANCEL)
         previous_counter = ticket.counter_id
         ticket.finished_at = now
         ticket.counter_id = None
-        publish(uow, office, ticket, "ticket.cancelled", now, data={"by": "citizen"},
-                counter_id=previous_counter)
-        return ticket_view(s, ticket, now)
+        record(uow, office, ticket, E.TICKET_CANCELLED, now, data={"by": "citizen"}, counter_id=previous_counter)
+        return TicketChange(ticket.id)

@@ -1,10 +1,20 @@
-"""HTTP entrypoints: one blueprint per area, registered here."""
+"""HTTP entrypoints: one blueprint per area, registered here.
+
+Public pages: pages (start page), kiosk, display, status (the citizen's ticket), booking.
+Staff pages: staff (log-in), counter. JSON API v1: api (queue), api_booking
+(appointments, holidays), and the printing endpoints of kiosk. Shared helpers: http,
+auth, errors, limits; the API document: openapi."""
 from __future__ import annotations
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from ..models import MAX_ROW_ID
+
+# Until the settings move into queueapp.config: booking rate limits per client address.
+DEFAULT_LIMITS = {"BOOKING_RATE_LIMIT": "10 per minute;60 per hour",
+                  "BOOKING_READ_RATE_LIMIT": "120 per minute",
+                  "CHECKIN_RATE_LIMIT": "60 per minute"}
 
 
 class RowIdConverter(IntegerConverter):
@@ -17,16 +27,9 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    from . import api, errors, pages
+    for name, value in DEFAULT_LIMITS.items():
+        app.config.setdefault(name, value)
+    from . import api, api_booking, booking, counter, display, errors, kiosk, pages, staff, status
     errors.register(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
-    from . import api_booking
-    api_booking.register(app)  # booking pages + /api/v1 appointments, rate-limited
-    from . import counter, display, staff  # issue 5: staff log-in, counter workstation, lobby display
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(counter.bp)
-    app.register_blueprint(display.bp)
-    from . import kiosk, status
-    app.register_blueprint(kiosk.bp)
-    app.register_blueprint(status.bp)
+    for module in (api, api_booking, pages, booking, staff, counter, display, kiosk, status):
+        app.register_blueprint(module.bp)

@@ -7,14 +7,18 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import gettext as _
 
 from .. import appointment_documents as documents
+from .. import messages
 from ..domain import errors
-from ..extensions import get_db, now
+from ..extensions import get_db, limiter, now
+from ..queries import booking as booking_views
+from ..queries import tickets as ticket_views
 from ..services import appointments, checkin
-from ..services.access import office_by_slug, service_by_prefix
-from .api_booking import parse_day, parse_start
-from .errors import message, status_for
+from .errors import status_for
+from .http import parse_day, parse_start
+from .limits import booking_limit, no_booking_limit
 
 bp = Blueprint("booking", __name__, url_prefix="/booking")
+limiter.limit(booking_limit, exempt_when=no_booking_limit)(bp)
 
 
 @bp.after_request
@@ -28,34 +32,23 @@ def _private(response: Response) -> Response:
 
 
 def _error(exc: errors.DomainError) -> str:
-    params = dict(exc.params)
-    params.setdefault("detail", str(exc))
-    return message(exc.code, params)
+    return messages.for_error(exc)
 
 
 @bp.get("/<slug>")
 def services(slug: str):
-    moment = now()
-    with get_db().read() as s:
-        office = office_by_slug(s, slug)
-        rows = []
-        for service in office.services:
-            rule = appointments.rule_of(appointments.rule_row(s, service))
-            online = checkin.online_status(s, office, service, moment)
-            if service.active and (rule.bookable or online["allowed"]):
-                rows.append({"code": service.prefix, "name_id": service.name_id, "name_en": service.name_en,
-                             "bookable": rule.bookable, "online": online})
-        return render_template("booking/services.html", office=office, services=rows)
+    office, rows = booking_views.offered_services(get_db(), slug, now())
+    return render_template("booking/services.html", office=office, services=rows)
 
 
 def _calendar_page(slug: str, service: str, day_text: str | None, *, token: str | None = None):
     moment = now()
-    cal = appointments.calendar(get_db(), slug, service, now=moment)
+    cal = booking_views.calendar(get_db(), slug, service, now=moment)
     day, slots, problem = None, [], None
     if day_text:
         try:
             day = parse_day(day_text)
-            slots = appointments.slots(get_db(), slug, service, day, now=moment)
+            slots = booking_views.slots(get_db(), slug, service, day, now=moment)
         except errors.DomainError as exc:
             problem = _error(exc)
     return render_template("booking/calendar.html", slug=slug, service=service, cal=cal, day=day,
@@ -71,14 +64,14 @@ def calendar(slug: str, service: str):
 def book(slug: str, service: str):
     start_text = request.values.get("start", "")
     start = parse_start(start_text)
-    cal = appointments.calendar(get_db(), slug, service, now=now())
+    cal = booking_views.calendar(get_db(), slug, service, now=now())
     problem = None
     if request.method == "POST":
         try:
-            view = appointments.book(get_db(), slug, service, start, name=request.form.get("name"),
-                                     phone=request.form.get("phone"), nik=request.form.get("nik") or None,
-                                     now=now(), secret_key=current_app.config["SECRET_KEY"])
-            return redirect(url_for("booking.manage", token=view["manage_token"], new=1), 303)
+            token = appointments.book(get_db(), slug, service, start, name=request.form.get("name"),
+                                      phone=request.form.get("phone"), nik=request.form.get("nik") or None,
+                                      now=now(), secret_key=current_app.config["SECRET_KEY"])
+            return redirect(url_for("booking.manage", token=token, new=1), 303)
         except errors.DomainError as exc:
             problem = (exc.code, _error(exc))
     status = 200 if problem is None else 422 if problem[0].startswith("invalid") else 409
@@ -88,9 +81,9 @@ def book(slug: str, service: str):
 
 @bp.get("/a/<token>")
 def manage(token: str):
-    view = appointments.get(get_db(), token)
+    view = booking_views.get(get_db(), token)
     if view["status"] == "rescheduled":
-        successor = appointments.successor_token(get_db(), token)
+        successor = booking_views.successor_token(get_db(), token)
         if successor:
             return redirect(url_for("booking.manage", token=successor))
     return render_template("booking/manage.html", a=view, token=token, new=request.args.get("new"))
@@ -107,11 +100,11 @@ def cancel(token: str):
 
 @bp.route("/a/<token>/reschedule", methods=["GET", "POST"])
 def reschedule(token: str):
-    view = appointments.get(get_db(), token)
+    view = booking_views.get(get_db(), token)
     if request.method == "POST":
         try:
             new = appointments.reschedule(get_db(), token, parse_start(request.form.get("start")), now=now())
-            return redirect(url_for("booking.manage", token=new["manage_token"], new=1), 303)
+            return redirect(url_for("booking.manage", token=new, new=1), 303)
         except errors.DomainError as exc:
             return render_template("error.html", code=exc.code, message=_error(exc)), status_for(exc)
     return _calendar_page(view["office"], view["service"], request.args.get("date"), token=token)
@@ -125,19 +118,19 @@ def _labels() -> dict[str, str]:
 
 @bp.get("/a/<token>/qr.png")
 def qr(token: str):
-    return Response(documents.qr_png(appointments.get(get_db(), token)), mimetype="image/png")
+    return Response(documents.qr_png(booking_views.get(get_db(), token)), mimetype="image/png")
 
 
 @bp.get("/a/<token>/confirmation.pdf")
 def pdf(token: str):
-    view = appointments.get(get_db(), token)
+    view = booking_views.get(get_db(), token)
     return Response(documents.pdf(view, _labels()), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="booking-{view["code"]}.pdf"'})
 
 
 @bp.get("/a/<token>/appointment.ics")
 def ics(token: str):
-    view = appointments.get(get_db(), token)
+    view = booking_views.get(get_db(), token)
     body = documents.ics(view, _("Appointment: %(service)s", service=view["service_name"]),
                          _("Booking code: %(code)s", code=view["code"]))
     return Response(body, mimetype="text/calendar",
@@ -149,15 +142,11 @@ def join(slug: str, service: str):
     problem = None
     if request.method == "POST":
         try:
-            ticket = checkin.join_online(get_db(), slug, service, request.form.get("phone"), now=now(),
+            change = checkin.join_online(get_db(), slug, service, request.form.get("phone"), now=now(),
                                          secret_key=current_app.config["SECRET_KEY"])
-            return redirect(f"/t/{ticket['token']}", 303)
+            return redirect(url_for("status.page", token=ticket_views.ticket(get_db(), change.ticket_id)["token"]),
+                            303)
         except errors.DomainError as exc:
             problem = _error(exc)
-    with get_db().read() as s:
-        office = office_by_slug(s, slug)
-        svc = service_by_prefix(s, office, service)
-        online = checkin.online_status(s, office, svc, now())
-        names = {"name_id": svc.name_id, "name_en": svc.name_en, "code": svc.prefix}
-    return render_template("booking/join.html", slug=slug, office_name=office.name, service=names,
-                           online=online, problem=problem), 200 if problem is None else 409
+    page = booking_views.join_page(get_db(), slug, service, now())
+    return render_template("booking/join.html", slug=slug, problem=problem, **page), 200 if problem is None else 409

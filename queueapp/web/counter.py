@@ -10,10 +10,8 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import queries
 from ..extensions import get_db
-from ..models import Office
-from ..services import access
+from ..queries import boards
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
@@ -21,10 +19,8 @@ bp = Blueprint("counter", __name__, url_prefix="/counter")
 @bp.get("")
 @login_required
 def choose():
-    with get_db().read() as session:
-        office = session.get(Office, current_user.office_id)
-        counters = queries.counters_overview(session, office)
-        return render_template("counter/choose.html", office=office, counters=counters)
+    office, counters = boards.counter_choice(get_db(), current_user.actor())
+    return render_template("counter/choose.html", office=office, counters=counters)
 
 
 def _texts() -> dict:
@@ -46,10 +42,6 @@ def _texts() -> dict:
 @bp.get("/<int:counter_id>")
 @login_required
 def workstation(counter_id: int):
-    with get_db().read() as session:
-        counter = access.counter_for(session, current_user.actor(), counter_id)
-        office = counter.office
-        services = [{"code": s.prefix, "name": s.name_id, "name_en": s.name_en}
-                    for s in office.services if s.active]
-        return render_template("counter/workstation.html", counter=counter, office=office,
-                               services=services, texts=_texts())
+    counter, office, services = boards.workstation(get_db(), current_user.actor(), counter_id)
+    return render_template("counter/workstation.html", counter=counter, office=office,
+                           services=services, texts=_texts())

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from .. import assets
 from ..domain import announce, errors
 from ..extensions import get_db
-from ..services import access
+from ..queries import boards
 
 bp = Blueprint("display", __name__, static_folder=str(assets.folder("display")),
                static_url_path="/display-assets")
@@ -43,7 +43,7 @@ def _list_arg(name: str) -> list[str]:
 
 
 def _filters(office) -> dict:
-    known = {service.prefix for service in office.services}
+    known = set(office.services)
     services = _list_arg("services")
     unknown = [code for code in services if code not in known]
     if unknown:
@@ -66,8 +66,8 @@ def _texts() -> dict:
 @bp.get("/display/<slug>")
 def board(slug: str):
     lang = request.args.get("lang") if request.args.get("lang") in announce.LANGUAGES else "id"
-    with get_db().read() as session, force_locale(lang):
-        office = access.office_by_slug(session, slug)
+    office = boards.office_facts(get_db(), slug)
+    with force_locale(lang):
         config = {
             "office": office.slug, "lang": lang, "filters": _filters(office),
             "history": _int_arg("history", 5, 1, 8), "repeat": _int_arg("repeat", 1, 1, 3),
@@ -86,8 +86,7 @@ def announcement(slug: str):
     """The phrase and clip URLs of one call, e.g. ?number=A-123&counter=3&lang=id."""
     lang = request.args.get("lang", "id")
     counter = _int_arg("counter", 0, 1, 9999)
-    with get_db().read() as session:
-        access.office_by_slug(session, slug)
+    boards.office_facts(get_db(), slug)
     call = announce.announcement(request.args.get("number", ""), counter, lang)
     clips = [url_for("display.static", filename=f"sounds/{announce.CHIME}.ogg") if name == announce.CHIME
              else url_for("display.static", filename=f"sounds/{lang}/{name}.ogg") for name in call.clips]

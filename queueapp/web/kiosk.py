@@ -7,17 +7,15 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
-from .. import assets, queries
+from .. import assets
 from ..domain.priority import PriorityGroup
 from ..extensions import csrf, get_db, now
 from ..i18n import COOKIE as LANG_COOKIE
 from ..printing import PrintFailed, print_escpos
-from ..services import kiosks
-from ..services.access import office_by_slug
-from ..services.tickets import office_is_open
-from .api import json_body, optional_str, public_url
+from ..queries import kiosks
 from .auth import staff_required
 from .errors import error_response
+from .http import json_body, optional_str, public_url
 from .status import PRIORITY_LABELS, ticket_document
 
 bp = Blueprint("kiosk", __name__, static_folder=str(assets.folder("kiosk")), static_url_path="/kiosk/static")
@@ -62,14 +60,9 @@ def page(slug: str):
     if not (request.args.get("lang") or request.cookies.get(LANG_COOKIE)):
         # A kiosk starts in Bahasa Indonesia whatever its browser's language is.
         return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name))
-    moment = now()
-    with get_db().read() as session:
-        office = office_by_slug(session, slug)
-        is_open = office_is_open(office, moment)
-        board = queries.board_snapshot(session, office, moment, office_open=is_open)
-        hours = {"opens": office.opens, "closes": office.closes}
+    board, hours = kiosks.kiosk_board(get_db(), slug, now())
     config = {
-        "office": board["office"] | {"open": is_open} | hours,
+        "office": board["office"] | hours,
         "services": board["services"],
         "kiosk": name, "paper": settings.paper, "direct_print": settings.printer.direct,
         "locale": str(get_locale()),
@@ -108,7 +101,7 @@ def staff_reprint(ticket_id: int):
     """Staff reprint any ticket of their office, on a kiosk's printer ({"kiosk": name})
     or from their own browser through the returned pdf_url."""
     kiosk = optional_str(json_body(), "kiosk")
-    page, settings = kiosks.staff_print_job(get_db(), g.actor, ticket_id, kiosk, now=now())
+    page, settings = kiosks.staff_print_job(get_db(), g.actor, ticket_id, kiosk)
     if kiosk is None:
         return jsonify({"printed": False, "print": "browser",
                         "pdf_url": public_url(pdf_path(page.ticket["token"], settings.paper))})

@@ -43,12 +43,12 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        user = staff.authenticate(get_db(), form.username.data, form.password.data)
-        if user is not None:
+        member = staff.authenticate(get_db(), form.username.data, form.password.data)
+        if member is not None:
             session.clear()
             # Permanent: the session then ends PERMANENT_SESSION_LIFETIME after the last request.
             session.permanent = True
-            login_user(StaffLogin.from_user(user))
+            login_user(StaffLogin.from_user(member))
             return redirect(_safe_next(request.args.get("next")))
         failed = True
     status = 401 if failed else (400 if request.method == "POST" else 200)

@@ -9,9 +9,9 @@ from ..domain import errors
 from ..domain.kiosk import DEFAULT_PAPER, check_paper
 from ..extensions import csrf, get_db, now
 from ..printing import TicketDocument, qr_svg, render_pdf
+from ..queries.kiosks import TicketPage, ticket_page
 from ..services import tickets as ticket_ops
-from ..services.kiosks import TicketPage, ticket_page
-from .api import public_url
+from .http import public_url
 
 bp = Blueprint("status", __name__)
 # Leaving needs the ticket's unguessable token, which a forging site cannot know; a CSRF

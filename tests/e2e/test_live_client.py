@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from queueapp.db import Database
 from queueapp.models import Office
-from queueapp.services import tickets
+from ..support import tickets
 
 from .conftest import prepare_instance
 
@@ -69,8 +69,9 @@ def test_a_display_left_open_through_a_restart_catches_up_without_missing_a_call
     server.stop()
     page.wait_for_function("window.seen.statuses.includes('offline')", timeout=15000)
     db = Database(env["QUEUEAPP_DATABASE_URL"])
-    from queueapp.services.access import Actor
-    from queueapp.services import counters
+    from queueapp.domain.permissions import Actor
+
+    from ..support import counters
     from sqlalchemy import select
     from queueapp.models import StaffUser, Counter
     with db.read() as s:

@@ -10,7 +10,7 @@ import requests
 import socketio
 
 from queueapp.db import Database
-from queueapp.services import tickets
+from ..support import tickets
 
 from ..support import REDIS_URL, Clock, create_pg_schema, drop_pg_schema, redis_or_skip
 from .conftest import prepare_instance, staff_token

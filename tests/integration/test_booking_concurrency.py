@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from queueapp.domain import errors
 from queueapp.models import Appointment, BookingRule, Service
-from queueapp.services import appointments
+from ..support import appointments
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)     # Monday 09:00 WIB
 SLOT = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)    # Tuesday 08:00 WIB

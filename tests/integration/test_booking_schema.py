@@ -4,6 +4,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from queueapp.cli import main
+from queueapp.queries import booking as booking_views
 from queueapp.services import holidays
 
 ICS = b"""BEGIN:VCALENDAR
@@ -22,7 +23,7 @@ END:VCALENDAR
 def test_holidays_import_from_csv_and_from_ics_covering_several_days(demo):
     assert holidays.import_file(demo, "demo", "libur.csv", b"date,name\n2026-12-31,Tutup akhir tahun\n") == 1
     assert holidays.import_file(demo, "demo", "libur.ics", ICS) == 1  # 25 Dec is in the demo already
-    days = {h["date"]: h["name"] for h in holidays.list_holidays(demo, "demo")}
+    days = {h["date"]: h["name"] for h in booking_views.holidays(demo, "demo")}
     assert days["2026-12-24"] == days["2026-12-25"] == "Cuti Bersama dan Hari Raya Natal"
     assert "2026-12-26" not in days and days["2026-12-31"] == "Tutup akhir tahun"
     assert holidays.remove_holiday(demo, "demo", date(2026, 12, 31))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from queueapp.models import Appointment, BookingRule, Office, Service
-from queueapp.services import appointments, checkin, counters, tickets
+from ..support import appointments, checkin, counters, tickets
 
 from ..conftest import actor_of
 

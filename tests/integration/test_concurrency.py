@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from queueapp.domain import errors
 from queueapp.models import Counter, CounterService, CounterState, Office, Service, Ticket, TicketEvent
-from queueapp.services import counters, tickets
+from ..support import counters, tickets
 
 from ..conftest import actor_of
 

@@ -8,6 +8,8 @@ from queueapp.extensions import socketio
 from queueapp.models import Counter, CounterService, CounterState, Office, Service
 from queueapp.services import staff
 
+from ..support import set_walk_in_hours
+
 
 def csrf_of(html: bytes) -> str:
     return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
@@ -29,10 +31,10 @@ def counter_of(db, slug, number):
 def other_office(demo):
     """A second office (Makassar, WITA) with one counter and its clerk `lain1`."""
     with demo.write() as uow:
-        office = Office(slug="lain", name="Kecamatan Lain", timezone="Asia/Makassar", open_weekdays="1234567",
-                        opens="00:00", closes="24:00")
+        office = Office(slug="lain", name="Kecamatan Lain", timezone="Asia/Makassar")
         uow.session.add(office)
         uow.session.flush()
+        set_walk_in_hours(uow.session, office.id, "1234567", "00:00", "24:00")
         service = Service(office_id=office.id, prefix="A", name_id="KTP-el", name_en="ID card")
         counter = Counter(office_id=office.id, number=1, name="Loket Lain 1", state=CounterState.OPEN)
         uow.session.add_all([service, counter])

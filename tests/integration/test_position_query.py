@@ -4,12 +4,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from queueapp import queries
+from queueapp import repository
+from queueapp.queries import tickets as ticket_views
 from queueapp.domain.dispatch import people_ahead
 from queueapp.models import Ticket
-from queueapp.services import tickets
 
 from ..conftest import actor_of
+from ..support import tickets
 
 
 def test_people_ahead_in_sql_matches_the_domain_rule_on_a_mixed_line(demo, clock):
@@ -29,6 +30,6 @@ def test_people_ahead_in_sql_matches_the_domain_rule_on_a_mixed_line(demo, clock
             pass
     with demo.read() as s:
         rows = s.execute(select(Ticket)).scalars().all()
-        line = [queries.candidate(t) for t in rows]
+        line = [repository.candidate(t) for t in rows]
         for row in rows:
-            assert queries.people_ahead(s, row) == people_ahead(queries.candidate(row), line), row.code
+            assert ticket_views.people_ahead(s, row) == people_ahead(repository.candidate(row), line), row.code

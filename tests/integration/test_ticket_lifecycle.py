@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from queueapp.domain import errors
 from queueapp.models import Office, Service, TicketEvent
-from queueapp.services import counters, tickets
+
+from ..support import counters, set_walk_in_hours, tickets
 
 from ..conftest import actor_of
 
@@ -48,7 +49,7 @@ def test_the_quota_stops_issuing_and_spends_no_number(demo, clock):
 def test_a_closed_office_and_an_inactive_service_refuse_tickets(demo, clock):
     with demo.write() as uow:
         office = uow.session.execute(select(Office)).scalar_one()
-        office.open_weekdays, office.opens, office.closes = "12345", "07:30", "16:00"
+        set_walk_in_hours(uow.session, office.id, "12345", "07:30", "16:00")
         uow.session.execute(select(Service).where(Service.prefix == "B")).scalar_one().active = False
     clock.current = clock.current.replace(hour=0, minute=29)  # 07:29 WIB
     with pytest.raises(errors.OfficeClosed):
@@ -149,7 +150,7 @@ def test_a_transfer_to_the_end_joins_the_back_of_the_line(demo, clock, clerk):
 
 
 def test_a_clerk_cannot_act_in_another_office(demo, clock, clerk):
-    from queueapp.services.access import Actor
+    from queueapp.domain.permissions import Actor
     outsider = Actor(staff_id=clerk.staff_id, office_id=clerk.office_id + 100, role="clerk")
     ticket = issue(demo, clock)
     with pytest.raises(errors.PermissionDenied):
@@ -183,8 +184,8 @@ def test_a_database_error_never_carries_the_statement_parameters(demo):
     from sqlalchemy.exc import IntegrityError
     with pytest.raises(IntegrityError) as info:
         with demo.write() as uow:
-            uow.session.execute(text("INSERT INTO offices (id, slug, name, timezone, address, seq, open_weekdays, "
-                                     "opens, closes, closed, max_calls, finish_on_call_next, running_text) "
-                                     "VALUES (1, 'x', :secret, 'Asia/Jakarta', '', 0, '1', '00:00', '24:00', "
+            uow.session.execute(text("INSERT INTO offices (id, slug, name, timezone, address, seq, "
+                                     "closed, max_calls, finish_on_call_next, running_text) "
+                                     "VALUES (1, 'x', :secret, 'Asia/Jakarta', '', 0, "
                                      "0, 3, 0, '')"), {"secret": "Rina Wulandari 081277771234"})
     assert "Rina" not in str(info.value) and "0812" not in str(info.value)

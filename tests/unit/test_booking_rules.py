@@ -5,13 +5,14 @@ import pytest
 
 from queueapp.domain import booking
 from queueapp.domain.booking import AppointmentStatus as S
+from queueapp.domain.hours import Calendar, DayHours
 from queueapp.domain.errors import (BookingClosed, InvalidNik, InvalidPhone, LimitReached, OutsideWindow,
                                     SlotFull, TooEarly)
 
 WIB = ZoneInfo("Asia/Jakarta")
-WEEK = {d: booking.DayHours("08:00", "15:00", (("12:00", "13:00"),)) for d in (1, 2, 3, 4)}
-WEEK[5] = booking.DayHours("08:00", "15:00", (("11:30", "13:00"),))
-CAL = booking.Calendar("Asia/Jakarta", WEEK, {date(2026, 12, 25): "Hari Raya Natal"})
+WEEK = {d: DayHours("08:00", "15:00", (("12:00", "13:00"),)) for d in (1, 2, 3, 4)}
+WEEK[5] = DayHours("08:00", "15:00", (("11:30", "13:00"),))
+CAL = Calendar("Asia/Jakarta", WEEK, {date(2026, 12, 25): "Hari Raya Natal"})
 RULE = booking.Rule(slot_minutes=30, capacity=2)
 MONDAY = date(2026, 11, 23)
 

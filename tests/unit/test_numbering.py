@@ -2,8 +2,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from queueapp.domain.errors import InvalidInput, OfficeClosed, QuotaReached
-from queueapp.domain.numbering import business_date, check_open, check_quota, format_number
+from queueapp.domain.errors import InvalidInput, QuotaReached
+from queueapp.domain.numbering import business_date, check_quota, format_number
 
 
 def test_numbers_are_shown_with_the_prefix_and_three_digits():
@@ -33,25 +33,3 @@ def test_the_quota_allows_the_last_number_and_refuses_the_next():
     check_quota(5000, None)
     with pytest.raises(QuotaReached):
         check_quota(101, 100)
-
-
-def test_the_office_is_closed_before_opening_on_a_weekday_in_wita():
-    # 07:59 WITA (UTC+8) on Monday 23 November 2026.
-    before = datetime(2026, 11, 22, 23, 59, tzinfo=timezone.utc)
-    with pytest.raises(OfficeClosed):
-        check_open(before, "Asia/Makassar", "12345", "08:00", "15:00")
-    check_open(datetime(2026, 11, 23, 0, 0, tzinfo=timezone.utc), "Asia/Makassar", "12345", "08:00", "15:00")
-
-
-def test_the_office_is_closed_on_sunday_and_when_closed_by_hand():
-    sunday_noon_wib = datetime(2026, 11, 22, 5, 0, tzinfo=timezone.utc)
-    with pytest.raises(OfficeClosed):
-        check_open(sunday_noon_wib, "Asia/Jakarta", "12345", "07:30", "16:00")
-    monday_noon_wib = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
-    with pytest.raises(OfficeClosed):
-        check_open(monday_noon_wib, "Asia/Jakarta", "12345", "07:30", "16:00", closed=True)
-
-
-def test_24_00_means_open_until_midnight():
-    late = datetime(2026, 11, 23, 16, 59, tzinfo=timezone.utc)  # 23:59 WIB
-    check_open(late, "Asia/Jakarta", "1234567", "00:00", "24:00")

@@ -1,7 +1,7 @@
 """OpenAPI paths of the appointment endpoints (merged into /api/v1/openapi.json)."""
 from __future__ import annotations
 
-from .openapi import STAFF, TICKET, _errors, _ok
+from .common import APPOINTMENT_STATUSES, STAFF, TICKET, errors, ok
 
 
 def _params(*names: str) -> list[dict]:
@@ -15,7 +15,7 @@ def _body(required: list[str], properties: dict) -> dict:
 
 APPOINTMENT = {"type": "object", "properties": {
     "code": {"type": "string", "examples": ["K7QM-3XPA"]}, "manage_token": {"type": "string"},
-    "status": {"type": "string", "enum": ["booked", "cancelled", "checked_in", "no_show", "rescheduled"]},
+    "status": {"type": "string", "enum": APPOINTMENT_STATUSES},
     "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
     "service": {"type": "string"}, "nik_masked": {"type": ["string", "null"]},
     "manage_url": {"type": "string", "format": "uri"}, "qr_url": {"type": "string", "format": "uri"},
@@ -33,7 +33,7 @@ def booking_paths() -> dict:
             "summary": "A day's slots with remaining seats (times in the office's zone)",
             "parameters": _params("office", "service") + [
                 {"name": "date", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}],
-            "responses": {**_ok({"type": "array", "items": SLOT}), **_errors(404, 409, 422, 429)}}},
+            "responses": {**ok({"type": "array", "items": SLOT}), **errors(404, 409, 422, 429)}}},
         "/offices/{office}/appointments": {"post": {
             "summary": "Book a slot", "description": REFUSALS, "parameters": _params("office"),
             "requestBody": _body(["service", "start", "name", "phone"], {
@@ -41,43 +41,43 @@ def booking_paths() -> dict:
                 "phone": {"type": "string", "examples": ["081234567890"]},
                 "nik": {"type": "string", "pattern": "^[0-9]{16}$",
                         "description": "Required when the service requires it"}}),
-            "responses": {**_ok(APPOINTMENT, "201", "Booked"), **_errors(404, 409, 422, 429)}}},
+            "responses": {**ok(APPOINTMENT, "201", "Booked"), **errors(404, 409, 422, 429)}}},
         "/appointments/{manage_token}": {"get": {
             "summary": "The owner's view of a booking (the token is the secret)",
-            "parameters": _params("manage_token"), "responses": {**_ok(APPOINTMENT), **_errors(404)}}},
+            "parameters": _params("manage_token"), "responses": {**ok(APPOINTMENT), **errors(404)}}},
         "/appointments/{manage_token}/cancel": {"post": {
             "summary": "Cancel (the seat is offered again after the service's re-offer delay)",
             "parameters": _params("manage_token"),
-            "responses": {**_ok(APPOINTMENT), **_errors(404, 409, 429)}}},
+            "responses": {**ok(APPOINTMENT), **errors(404, 409, 429)}}},
         "/appointments/{manage_token}/reschedule": {"post": {
             "summary": "Move to another slot: a new booking (new code and token) replaces the old",
             "description": REFUSALS, "parameters": _params("manage_token"),
             "requestBody": _body(["start"], {"start": START}),
-            "responses": {**_ok(APPOINTMENT, "201", "Moved"), **_errors(404, 409, 422, 429)}}},
+            "responses": {**ok(APPOINTMENT, "201", "Moved"), **errors(404, 409, 422, 429)}}},
         "/offices/{office}/check-in": {"post": {
             "summary": "Check in with a booking code: a ticket (channel appointment) in today's queue",
             "description": "409 too_early (message says when to come back), too_late, appointment_not_active; "
                            "404 appointment_not_found. A repeated check-in returns the same ticket (200).",
             "parameters": _params("office"),
             "requestBody": _body(["code"], {"code": {"type": "string", "examples": ["K7QM-3XPA"]}}),
-            "responses": {**_ok(TICKET, "201", "Checked in"), **_ok(TICKET, "200", "Already checked in"),
-                          **_errors(404, 409, 422, 429)}}},
+            "responses": {**ok(TICKET, "201", "Checked in"), **ok(TICKET, "200", "Already checked in"),
+                          **errors(404, 409, 422, 429)}}},
         "/offices/{office}/services/{service}/join": {"post": {
             "summary": "Join today's queue from home (channel online), while the online quota lasts",
             "parameters": _params("office", "service"),
             "requestBody": _body(["phone"], {"phone": {"type": "string"}}),
-            "responses": {**_ok(TICKET, "201", "Issued"), **_errors(404, 409, 422, 429)}}},
+            "responses": {**ok(TICKET, "201", "Issued"), **errors(404, 409, 422, 429)}}},
         "/offices/{office}/holidays": {
             "get": {"summary": "The office's closed days", "security": STAFF, "parameters": _params("office"),
-                    "responses": {**_ok({"type": "array", "items": {"type": "object"}}), **_errors(401, 403)}},
+                    "responses": {**ok({"type": "array", "items": {"type": "object"}}), **errors(401, 403)}},
             "post": {"summary": "Add closed days (admin, supervisor)", "security": STAFF,
                      "parameters": _params("office"),
                      "requestBody": _body(["holidays"], {"holidays": {"type": "array", "items": {
                          "type": "object", "properties": {"date": {"type": "string", "format": "date"},
                                                           "name": {"type": "string"}}}}}),
-                     "responses": {**_ok({"type": "object"}, "201", "Added"), **_errors(401, 403, 422)}}},
+                     "responses": {**ok({"type": "object"}, "201", "Added"), **errors(401, 403, 422)}}},
         "/offices/{office}/holidays/{date}": {"delete": {
             "summary": "Remove a closed day (admin, supervisor)", "security": STAFF,
             "parameters": _params("office", "date"),
-            "responses": {**_ok({"type": "object"}), **_errors(401, 403, 404)}}},
+            "responses": {**ok({"type": "object"}), **errors(401, 403, 404)}}},
     }

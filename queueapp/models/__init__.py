@@ -1,0 +1,17 @@
+"""SQLAlchemy 2.x tables, one module per area. No business rules here: those live in
+queueapp.domain. Import tables from this package (`from queueapp.models import Ticket`)."""
+from __future__ import annotations
+
+from ..domain.channels import Channel
+from ..domain.permissions import Role
+from ..domain.states import CounterState
+from .appointments import Appointment, BookingRule
+from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
+from .offices import Counter, CounterService, Holiday, Kiosk, Office, OpeningHours, Service
+from .staff import ApiToken, StaffUser
+from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
+
+__all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "Base", "BookingRule", "Channel",
+           "Counter", "CounterService", "CounterState", "DailyCounter", "Holiday", "Kiosk", "Office",
+           "OnlineJoin", "OpeningHours", "Role", "Service", "StaffUser", "Ticket", "TicketEvent",
+           "UTCDateTime"]

@@ -1,0 +1,89 @@
+"""Tickets, their per-day numbering counters, the event log, and tickets taken from home."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.channels import Channel
+from ..domain.priority import PriorityGroup
+from ..domain.states import TicketStatus
+from .base import Base, UTCDateTime, enum_column
+from .offices import Counter, Service
+
+
+class DailyCounter(Base):
+    """Last number issued per service per business day; incremented atomically."""
+
+    __tablename__ = "daily_counters"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    business_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("office_id", "business_date", "prefix", "number", name="uq_ticket_number"),
+        UniqueConstraint("office_id", "idempotency_key", name="uq_ticket_idempotency"),
+        Index("ix_tickets_line", "office_id", "business_date", "status", "service_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    prefix: Mapped[str] = mapped_column(String(3))
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "ticket_channel"), default=Channel.KIOSK)
+    priority: Mapped[PriorityGroup | None] = mapped_column(enum_column(PriorityGroup, "priority_group"),
+                                                         nullable=True)
+    status: Mapped[TicketStatus] = mapped_column(enum_column(TicketStatus, "ticket_status"),
+                                                 default=TicketStatus.WAITING)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), nullable=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    service: Mapped[Service] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+
+
+class TicketEvent(Base):
+    """Append-only log: durations, reports and the audit trail come from here."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_office_seq", "office_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True, index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OnlineJoin(Base):
+    """A ticket taken from home: the phone only as a keyed hash, for the per-day limit."""
+
+    __tablename__ = "online_joins"
+    __table_args__ = (Index("ix_online_joins_day", "office_id", "business_date", "phone_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    business_date: Mapped[date] = mapped_column(Date)
+    phone_hash: Mapped[str] = mapped_column(String(64))

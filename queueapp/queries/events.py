@@ -1,0 +1,23 @@
+"""What screens receive with each committed event: the views of the ticket and counter
+it concerns, read after commit. A view shows the row as it is when read: when a later
+change already followed, the later event follows with its own view."""
+from __future__ import annotations
+
+from ..db import Database, PublishedEvent
+from ..domain.events import EventType
+from ..models import Counter, Ticket
+from .boards import counter_view
+from .tickets import ticket_view
+
+
+def event_views(db: Database, events: list[PublishedEvent]) -> list[tuple[PublishedEvent, dict | None, dict | None]]:
+    """(event, ticket view, counter view) for each event, read in one transaction."""
+    result = []
+    with db.read() as session:
+        for event in events:
+            ticket = session.get(Ticket, event.ticket_id) if event.ticket_id else None
+            counter = None
+            if event.type == EventType.COUNTER_UPDATED.value and event.counter_id:
+                counter = counter_view(session, session.get(Counter, event.counter_id))
+            result.append((event, ticket_view(session, ticket) if ticket else None, counter))
+    return result

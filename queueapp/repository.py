@@ -1,0 +1,201 @@
+"""Loading rows for the use cases, shared by the write side (services) and the read side
+(queries): lookups that raise the domain's NotFound errors, checked against the acting
+staff member's permissions, and the domain objects built from rows (rules, calendar,
+dispatch candidates and policy, kiosk settings)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .domain import booking, dispatch, errors
+from .domain.channels import Channel
+from .domain.events import EventType
+from .domain.hours import Calendar, DayHours, parse_breaks
+from .domain.kiosk import DEFAULT_PAPER
+from .domain.numbering import business_date
+from .domain.permissions import Actor, Permission, require
+from .domain.states import CALLABLE
+from .models import (Appointment, BookingRule, Counter, Holiday, Kiosk, Office, OpeningHours, Service, StaffUser, Ticket,
+                     TicketEvent)
+from .printing import BROWSER, PrinterSpec
+
+# --- Offices, services, counters, tickets ---
+
+
+def office_by_slug(session: Session, slug: str) -> Office:
+    office = session.execute(select(Office).where(Office.slug == slug)).scalar_one_or_none()
+    if office is None:
+        raise errors.OfficeNotFound(office=slug)
+    return office
+
+
+def service_by_prefix(session: Session, office: Office, prefix: str) -> Service:
+    service = session.execute(select(Service).where(
+        Service.office_id == office.id, Service.prefix == str(prefix).upper())).scalar_one_or_none()
+    if service is None:
+        raise errors.ServiceNotFound(service=prefix)
+    return service
+
+
+def counter_for(session: Session, actor: Actor, counter_id: int,
+                permission: Permission = Permission.SERVE) -> Counter:
+    """The counter, when `actor` holds `permission` in its office. Raises CounterNotFound,
+    PermissionDenied."""
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        raise errors.CounterNotFound(counter=counter_id)
+    require(actor, permission, counter.office_id)
+    return counter
+
+
+def ticket_for(session: Session, actor: Actor, ticket_id: int,
+               permission: Permission = Permission.SERVE) -> Ticket:
+    """The ticket, when `actor` holds `permission` in its office. Raises TicketNotFound,
+    PermissionDenied."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise errors.TicketNotFound(ticket=ticket_id)
+    require(actor, permission, ticket.office_id)
+    return ticket
+
+
+def ticket_by_token(session: Session, token: str) -> Ticket:
+    ticket = session.execute(select(Ticket).where(Ticket.token == token)).scalar_one_or_none()
+    if ticket is None:
+        raise errors.TicketNotFound()
+    return ticket
+
+
+def actor_of(user: StaffUser) -> Actor:
+    return Actor(staff_id=user.id, office_id=user.office_id, role=user.role)
+
+
+# --- Opening hours and booking rules ---
+
+
+def calendar_of(session: Session, office: Office) -> Calendar:
+    """The office's opening periods, holidays and closed-by-hand flag (domain.hours)."""
+    rows = session.execute(select(OpeningHours).where(OpeningHours.office_id == office.id)
+                           .order_by(OpeningHours.weekday, OpeningHours.opens)).scalars()
+    weekly: dict[int, tuple[DayHours, ...]] = {}
+    for row in rows:
+        weekly[row.weekday] = weekly.get(row.weekday, ()) + (
+            DayHours(row.opens, row.closes, parse_breaks(row.breaks), row.walk_ins, row.appointments),)
+    holidays = session.execute(select(Holiday.day, Holiday.name).where(Holiday.office_id == office.id))
+    return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(holidays.all()),
+                    closed=office.closed)
+
+
+def rule_row(session: Session, service: Service) -> BookingRule | None:
+    return session.get(BookingRule, service.id)
+
+
+def rule_of(row: BookingRule | None) -> booking.Rule:
+    if row is None:
+        return booking.Rule(bookable=False)
+    return booking.Rule(**{name: getattr(row, name) for name in booking.Rule.__dataclass_fields__})
+
+
+# --- Dispatch ---
+
+
+def candidate(ticket: Ticket) -> dispatch.Candidate:
+    return dispatch.Candidate(ticket_id=ticket.id, service_id=ticket.service_id, status=ticket.status,
+                              queued_at=ticket.queued_at, number=ticket.number,
+                              priority=ticket.priority.value if ticket.priority else None,
+                              channel=ticket.channel.value if ticket.channel else Channel.KIOSK.value)
+
+
+def line(session: Session, office_id: int, day: date, service_ids, *, lock: bool = False) -> list[Ticket]:
+    """Callable tickets of these services today. With `lock`, rows another transaction
+    holds are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite holds the write lock)."""
+    stmt = select(Ticket).where(Ticket.office_id == office_id, Ticket.business_date == day,
+                                Ticket.service_id.in_(list(service_ids)), Ticket.status.in_(list(CALLABLE)))
+    if lock:
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.execute(stmt).scalars())
+
+
+def counter_policy(session: Session, counter: Counter, now: datetime) -> dispatch.FairMergePolicy:
+    """The counter's dispatch policy: its service order, priority setting, and the fair merge
+    with the smallest `appointments_in_a_row` among its bookable services (default 2)."""
+    service_ids = [link.service_id for link in counter.links]
+    ratios = [r for (r,) in session.execute(select(BookingRule.appointments_in_a_row).where(
+        BookingRule.service_id.in_(service_ids), BookingRule.bookable.is_(True)))]
+    limit = min(ratios) if ratios else 2
+    recent = session.execute(
+        select(Ticket.channel).join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+        .where(TicketEvent.counter_id == counter.id, TicketEvent.type == EventType.TICKET_CALLED.value,
+               Ticket.business_date == business_date(now, counter.office.timezone))
+        .order_by(TicketEvent.seq.desc()).limit(max(limit, 1))).scalars()
+    return dispatch.FairMergePolicy(service_order={link.service_id: link.order for link in counter.links},
+                                    priority_first=counter.priority_first, appointments_in_a_row=limit,
+                                    streak=dispatch.appointment_streak([c.value for c in recent]), now=now)
+
+
+# --- Kiosks ---
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    name: str | None
+    paper: int = DEFAULT_PAPER
+    printer: PrinterSpec = PrinterSpec(BROWSER)
+
+
+def kiosk(session: Session, office: Office, name: str | None) -> KioskSettings:
+    """A named kiosk's paper and printer; an unnamed kiosk prints 80 mm from its browser.
+    Raises KioskNotFound."""
+    if not name:
+        return KioskSettings(None)
+    row = session.execute(select(Kiosk).where(Kiosk.office_id == office.id, Kiosk.name == name)).scalar_one_or_none()
+    if row is None:
+        raise errors.KioskNotFound(kiosk=name)
+    return KioskSettings(row.name, row.paper, PrinterSpec.parse(row.printer))
+
+
+# --- Appointments ---
+
+
+def bookable_service(session: Session, office: Office, prefix: str) -> tuple[Service, booking.Rule]:
+    """The service and its rule; NotBookable when it takes no appointments."""
+    service = service_by_prefix(session, office, prefix)
+    rule = rule_of(rule_row(session, service))
+    if not (rule.bookable and service.active):
+        raise errors.NotBookable(service=service.prefix)
+    return service, rule
+
+
+def day_bounds(day: date, tz_name: str, days: int = 1) -> tuple[datetime, datetime]:
+    """The instants a span of local days starts and ends at."""
+    start = datetime.combine(day, time(0), ZoneInfo(tz_name))
+    return start, start + timedelta(days=days)
+
+
+def seat_holders(session: Session, service_id: int, start: datetime, end: datetime) -> dict:
+    """(status, cancelled_at) of each appointment by slot start, for slots in [start, end)."""
+    rows = session.execute(select(Appointment.slot_start, Appointment.status, Appointment.cancelled_at).where(
+        Appointment.service_id == service_id, Appointment.slot_start >= start, Appointment.slot_start < end))
+    holders: dict[datetime, list] = {}
+    for slot_start, status, cancelled_at in rows:
+        holders.setdefault(slot_start, []).append((status, cancelled_at))
+    return holders
+
+
+def online_used(session: Session, office_id: int, service_id: int, day: date) -> int:
+    """Tickets of this service taken from home on `day`."""
+    return session.execute(select(func.count()).select_from(Ticket).where(
+        Ticket.office_id == office_id, Ticket.service_id == service_id, Ticket.business_date == day,
+        Ticket.channel == Channel.ONLINE)).scalar_one()
+
+
+def appointment_by_token(session: Session, token: str) -> Appointment:
+    appointment = session.execute(select(Appointment).where(
+        Appointment.manage_token == str(token))).scalar_one_or_none()
+    if appointment is None:
+        raise errors.AppointmentNotFound()
+    return appointment

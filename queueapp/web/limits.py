@@ -1,0 +1,22 @@
+"""Per-client rate limits of the public booking pages and API (Flask-Limiter, bound in
+create_app): in memory, or in Redis when REDIS_URL is set so every process shares the
+counts. Each limit is a setting; an empty setting turns it off."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+
+def _limit_name() -> str:
+    """Kiosks check in many citizens from one address, so check-in has its own limit."""
+    if request.endpoint == "api_booking.check_in":
+        return "CHECKIN_RATE_LIMIT"
+    return "BOOKING_READ_RATE_LIMIT" if request.method in ("GET", "HEAD") else "BOOKING_RATE_LIMIT"
+
+
+def booking_limit() -> str:
+    """The limit of this request, from the settings."""
+    return current_app.config.get(_limit_name()) or "1000000 per second"
+
+
+def no_booking_limit() -> bool:
+    return not current_app.config.get(_limit_name())

@@ -1,0 +1,49 @@
+"""The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json, assembled from one
+module per area (queue, booking, kiosk) on top of the shared pieces in common."""
+from __future__ import annotations
+
+from .booking import booking_paths
+from .common import TICKET_STATUSES
+from .kiosk import kiosk_paths
+from .queue import queue_paths
+
+
+def spec() -> dict:
+    paths = {**queue_paths(), **booking_paths(), **kiosk_paths()}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "queueapp API", "version": "1",
+                 "description": "Queue and appointment system for Indonesian public-service offices. "
+                                "Error messages follow Accept-Language (id by default, en)."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
+                                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "Office": {"type": "object", "properties": {
+                    "slug": {"type": "string"}, "name": {"type": "string"}, "timezone": {"type": "string"},
+                    "address": {"type": "string"}, "open": {"type": "boolean"}}},
+                "ServiceStatus": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
+                    "open": {"type": "boolean"}, "waiting": {"type": "integer"},
+                    "eta_minutes": {"type": ["integer", "null"]}, "quota_left": {"type": ["integer", "null"]}}},
+                "Ticket": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "number": {"type": "string", "examples": ["A-001"]},
+                    "token": {"type": "string"}, "status": {"type": "string", "enum": TICKET_STATUSES},
+                    "service": {"type": "object"}, "priority": {"type": ["string", "null"]},
+                    "position": {"type": ["integer", "null"]}, "eta_minutes": {"type": ["integer", "null"]},
+                    "counter": {"type": ["object", "null"]}, "status_url": {"type": "string", "format": "uri"},
+                    "pdf_url": {"type": "string", "format": "uri",
+                                "description": "Printable ticket; add ?paper=80 or ?paper=58"}}},
+                "Board": {"type": "object", "properties": {
+                    "seq": {"type": "integer"}, "calls": {"type": "array", "items": {"type": "object"}},
+                    "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceStatus"}}}},
+            },
+        },
+    }
+
+

@@ -1,0 +1,75 @@
+"""OpenAPI paths of the queue: offices, boards, tickets, counters."""
+from __future__ import annotations
+
+from .common import CHANNELS, COUNTER_STATES, PRIORITIES, STAFF, TICKET, errors, ok, path_params, ticket_action
+
+
+def queue_paths() -> dict:
+    paths = {
+        "/health": {"get": {"summary": "Database reachable", "responses": {
+            **ok({"type": "object", "properties": {"status": {"type": "string"}}}),
+            "503": {"description": "Database unreachable"}}}},
+        "/offices": {"get": {"summary": "All offices", "responses": ok(
+            {"type": "array", "items": {"$ref": "#/components/schemas/Office"}})}},
+        "/offices/{office}/services": {"get": {
+            "summary": "Services with waiting count, ETA and quota left",
+            "parameters": path_params("office"),
+            "responses": {**ok({"type": "array", "items": {"$ref": "#/components/schemas/ServiceStatus"}}),
+                          **errors(404)}}},
+        "/offices/{office}/counters": {"get": {"summary": "Counters and what stands at each",
+                                               "parameters": path_params("office"),
+                                               "responses": {**ok({"type": "array", "items": {"type": "object"}}),
+                                                             **errors(404)}}},
+        "/offices/{office}/board": {"get": {"summary": "Display snapshot with the office's seq",
+                                            "parameters": path_params("office"),
+                                            "responses": {**ok({"$ref": "#/components/schemas/Board"}),
+                                                          **errors(404)}}},
+        "/offices/{office}/tickets": {"post": {
+            "summary": "Take a number",
+            "parameters": path_params("office") + [
+                {"name": "Idempotency-Key", "in": "header", "required": False,
+                 "schema": {"type": "string", "maxLength": 64},
+                 "description": "A retried request with the same key returns the same ticket (200)."}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["service"], "properties": {
+                    "service": {"type": "string", "description": "Service letter prefix, e.g. A"},
+                    "priority": {"type": ["string", "null"], "enum": PRIORITIES + [None]},
+                    "channel": {"type": "string", "enum": CHANNELS}}}}}},
+            "responses": {**ok(TICKET, "201", "Issued"), **ok(TICKET, "200", "Replayed"),
+                          **errors(400, 404, 409, 422)}}},
+        "/tickets/{token}": {"get": {"summary": "Public status of one ticket (no personal data)",
+                                     "parameters": path_params("token"),
+                                     "responses": {**ok(TICKET), **errors(404)}}},
+        "/tickets/{token}/leave": {"post": {"summary": "The citizen leaves the queue",
+                                            "parameters": path_params("token"),
+                                            "responses": {**ok(TICKET), **errors(404, 409)}}},
+        "/counters/{id}/call-next": {"post": {
+            "summary": "Call whoever is next for this counter", "security": STAFF,
+            "parameters": path_params("id"),
+            "responses": {**ok(TICKET), **errors(401, 403, 404, 409)}}},
+        "/counters/{id}/call": {"post": {
+            "summary": "Call a given number out of turn", "security": STAFF, "parameters": path_params("id"),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["number"], "properties": {"number": {"type": "string"}}}}}},
+            "responses": {**ok(TICKET), **errors(401, 403, 404, 409, 422)}}},
+        "/counters/{id}/state": {"post": {
+            "summary": "Open, pause or close a counter", "security": STAFF, "parameters": path_params("id"),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["state"],
+                "properties": {"state": {"type": "string", "enum": COUNTER_STATES}}}}}},
+            "responses": {**ok({"type": "object"}), **errors(401, 403, 404, 422)}}},
+        "/tickets/{id}/transfer": {"post": {
+            "summary": "Move a ticket to another service, keeping its number", "security": STAFF,
+            "parameters": path_params("id"),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["service"], "properties": {
+                    "service": {"type": "string"},
+                    "position": {"type": "string", "enum": ["keep", "end"],
+                                 "description": "keep: its original place in time (default); end: back of the line"}}}}}},
+            "responses": {**ok(TICKET), **errors(401, 403, 404, 409, 422)}}},
+    }
+    for action, summary in [("recall", "Call the ticket again"), ("start", "Start serving"),
+                            ("finish", "Finish serving"), ("no-show", "The citizen did not come"),
+                            ("hold", "Set aside"), ("resume", "Back in line"), ("cancel", "Cancel")]:
+        paths[f"/tickets/{{id}}/{action}"] = ticket_action(summary)
+    return paths
