@@ -1,0 +1,43 @@
+"""A listed holiday closes the office for walk-ins too (kiosk page and ticket API), on
+the office's own date: the bug where the kiosk still issued A-001 on a holiday."""
+from datetime import datetime, timezone
+
+from sqlalchemy import update
+
+from queueapp.models import Office
+
+from ..conftest import token_for
+from .test_kiosk_page import kiosk_config
+
+HOLIDAY = "Hari Raya Natal (contoh)"
+
+
+def test_a_listed_holiday_closes_the_kiosk_and_the_ticket_api_in_the_offices_time_zone(client, demo, clock):
+    with demo.write() as uow:
+        uow.session.execute(update(Office).values(timezone="Asia/Jayapura"))  # WIT, UTC+9
+    headers = {"Authorization": f"Bearer {token_for(demo, 'supervisor')}"}
+    added = client.post("/api/v1/offices/demo/holidays", headers=headers,
+                        json={"holidays": [{"date": "2026-11-24", "name": HOLIDAY}]})
+    assert added.status_code == 201
+
+    clock.current = datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)   # Monday 23:30 WIT
+    assert client.post("/api/v1/offices/demo/tickets", json={"service": "A"}).status_code == 201
+
+    clock.current = datetime(2026, 11, 23, 15, 30, tzinfo=timezone.utc)   # Tuesday 00:30 WIT: the holiday
+    refused = client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "office_closed"
+    assert HOLIDAY in refused.get_json()["error"]["message"]
+    config = kiosk_config(client.get("/kiosk/demo", follow_redirects=True).get_data(as_text=True))
+    assert config["office"]["open"] is False and config["office"]["holiday"] == HOLIDAY
+    assert not any(service["open"] for service in config["services"])
+    offices = client.get("/api/v1/offices").get_json()
+    assert offices[0]["open"] is False
+
+
+def test_a_clerk_may_not_declare_a_holiday(client, demo):
+    headers = {"Authorization": f"Bearer {token_for(demo, 'loket1')}"}
+    refused = client.post("/api/v1/offices/demo/holidays", headers=headers,
+                          json={"holidays": [{"date": "2026-11-24", "name": HOLIDAY}]})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+    assert client.get("/api/v1/offices/demo/holidays", headers=headers).status_code == 200
