@@ -1,8 +1,6 @@
 """Read side of one ticket: its view (position, ETA) for the citizen or the clerk."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 

@@ -14,7 +14,7 @@ from ..domain.booking import AppointmentStatus as Status
 from ..domain.channels import Channel
 from ..domain.events import EventType
 from ..domain.numbering import business_date
-from ..models import Appointment, Office, OnlineJoin, Ticket
+from ..models import Appointment, Office, OnlineJoin
 from .tickets import TicketChange, add_ticket
 
 
