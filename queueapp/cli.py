@@ -6,15 +6,14 @@ from datetime import datetime, timezone
 
 import click
 
-from . import config
 from .domain.errors import DomainError
 from .server import WORKERS
 
 
 def _database():
-    from .db import Database
-    settings = config.load(config.instance_path())
-    return Database(settings["DATABASE_URL"])
+    """The database of the app the server would build from the same settings."""
+    from . import create_app
+    return create_app().extensions["queueapp.db"]
 
 
 def _upgrade(db) -> None:

@@ -18,13 +18,6 @@ from .auth import require_role, staff_required
 bp = Blueprint("api_booking", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # public JSON endpoints without cookies; staff ones use staff_required
 
-# Per client address. Kiosks check in many citizens from one address, so check-in has
-# its own, higher limit. An empty setting turns a limit off.
-DEFAULT_LIMITS = {"BOOKING_RATE_LIMIT": "10 per minute;60 per hour",
-                  "BOOKING_READ_RATE_LIMIT": "120 per minute",
-                  "CHECKIN_RATE_LIMIT": "60 per minute"}
-
-
 def _limit_name() -> str:
     if request.endpoint == "api_booking.check_in":
         return "CHECKIN_RATE_LIMIT"
@@ -43,8 +36,6 @@ def register(app) -> None:
     """The booking pages and API, behind a per-client rate limit (Flask-Limiter): in
     memory, or in Redis when REDIS_URL is set so every process shares the counts."""
     from . import booking
-    for name, value in DEFAULT_LIMITS.items():
-        app.config.setdefault(name, value)
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config.get("REDIS_URL") or "memory://",
                       key_prefix="queueapp-booking", strategy="fixed-window")
     for blueprint in (bp, booking.bp):
