@@ -15,6 +15,7 @@ STATUS = [
     (errors.PermissionDenied, 403),
     (errors.InvalidInput, 422),
     (errors.Conflict, 409),
+    (errors.Unavailable, 503),
 ]
 
 MESSAGES = {
