@@ -1,4 +1,4 @@
-"""The `queueapp` command: serve, migrate, seed the demo, manage staff and tokens."""
+"""The `queueapp` command: serve, migrate, seed the demo, staff and tokens, kiosks, holidays, sounds."""
 from __future__ import annotations
 
 import sys
@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import click
 
+from . import config
 from .domain.errors import DomainError
 from .server import WORKERS
 
@@ -21,7 +22,27 @@ def _upgrade(db) -> None:
     upgrade(db.engine)
 
 
-@click.group()
+def describe(exc: DomainError) -> str:
+    """`code: detail (name=value, ...)`, leaving out what the error does not carry."""
+    text = exc.code if str(exc) == exc.code else f"{exc.code}: {exc}"
+    params = ", ".join(f"{name}={value}" for name, value in exc.params.items())
+    return f"{text} ({params})" if params else text
+
+
+class Commands(click.Group):
+    """The one place where a DomainError of any command (or subcommand), or an unusable
+    QUEUEAPP_* value, becomes a one-line CLI error."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(describe(exc)) from None
+        except config.ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Commands)
 def main() -> None:
     """Electronic queue and appointment system for public-service offices."""
 
@@ -69,11 +90,8 @@ def seed_demo() -> None:
 def create_user(username: str, office_slug: str, role: str, password: str, display_name: str) -> None:
     """Create a staff account in an office."""
     from .services import staff
-    try:
-        staff.create_user(_database(), username, password, office_slug=office_slug, role=role,
-                          display_name=display_name)
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    staff.create_user(_database(), username, password, office_slug=office_slug, role=role,
+                      display_name=display_name)
     click.echo(f"user {username} created")
 
 
@@ -82,10 +100,7 @@ def create_user(username: str, office_slug: str, role: str, password: str, displ
 def create_token(username: str) -> None:
     """Print a new API bearer token for USERNAME (only the token, on stdout)."""
     from .services import staff
-    try:
-        click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
 
 
 @main.command()
@@ -125,10 +140,7 @@ def import_holidays(office_slug: str, path: str) -> None:
     from pathlib import Path
 
     from .services import holidays
-    try:
-        added = holidays.import_file(_database(), office_slug, path, Path(path).read_bytes())
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    added = holidays.import_file(_database(), office_slug, path, Path(path).read_bytes())
     click.echo(f"{added} new closed day(s) for {office_slug}")
 
 
@@ -171,10 +183,7 @@ def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
     from .services.kiosks import configure_kiosk
     database = _database()
     _upgrade(database)
-    try:
-        settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
     click.echo(f"kiosk {settings.name}: {settings.paper} mm, printer {settings.printer}")
     click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name}")
 

@@ -44,3 +44,16 @@ def test_create_token_for_an_unknown_user_fails_cleanly(tmp_path):
     run(["db", "upgrade"], env)
     result = run(["create-token", "nobody"], env)
     assert result.returncode != 0 and result.stdout == "" and "nobody" in result.stderr
+
+
+def test_a_domain_error_is_one_readable_line_with_its_code(tmp_path):
+    env = {"QUEUEAPP_INSTANCE_PATH": str(tmp_path)}
+    result = run(["kiosk", "nowhere", "K1"], env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == "Error: office_not_found (office=nowhere)"
+
+
+def test_an_unusable_setting_stops_a_command_with_the_variable_named(tmp_path):
+    result = run(["db", "upgrade"], {"QUEUEAPP_INSTANCE_PATH": str(tmp_path), "QUEUEAPP_DB_POOL_SIZE": "lima"})
+    assert result.returncode == 1 and "QUEUEAPP_DB_POOL_SIZE='lima'" in result.stderr
+    assert "Traceback" not in result.stderr
