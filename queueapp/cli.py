@@ -153,19 +153,19 @@ def expire_appointments() -> None:
 
 @main.command("make-sounds")
 @click.option("--into", "folder", type=click.Path(file_okay=False), default=None,
-              help="Target folder (default: the display's sounds folder).")
+              help="Target folder (default: sounds/ in the instance folder, which the display "
+                   "prefers to its packaged clips).")
 @click.option("--keep-existing", is_flag=True, help="Leave files already there (e.g. human recordings).")
 def make_sounds(folder: str | None, keep_existing: bool) -> None:
     """Record the display's announcement clips with espeak-ng and sox."""
     from pathlib import Path
 
-    from .assets import folder as asset_folder
-    from .sounds import SoundToolMissing
+    from .sounds import SoundToolMissing, office_sounds
     from .sounds import make_sounds as record
-    target = Path(folder) if folder else asset_folder("display") / "sounds"
+    target = Path(folder) if folder else office_sounds(config.load()["INSTANCE_PATH"])
     try:
         written = record(target, keep_existing=keep_existing)
-    except SoundToolMissing as exc:
+    except SoundToolMissing as exc:  # a missing program, not a domain rule
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(written)} clips written to {target}")
 
