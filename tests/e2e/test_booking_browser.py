@@ -21,6 +21,7 @@ def test_a_citizen_books_a_slot_gets_a_code_and_qr_and_cancels(live_server, phon
     code = phone.inner_text("[data-code]")
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code)
     assert "Janji temu Anda sudah tercatat" in phone.content()
+    phone.wait_for_function("document.querySelector('img.qr').complete")  # loaded or failed
     assert phone.evaluate("document.querySelector('img.qr').naturalWidth") > 0
     pdf = requests.get(live_server.url + phone.get_attribute("text=Unduh PDF", "href"), timeout=10)
     assert pdf.content[:4] == b"%PDF"
