@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from . import assets, config
+
+if TYPE_CHECKING:
+    from .db import Database
 
 __version__ = "0.1.0"
 
@@ -14,22 +19,18 @@ __version__ = "0.1.0"
 CATALOGS = ("messages", "kiosk", "staff", "booking")
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app. Settings come from QUEUEAPP_* variables, read now (never at import);
-    `test_config` overrides them."""
-    folder = config.instance_path()
+def create_app(test_config: dict | None = None, *, database: Database | None = None) -> Flask:
+    """Build the app. Settings come from config.load (QUEUEAPP_* variables, read now, never
+    at import); `test_config` overrides any of them (e.g. {"ASYNC_MODE": "gevent"} from the
+    server). `database` is the one way to hand in a ready Database; otherwise the app opens
+    DATABASE_URL."""
+    settings = config.load() | (test_config or {})
+    folder = Path(settings["INSTANCE_PATH"])
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=False,
                 template_folder=str(assets.folder("templates")), static_folder="static")
-    settings = config.load(folder) if not (test_config and "SECRET_KEY" in test_config
-                                           and "DATABASE_URL" in test_config) else {}
     app.config.update(settings)
-    app.config.update(test_config or {})
-    app.config.setdefault("ASYNC_MODE", "threading")
-    app.config.setdefault("LANGUAGES", ("id", "en"))
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "id")
-    app.config.setdefault("REDIS_URL", None)
-    app.config.setdefault("REDIS_CHANNEL", "queueapp")
-    app.config.setdefault("PUBLIC_URL", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.secret_key(folder)
     # One catalog (gettext domain) per area, all in queueapp/translations.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(assets.PACKAGE / "translations")] * len(CATALOGS))
     app.config["BABEL_DOMAIN"] = ";".join(CATALOGS)
@@ -37,9 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from .db import Database
-    app.extensions["queueapp.db"] = test_config.get("DATABASE") if test_config and test_config.get(
-        "DATABASE") else Database(app.config["DATABASE_URL"], pool_size=app.config.get("DB_POOL_SIZE", 5),
-                               max_overflow=app.config.get("DB_MAX_OVERFLOW", 10))
+    app.extensions["queueapp.db"] = database or Database(
+        app.config["DATABASE_URL"], pool_size=app.config["DB_POOL_SIZE"], max_overflow=app.config["DB_MAX_OVERFLOW"])
 
     from .extensions import babel, csrf, limiter, login_manager, socketio
     # Import the socket handlers before init_app: Flask-SocketIO keeps handlers declared
@@ -52,7 +52,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
     app.after_request(remember_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],

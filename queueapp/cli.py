@@ -1,4 +1,4 @@
-"""The `queueapp` command: serve, migrate, seed the demo, manage staff and tokens."""
+"""The `queueapp` command: serve, migrate, seed the demo, staff and tokens, kiosks, holidays, sounds."""
 from __future__ import annotations
 
 import sys
@@ -12,9 +12,9 @@ from .server import WORKERS
 
 
 def _database():
-    from .db import Database
-    settings = config.load(config.instance_path())
-    return Database(settings["DATABASE_URL"])
+    """The database of the app the server would build from the same settings."""
+    from . import create_app
+    return create_app().extensions["queueapp.db"]
 
 
 def _upgrade(db) -> None:
@@ -22,7 +22,27 @@ def _upgrade(db) -> None:
     upgrade(db.engine)
 
 
-@click.group()
+def describe(exc: DomainError) -> str:
+    """`code: detail (name=value, ...)`, leaving out what the error does not carry."""
+    text = exc.code if str(exc) == exc.code else f"{exc.code}: {exc}"
+    params = ", ".join(f"{name}={value}" for name, value in exc.params.items())
+    return f"{text} ({params})" if params else text
+
+
+class Commands(click.Group):
+    """The one place where a DomainError of any command (or subcommand), or an unusable
+    QUEUEAPP_* value, becomes a one-line CLI error."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(describe(exc)) from None
+        except config.ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Commands)
 def main() -> None:
     """Electronic queue and appointment system for public-service offices."""
 
@@ -70,11 +90,8 @@ def seed_demo() -> None:
 def create_user(username: str, office_slug: str, role: str, password: str, display_name: str) -> None:
     """Create a staff account in an office."""
     from .services import staff
-    try:
-        staff.create_user(_database(), username, password, office_slug=office_slug, role=role,
-                          display_name=display_name)
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    staff.create_user(_database(), username, password, office_slug=office_slug, role=role,
+                      display_name=display_name)
     click.echo(f"user {username} created")
 
 
@@ -83,10 +100,7 @@ def create_user(username: str, office_slug: str, role: str, password: str, displ
 def create_token(username: str) -> None:
     """Print a new API bearer token for USERNAME (only the token, on stdout)."""
     from .services import staff
-    try:
-        click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
 
 
 @main.command()
@@ -126,10 +140,7 @@ def import_holidays(office_slug: str, path: str) -> None:
     from pathlib import Path
 
     from .services import holidays
-    try:
-        added = holidays.import_file(_database(), office_slug, path, Path(path).read_bytes())
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    added = holidays.import_file(_database(), office_slug, path, Path(path).read_bytes())
     click.echo(f"{added} new closed day(s) for {office_slug}")
 
 
@@ -142,19 +153,19 @@ def expire_appointments() -> None:
 
 @main.command("make-sounds")
 @click.option("--into", "folder", type=click.Path(file_okay=False), default=None,
-              help="Target folder (default: the display's sounds folder).")
+              help="Target folder (default: sounds/ in the instance folder, which the display "
+                   "prefers to its packaged clips).")
 @click.option("--keep-existing", is_flag=True, help="Leave files already there (e.g. human recordings).")
 def make_sounds(folder: str | None, keep_existing: bool) -> None:
     """Record the display's announcement clips with espeak-ng and sox."""
     from pathlib import Path
 
-    from .assets import folder as asset_folder
-    from .sounds import SoundToolMissing
+    from .sounds import SoundToolMissing, office_sounds
     from .sounds import make_sounds as record
-    target = Path(folder) if folder else asset_folder("display") / "sounds"
+    target = Path(folder) if folder else office_sounds(config.load()["INSTANCE_PATH"])
     try:
         written = record(target, keep_existing=keep_existing)
-    except SoundToolMissing as exc:
+    except SoundToolMissing as exc:  # a missing program, not a domain rule
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(written)} clips written to {target}")
 
@@ -172,10 +183,7 @@ def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
     from .services.kiosks import configure_kiosk
     database = _database()
     _upgrade(database)
-    try:
-        settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
     click.echo(f"kiosk {settings.name}: {settings.paper} mm, printer {settings.printer}")
     click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name}")
 

@@ -3,16 +3,14 @@ import eventlet  # isort: skip
 
 eventlet.monkey_patch()
 
-import os  # noqa: E402
 import sys  # noqa: E402
 
 
 def main() -> None:
     host, port = sys.argv[1], int(sys.argv[2])
-    os.environ["QUEUEAPP_ASYNC_MODE"] = "eventlet"
     from queueapp import create_app
     from queueapp.extensions import socketio
-    app = create_app()
+    app = create_app({"ASYNC_MODE": "eventlet"})
     socketio.run(app, host=host, port=port, log_output=False)
 
 

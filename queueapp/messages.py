@@ -44,6 +44,8 @@ DOMAIN_MESSAGES = {
     e.InvalidNik: _l("The NIK must be 16 digits, as printed on the KTP or KK."),
     e.InvalidPhone: _l("Enter an Indonesian mobile number, e.g. 0812 3456 7890."),
     e.InvalidName: _l("Enter a name of 2 to 100 characters."),
+    e.Unavailable: _l("This is not available right now. Please try again in a moment."),
+    e.PrintFailed: _l("The ticket could not be printed. Your number is still valid."),
 }
 
 # Failures that happen before any use case runs.
@@ -55,7 +57,6 @@ PROTOCOL_MESSAGES = {
     "method_not_allowed": _l("This method is not allowed here."),
     "rate_limited": _l("Too many requests. Please wait a moment and try again."),
     "internal_error": _l("Something went wrong on the server. The team has been notified."),
-    "printer_failed": _l("The ticket could not be printed. Your number is still valid."),
 }
 
 

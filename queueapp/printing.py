@@ -12,6 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from .domain.errors import PrintFailed
+
 log = logging.getLogger(__name__)
 
 MARGIN = 3 * mm
@@ -32,10 +34,6 @@ class TicketDocument:
     details: tuple[str, ...] = ()    # people ahead, estimated wait
     priority: str | None = None      # e.g. "PRIORITAS: Lansia"
     paper: int = 80
-
-
-class PrintFailed(Exception):
-    """The printer could not be reached or refused the job; the ticket stays valid."""
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
@@ -220,7 +218,8 @@ class PrinterSpec:
 
 
 def print_escpos(doc: TicketDocument, spec: PrinterSpec, timeout: float = 5) -> None:
-    """Print on the kiosk's ESC/POS printer. Any device error becomes PrintFailed."""
+    """Print on the kiosk's ESC/POS printer. Any device error becomes PrintFailed, a
+    DomainError the web layer answers with 503 printer_failed (the ticket stays valid)."""
     device = None
     try:
         device = spec.open(timeout)

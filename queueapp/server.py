@@ -1,8 +1,13 @@
-"""Production servers: gunicorn + gevent (default), eventlet's own server, or threading."""
+"""Production servers: gunicorn + gevent (default), eventlet's own server, or threading.
+
+Each one builds the app with its own async mode as an override, so the environment's
+QUEUEAPP_ASYNC_MODE (meant for your own WSGI server, see wsgi.py) never disagrees with it."""
 from __future__ import annotations
 
 import os
 import sys
+
+from . import config
 
 WORKERS = ("gevent", "eventlet", "threading")
 
@@ -12,6 +17,8 @@ def run_gevent(host: str, port: int) -> None:
     One worker per process; scale out with more processes and Redis (docs/DEPLOYMENT.md)."""
     from gunicorn.app.base import BaseApplication
 
+    access_log = config.load()["ACCESS_LOG"]
+
     class QueueServer(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
@@ -20,32 +27,29 @@ def run_gevent(host: str, port: int) -> None:
             self.cfg.set("worker_connections", 5000)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 5)
-            self.cfg.set("accesslog", os.environ.get("QUEUEAPP_ACCESS_LOG") or None)
+            self.cfg.set("accesslog", access_log)
             self.cfg.set("errorlog", "-")
             # Several processes run side by side when scaling out: no shared control socket.
             self.cfg.set("control_socket_disable", True)
 
         def load(self):
             from . import create_app
-            return create_app()
+            return create_app({"ASYNC_MODE": "gevent"})
 
-    os.environ["QUEUEAPP_ASYNC_MODE"] = "gevent"
     QueueServer().run()
 
 
 def run_eventlet(host: str, port: int) -> None:
     """eventlet must patch the standard library before anything else is imported, so it
     runs in a fresh interpreter whose first statement is the patch (queueapp.eventlet_server)."""
-    os.environ["QUEUEAPP_ASYNC_MODE"] = "eventlet"
     os.execv(sys.executable, [sys.executable, "-m", "queueapp.eventlet_server", host, str(port)])
 
 
 def run_threading(host: str, port: int) -> None:
     """The simple threaded server: fine for one small office or for development."""
-    os.environ["QUEUEAPP_ASYNC_MODE"] = "threading"
     from . import create_app
     from .extensions import socketio
-    app = create_app()
+    app = create_app({"ASYNC_MODE": "threading"})
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
                  log_output=False)
 

@@ -1,8 +1,10 @@
 """The display's voice: short clips recorded offline by espeak-ng, trimmed and packed by sox.
 
 Layout: <folder>/chime.ogg and <folder>/<lang>/<clip>.ogg, one clip per word of
-queueapp.domain.announce. An office may replace any file by a human recording with
-the same name; `make_sounds(..., keep_existing=True)` leaves such files alone.
+queueapp.domain.announce. The package carries a set in display/sounds; an office's own
+clips live in <instance>/sounds (`office_sounds`), where an upgrade leaves them, and the
+display serves each from there when present. A human recording replaces a clip under the
+same name; `make_sounds(..., keep_existing=True)` leaves such files alone.
 """
 from __future__ import annotations
 
@@ -22,6 +24,11 @@ EXTENSION = "ogg"
 
 class SoundToolMissing(RuntimeError):
     pass
+
+
+def office_sounds(instance_path: Path) -> Path:
+    """The office's own clips, in the instance folder (same layout as display/sounds)."""
+    return Path(instance_path) / "sounds"
 
 
 def _tool(name: str) -> str:

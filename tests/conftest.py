@@ -88,8 +88,8 @@ def db(request, tmp_path, sqlite_template):
 @pytest.fixture
 def app(db, clock, tmp_path, monkeypatch):
     monkeypatch.setenv("QUEUEAPP_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": str(db.url),
-                      "DATABASE": db, "QUEUEAPP_CLOCK": clock, "PUBLIC_URL": "https://antrian.example.go.id"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "QUEUEAPP_CLOCK": clock,
+                      "PUBLIC_URL": "https://antrian.example.go.id"}, database=db)
     yield app
 
 

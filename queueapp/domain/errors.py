@@ -78,6 +78,12 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class Unavailable(DomainError):
+    """Something the request needs (a printer, ...) does not answer; trying again may work."""
+
+    code = "unavailable"
+
+
 class PermissionDenied(DomainError):
     """Outside the staff member's office (or zone)."""
 
@@ -150,3 +156,9 @@ class KioskNotFound(NotFound):
 
 class ReprintWindowClosed(Conflict):
     code = "reprint_window_closed"
+
+
+class PrintFailed(Unavailable):
+    """The printer could not be reached or refused the job; the ticket stays valid."""
+
+    code = "printer_failed"

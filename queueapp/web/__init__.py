@@ -11,12 +11,6 @@ from werkzeug.routing import IntegerConverter
 
 from ..models import MAX_ROW_ID
 
-# Until the settings move into queueapp.config: booking rate limits per client address.
-DEFAULT_LIMITS = {"BOOKING_RATE_LIMIT": "10 per minute;60 per hour",
-                  "BOOKING_READ_RATE_LIMIT": "120 per minute",
-                  "CHECKIN_RATE_LIMIT": "60 per minute"}
-
-
 class RowIdConverter(IntegerConverter):
     """`<int:...>` in every route: an id past the INTEGER range is a 404, not a database error."""
 
@@ -27,8 +21,6 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    for name, value in DEFAULT_LIMITS.items():
-        app.config.setdefault(name, value)
     from . import api, api_booking, booking, counter, display, errors, kiosk, pages, staff, status
     errors.register(app)
     for module in (api, api_booking, pages, booking, staff, counter, display, kiosk, status):

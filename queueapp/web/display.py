@@ -11,17 +11,24 @@ zone per agency):
   ?speech=1         use the browser's speech voice when it has one for the language
   ?autostart=0|1    force or skip the one-tap start screen (default: skip it when the
                     browser may play sound without a tap)
+
+Sound clips are served from the office's own recordings in <instance>/sounds when a
+file is there, else from the packaged display/sounds.
 """
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from werkzeug.security import safe_join
 
 from .. import assets
 from ..domain import announce, errors
 from ..extensions import get_db
 from ..queries import boards
+from ..sounds import office_sounds
 
 bp = Blueprint("display", __name__, static_folder=str(assets.folder("display")),
                static_url_path="/display-assets")
@@ -75,7 +82,7 @@ def board(slug: str):
             "autostart": {"1": True, "0": False}.get(request.args.get("autostart", "")),
             "zone": ZONE_NAMES.get(office.timezone, ""), "timezone": office.timezone,
             "announce_url": url_for("display.announcement", slug=office.slug),
-            "chime_url": url_for("display.static", filename=f"sounds/{announce.CHIME}.ogg"),
+            "chime_url": url_for("display.sound", filename=f"{announce.CHIME}.ogg"),
             "texts": _texts(),
         }
         return render_template("display/board.html", office=office, config=config)
@@ -88,8 +95,19 @@ def announcement(slug: str):
     counter = _int_arg("counter", 0, 1, 9999)
     boards.office_facts(get_db(), slug)
     call = announce.announcement(request.args.get("number", ""), counter, lang)
-    clips = [url_for("display.static", filename=f"sounds/{announce.CHIME}.ogg") if name == announce.CHIME
-             else url_for("display.static", filename=f"sounds/{lang}/{name}.ogg") for name in call.clips]
+    clips = [url_for("display.sound", filename=f"{announce.CHIME}.ogg") if name == announce.CHIME
+             else url_for("display.sound", filename=f"{lang}/{name}.ogg") for name in call.clips]
     response = jsonify({"text": call.text, "lang": call.lang, "clips": clips})
     response.cache_control.max_age = 3600
     return response
+
+
+@bp.get("/display-assets/sounds/<path:filename>")
+def sound(filename: str):
+    """A clip: the office's own recording when it has one, else the packaged clip.
+    (This rule is more specific than the blueprint's static one, so it takes these URLs.)"""
+    own = office_sounds(Path(current_app.instance_path))
+    path = safe_join(str(own), filename)
+    if path is not None and Path(path).is_file():
+        return send_from_directory(own, filename)
+    return bp.send_static_file(f"sounds/{filename}")

@@ -16,6 +16,7 @@ STATUS = [
     (errors.PermissionDenied, 403),
     (errors.InvalidInput, 422),
     (errors.Conflict, 409),
+    (errors.Unavailable, 503),
 ]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 429: "rate_limited"}
@@ -35,13 +36,6 @@ def _respond(code: str, text: str, http_status: int):
         response.status_code = http_status
         return response
     return render_template("error.html", code=code, message=text), http_status
-
-
-def error_response(code: str, http_status: int):
-    """The JSON error of a failure known by its code."""
-    response = jsonify({"error": {"code": code, "message": messages.for_code(code)}})
-    response.status_code = http_status
-    return response
 
 
 def register(app: Flask) -> None:

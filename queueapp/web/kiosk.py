@@ -11,10 +11,9 @@ from .. import assets
 from ..domain.priority import PriorityGroup
 from ..extensions import csrf, get_db, now
 from ..i18n import COOKIE as LANG_COOKIE
-from ..printing import PrintFailed, print_escpos
+from ..printing import print_escpos
 from ..queries import kiosks
 from .auth import staff_required
-from .errors import error_response
 from .http import json_body, optional_str, public_url
 from .status import PRIORITY_LABELS, ticket_document
 
@@ -89,10 +88,7 @@ def kiosk_print(slug: str):
     body = json_body()
     token = optional_str(body, "token", required=True)
     page, settings = kiosks.kiosk_print_job(get_db(), slug, token, optional_str(body, "kiosk"), now=now())
-    try:
-        return jsonify(_print(page, settings))
-    except PrintFailed:
-        return error_response("printer_failed", 503)
+    return jsonify(_print(page, settings))
 
 
 @bp.post("/api/v1/tickets/<int:ticket_id>/reprint")
@@ -105,8 +101,5 @@ def staff_reprint(ticket_id: int):
     if kiosk is None:
         return jsonify({"printed": False, "print": "browser",
                         "pdf_url": public_url(pdf_path(page.ticket["token"], settings.paper))})
-    try:
-        return jsonify(_print(page, settings))
-    except PrintFailed:
-        return error_response("printer_failed", 503)
+    return jsonify(_print(page, settings))
 

@@ -21,7 +21,7 @@ def test_health_answers_503_when_the_database_is_gone(tmp_path, monkeypatch):
     from queueapp.db import Database
     monkeypatch.setenv("QUEUEAPP_INSTANCE_PATH", str(tmp_path))
     gone = Database("postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": str(gone.url), "DATABASE": gone})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"}, database=gone)
     response = app.test_client().get("/api/v1/health")
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
 

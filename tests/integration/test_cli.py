@@ -1,9 +1,13 @@
 """The `queueapp` command, run as an office IT officer runs it."""
 import os
+import shutil
 import subprocess
 import sys
 
+import pytest
 import requests
+
+from queueapp import assets
 
 from ..support import ROOT, LiveServer
 
@@ -44,3 +48,29 @@ def test_create_token_for_an_unknown_user_fails_cleanly(tmp_path):
     run(["db", "upgrade"], env)
     result = run(["create-token", "nobody"], env)
     assert result.returncode != 0 and result.stdout == "" and "nobody" in result.stderr
+
+
+def test_a_domain_error_is_one_readable_line_with_its_code(tmp_path):
+    env = {"QUEUEAPP_INSTANCE_PATH": str(tmp_path)}
+    result = run(["kiosk", "nowhere", "K1"], env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == "Error: office_not_found (office=nowhere)"
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")), reason="needs espeak-ng and sox")
+def test_make_sounds_records_into_the_instance_folder_and_leaves_the_package_alone(tmp_path):
+    packaged = assets.folder("display") / "sounds"
+    before = {path: path.stat().st_mtime_ns for path in packaged.rglob("*.ogg")}
+    result = run(["make-sounds"], {"QUEUEAPP_INSTANCE_PATH": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    own = tmp_path / "sounds"
+    assert str(own) in result.stdout
+    assert (own / "chime.ogg").read_bytes()[:4] == b"OggS"
+    assert {path.relative_to(own) for path in own.rglob("*.ogg")} == {path.relative_to(packaged) for path in before}
+    assert {path: path.stat().st_mtime_ns for path in packaged.rglob("*.ogg")} == before
+
+
+def test_an_unusable_setting_stops_a_command_with_the_variable_named(tmp_path):
+    result = run(["db", "upgrade"], {"QUEUEAPP_INSTANCE_PATH": str(tmp_path), "QUEUEAPP_DB_POOL_SIZE": "lima"})
+    assert result.returncode == 1 and "QUEUEAPP_DB_POOL_SIZE='lima'" in result.stderr
+    assert "Traceback" not in result.stderr

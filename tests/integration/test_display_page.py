@@ -1,8 +1,11 @@
 """The lobby display page, its settings in the URL, its assets and its spoken phrases."""
 import json
 import re
+from pathlib import Path
 
 import pytest
+
+from queueapp import assets
 
 
 def config_of(response) -> dict:
@@ -59,3 +62,23 @@ def test_the_display_page_carries_no_personal_data_or_ticket_tokens(client, demo
     assert ticket["token"] not in page and "Kantor Kecamatan Demo" in page
     for asset in ("display.js", "announcer.js", "display.css"):
         assert client.get(f"/display-assets/{asset}").status_code == 200
+
+
+def test_an_office_recording_in_the_instance_folder_replaces_the_packaged_clip(app, client, demo):
+    own = Path(app.instance_path) / "sounds" / "id"
+    own.mkdir(parents=True)
+    (own / "nomor_antrian.ogg").write_bytes(b"OggS recorded at the office")
+    body = client.get("/display/demo/announce?number=A-1&counter=1&lang=id").get_json()
+    assert body["clips"][1] == "/display-assets/sounds/id/nomor_antrian.ogg"
+    assert client.get(body["clips"][1]).data == b"OggS recorded at the office"
+    packaged = assets.folder("display") / "sounds"
+    assert client.get("/display-assets/sounds/id/loket.ogg").data == (packaged / "id" / "loket.ogg").read_bytes()
+    assert client.get("/display-assets/sounds/chime.ogg").data == (packaged / "chime.ogg").read_bytes()
+
+
+def test_a_sound_url_cannot_climb_out_of_the_sounds_folders(app, client, demo):
+    (Path(app.instance_path) / "secret_key").write_text("do-not-serve")
+    for url in ("/display-assets/sounds/../secret_key", "/display-assets/sounds/..%2Fsecret_key",
+                "/display-assets/sounds/%2E%2E/secret_key"):
+        response = client.get(url)
+        assert b"do-not-serve" not in response.data and response.status_code == 404, url

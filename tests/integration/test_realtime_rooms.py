@@ -120,7 +120,7 @@ def test_a_subscription_the_server_cannot_answer_gets_an_error_not_silence(tmp_p
     from queueapp.db import Database
     monkeypatch.setenv("QUEUEAPP_INSTANCE_PATH", str(tmp_path))
     gone = Database("postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": str(gone.url), "DATABASE": gone})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"}, database=gone)
     board = socketio.test_client(app)
     board.emit("subscribe", {"office": "demo"})
     assert received(board, "error")[0]["code"] == "internal_error"
