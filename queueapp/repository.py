@@ -78,16 +78,19 @@ def actor_of(user: StaffUser) -> Actor:
 # --- Opening hours and booking rules ---
 
 
-def calendar_of(session: Session, office: Office) -> Calendar:
-    """The office's opening periods, holidays and closed-by-hand flag (domain.hours)."""
-    rows = session.execute(select(OpeningHours).where(OpeningHours.office_id == office.id)
-                           .order_by(OpeningHours.weekday, OpeningHours.opens)).scalars()
+def calendar_of(session: Session, office: Office, day: date | None = None) -> Calendar:
+    """The office's opening periods, holidays and closed-by-hand flag (domain.hours); with
+    `day`, only what that local day needs (its weekday's periods, its holiday)."""
+    hours = select(OpeningHours).where(OpeningHours.office_id == office.id)
+    holidays = select(Holiday.day, Holiday.name).where(Holiday.office_id == office.id)
+    if day is not None:
+        hours = hours.where(OpeningHours.weekday == day.isoweekday())
+        holidays = holidays.where(Holiday.day == day)
     weekly: dict[int, tuple[DayHours, ...]] = {}
-    for row in rows:
+    for row in session.execute(hours.order_by(OpeningHours.weekday, OpeningHours.opens)).scalars():
         weekly[row.weekday] = weekly.get(row.weekday, ()) + (
             DayHours(row.opens, row.closes, parse_breaks(row.breaks), row.walk_ins, row.appointments),)
-    holidays = session.execute(select(Holiday.day, Holiday.name).where(Holiday.office_id == office.id))
-    return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(holidays.all()),
+    return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(session.execute(holidays).all()),
                     closed=office.closed)
 
 

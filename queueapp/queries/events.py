@@ -7,7 +7,7 @@ from ..db import Database, PublishedEvent
 from ..domain.events import EventType
 from ..models import Counter, Ticket
 from .boards import counter_view
-from .tickets import ticket_view
+from .tickets import remember_sent, ticket_view
 
 
 def event_views(db: Database, events: list[PublishedEvent]) -> list[tuple[PublishedEvent, dict | None, dict | None]]:
@@ -19,5 +19,8 @@ def event_views(db: Database, events: list[PublishedEvent]) -> list[tuple[Publis
             counter = None
             if event.type == EventType.COUNTER_UPDATED.value and event.counter_id:
                 counter = counter_view(session, session.get(Counter, event.counter_id))
-            result.append((event, ticket_view(session, ticket) if ticket else None, counter))
+            view = ticket_view(session, ticket) if ticket else None
+            if view is not None:
+                remember_sent(ticket.id, event.seq, view)
+            result.append((event, view, counter))
     return result

@@ -73,14 +73,14 @@ def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> Tic
         if timing == "late" and not (rule.late_becomes_walk_in and same_day):
             raise errors.TooLate()
         on_time = timing == "on_time"
-        ticket = add_ticket(uow, office, appointment.service, now,
+        issued = add_ticket(uow, office, appointment.service, now,
                             channel=Channel.APPOINTMENT if on_time else Channel.KIOSK,
                             queued_at=appointment.slot_start if on_time else now, enforce_quota=not on_time,
                             event_data={"appointment": True, "late": not on_time})
         appointment.status = Status.CHECKED_IN
-        appointment.ticket_id = ticket.id
+        appointment.ticket_id = issued.ticket_id
         _expire(uow, office, now)
-        return TicketChange(ticket.id)
+        return TicketChange.of(issued)
 
 
 def join_online(db: Database, office_slug: str, service_prefix: str, phone: str, *, now: datetime,
@@ -107,8 +107,8 @@ def join_online(db: Database, office_slug: str, service_prefix: str, phone: str,
             OnlineJoin.phone_hash == digest)).scalar_one()
         if per_phone and used >= per_phone:
             raise errors.LimitReached(limit=per_phone, which="phone_day")
-        ticket = add_ticket(uow, office, service, now, channel=Channel.ONLINE)
-        s.add(OnlineJoin(office_id=office.id, ticket_id=ticket.id, business_date=day, phone_hash=digest))
-        return TicketChange(ticket.id)
+        issued = add_ticket(uow, office, service, now, channel=Channel.ONLINE)
+        s.add(OnlineJoin(office_id=office.id, ticket_id=issued.ticket_id, business_date=day, phone_hash=digest))
+        return TicketChange.of(issued)
 
 

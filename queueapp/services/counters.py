@@ -62,7 +62,7 @@ def _claim(uow: UnitOfWork, office: Office, counter: Counter, ticket: Ticket, ac
     uow.session.refresh(ticket)
     event = record(uow, office, ticket, EventType.TICKET_CALLED, now, actor=actor,
                    data={"counter_id": counter.id})
-    return TicketChange(ticket.id, event.call_id)
+    return TicketChange.of(event)
 
 
 def call_next(db: Database, actor: Actor, counter_id: int, *, now: datetime) -> TicketChange:

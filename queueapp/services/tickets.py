@@ -35,6 +35,12 @@ class TicketChange:
     ticket_id: int
     call_id: str | None = None
     replayed: bool = False
+    # The seq of the event that made the change: screens got the ticket's view with it.
+    seq: int | None = None
+
+    @classmethod
+    def of(cls, event: PublishedEvent) -> TicketChange:
+        return cls(event.ticket_id, event.call_id, seq=event.seq)
 
 
 def new_token() -> str:
@@ -97,16 +103,16 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
             if existing is not None:
                 return TicketChange(existing, replayed=True)
         service = repository.service_by_prefix(s, office, service_prefix)
-        ticket = add_ticket(uow, office, service, now, channel=channel_value, priority=group,
-                            idempotency_key=idempotency_key, actor=actor)
-        return TicketChange(ticket.id)
+        return TicketChange.of(add_ticket(uow, office, service, now, channel=channel_value, priority=group,
+                                          idempotency_key=idempotency_key, actor=actor))
 
 
 def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime, *, channel: Channel,
                priority: PriorityGroup | None = None, idempotency_key: str | None = None,
                actor: Actor | None = None, queued_at: datetime | None = None, enforce_quota: bool = True,
-               event_data: dict | None = None) -> Ticket:
-    """Number and add a ticket inside the caller's transaction (the office row is locked).
+               event_data: dict | None = None) -> PublishedEvent:
+    """Number and add a ticket inside the caller's transaction (the office row is locked);
+    returns its ticket.issued event.
 
     `queued_at` places it in line at another time than now (an appointment at its slot
     start); `enforce_quota=False` lets a booked appointment in past a full daily quota.
@@ -114,8 +120,8 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime,
     if not service.active:
         raise errors.ServiceInactive(service=service.prefix)
     s = uow.session
-    check_open(repository.calendar_of(s, office), now)
     day = business_date(now, office.timezone)
+    check_open(repository.calendar_of(s, office, day), now)
     number = _next_number(s, service.id, day)
     if enforce_quota:
         check_quota(number, service.daily_quota)
@@ -125,9 +131,9 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime,
                     queued_at=queued_at or now, token=new_token(), idempotency_key=idempotency_key or None,
                     staff_id=actor.staff_id if actor else None, service=service, counter=None)
     s.add(ticket)
-    record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,
-           data={"channel": channel.value, "priority": priority.value if priority else None, **(event_data or {})})
-    return ticket
+    return record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,
+                  data={"channel": channel.value, "priority": priority.value if priority else None,
+                        **(event_data or {})})
 
 
 def _locked_ticket(uow: UnitOfWork, actor: Actor, ticket_id: int) -> tuple[Office, Ticket]:
@@ -148,8 +154,8 @@ def _transition(db: Database, actor: Actor, ticket_id: int, action: Action, even
         if mutate is not None:
             mutate(ticket)
         ticket.status = new_status
-        event = record(uow, office, ticket, event_type, now, actor=actor, data=data, counter_id=previous_counter)
-        return TicketChange(ticket.id, event.call_id)
+        return TicketChange.of(record(uow, office, ticket, event_type, now, actor=actor, data=data,
+                                      counter_id=previous_counter))
 
 
 def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
@@ -168,7 +174,7 @@ def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> Tick
             ticket.called_at = now
             event = record(uow, office, ticket, E.TICKET_RECALLED, now, actor=actor,
                            data={"call_count": ticket.call_count})
-        return TicketChange(ticket.id, event.call_id)
+        return TicketChange.of(event)
 
 
 def start(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
@@ -232,7 +238,7 @@ def transfer(db: Database, actor: Actor, ticket_id: int, service_prefix: str, *,
         event = record(uow, office, ticket, E.TICKET_TRANSFERRED, now, actor=actor,
                        data={"from_service": from_prefix, "to_service": target.prefix,
                              "from_counter": from_counter, "position": position}, counter_id=from_counter)
-        return TicketChange(ticket.id, event.call_id)
+        return TicketChange.of(event)
 
 
 def cancel(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> TicketChange:
@@ -254,5 +260,5 @@ def cancel_by_token(db: Database, token: str, *, now: datetime) -> TicketChange:
         previous_counter = ticket.counter_id
         ticket.finished_at = now
         ticket.counter_id = None
-        record(uow, office, ticket, E.TICKET_CANCELLED, now, data={"by": "citizen"}, counter_id=previous_counter)
-        return TicketChange(ticket.id)
+        return TicketChange.of(record(uow, office, ticket, E.TICKET_CANCELLED, now, data={"by": "citizen"},
+                                      counter_id=previous_counter))
