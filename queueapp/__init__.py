@@ -5,13 +5,9 @@ import logging
 
 from flask import Flask
 
-from . import assets, config
+from . import assets, config, i18n
 
 __version__ = "0.1.0"
-
-# Translation catalogs: messages (core, API errors), kiosk (kiosk, ticket, status page),
-# staff (log-in, counter, display), booking (appointments).
-CATALOGS = ("messages", "kiosk", "staff", "booking")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,9 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("REDIS_URL", None)
     app.config.setdefault("REDIS_CHANNEL", "queueapp")
     app.config.setdefault("PUBLIC_URL", None)
-    # One catalog (gettext domain) per area, all in queueapp/translations.
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(assets.PACKAGE / "translations")] * len(CATALOGS))
-    app.config["BABEL_DOMAIN"] = ";".join(CATALOGS)
+    # One catalog for every screen (queueapp/translations/<locale>/LC_MESSAGES/messages.po).
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(i18n.translations_folder())
+    app.config["BABEL_DOMAIN"] = i18n.DOMAIN
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
