@@ -55,4 +55,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     realtime.init(app)
     web.register(app)
+    from .web import labels
+    labels.register(app)   # the `label` and `service_name` template filters
     return app

@@ -13,6 +13,7 @@ from ..services import appointments, checkin
 from ..services.access import office_by_slug, service_by_prefix
 from .api_booking import parse_day, parse_start
 from .errors import message, status_for
+from .labels import service_name
 
 bp = Blueprint("booking", __name__, url_prefix="/booking")
 
@@ -138,7 +139,7 @@ def pdf(token: str):
 @bp.get("/a/<token>/appointment.ics")
 def ics(token: str):
     view = appointments.get(get_db(), token)
-    body = documents.ics(view, _("Appointment: %(service)s", service=view["service_name"]),
+    body = documents.ics(view, _("Appointment: %(service)s", service=service_name(view, "service_name")),
                          _("Booking code: %(code)s", code=view["code"]))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="booking-{view["code"]}.ics"'})
