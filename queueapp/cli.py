@@ -187,13 +187,21 @@ def translations() -> None:
     After changing user-visible strings: update, translate the new entries, compile."""
 
 
+def _template():
+    from .i18n import extract_messages
+    try:
+        return extract_messages()
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @translations.command("extract")
 @click.option("--output", "-o", default="messages.pot", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the catalog template.")
 def translations_extract(output: str) -> None:
     """Collect every translatable string of the Python and Jinja sources (queueapp/babel.cfg)."""
-    from .i18n import extract_messages, write_catalog
-    template = extract_messages()
+    from .i18n import write_catalog
+    template = _template()
     write_catalog(template, output)
     click.echo(f"{len(template)} strings written to {output}")
 
@@ -206,8 +214,8 @@ _FOLDER = click.option("--directory", "-d", type=click.Path(file_okay=False, exi
 @_FOLDER
 def translations_update(directory: str | None) -> None:
     """Extract, then merge into every language's catalog (new strings come untranslated)."""
-    from .i18n import extract_messages, update_catalogs
-    for locale, missing in update_catalogs(extract_messages(), directory).items():
+    from .i18n import update_catalogs
+    for locale, missing in update_catalogs(_template(), directory).items():
         click.echo(f"{locale}: {missing} strings to translate")
 
 

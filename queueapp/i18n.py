@@ -53,6 +53,8 @@ def extract_messages(root=None):
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     package = Path(__file__).resolve().parent
+    if not (package / "babel.cfg").is_file():
+        raise FileNotFoundError("extracting needs a source checkout (queueapp/babel.cfg, templates/)")
     parse = getattr(frontend, "parse_mapping_cfg", None) or frontend.parse_mapping   # Babel < 2.14
     with open(package / "babel.cfg", encoding="utf-8") as mapping:
         method_map, options_map = parse(mapping)

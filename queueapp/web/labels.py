@@ -8,7 +8,7 @@ import enum
 from collections.abc import Mapping
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..domain.booking import AppointmentStatus
@@ -17,7 +17,7 @@ from ..domain.permissions import Role
 from ..domain.priority import PriorityGroup
 from ..domain.states import Action, CounterState, TicketStatus
 
-LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
+LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
     TicketStatus: {
         TicketStatus.WAITING: _l("Waiting"),
         TicketStatus.CALLED: _l("Called"),
@@ -73,7 +73,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
 }
 
 # What the ticket's holder reads on the status page: the state, and what to do in it.
-HOLDER_STATUS: dict[TicketStatus, object] = {
+HOLDER_STATUS: dict[TicketStatus, LazyString] = {
     TicketStatus.WAITING: _l("Waiting"),
     TicketStatus.TRANSFERRED: _l("Waiting (transferred)"),
     TicketStatus.CALLED: _l("Called: please go to the counter"),

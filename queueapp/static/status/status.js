@@ -49,11 +49,10 @@ function alertCalled(ticket) {
 }
 
 function render(ticket) {
-  var calledNow = ticket.status === "called" || ticket.status === "serving";
   root.setAttribute("data-status", ticket.status);
   setText("number", ticket.number);
   setText("status", texts.status[ticket.status] || ticket.status);
-  $("called").hidden = !calledNow;
+  $("called").hidden = !ticket.counter;   // a ticket has a counter while it is called or served
   setText("counter", ticket.counter ? ticket.counter.name : "");
   var waiting = ticket.position !== null && ticket.position !== undefined;
   $("wait").hidden = !waiting;
