@@ -89,7 +89,7 @@ def update_catalogs(template, folder=None) -> dict[str, int]:
     missing = {}
     for locale, path in catalog_paths(folder).items():
         catalog = read_catalog(path)
-        catalog.update(template)
+        catalog.update(template, update_creation_date=False)   # no diff when nothing changed
         write_catalog(catalog, path)
         missing[locale] = sum(1 for m in catalog if m.id and (not m.string or m.fuzzy))
     return missing
