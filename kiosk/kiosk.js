@@ -10,312 +10,303 @@
  * - "I have an appointment": a code typed on the on-screen keys or by a keyboard-wedge
  *   scanner (characters + Enter, also caught on the start screen) is checked in.
  * - Back to the start screen after a while without touches (and to Indonesian).
+ *
+ * An ES module: the live client and the helpers come from the app's shared scripts.
  */
-(function () {
-  "use strict";
-  var config = JSON.parse(document.getElementById("k-config").textContent);
-  var texts = config.texts;
-  var slug = config.office.slug;
-  var state = {service: null, key: null, ticket: null, busy: false, retry: null, services: config.services};
-  var idleTimer = null, reprintTimer = null, resyncTimer = null, scanBuffer = "", scanTimer = null;
+import {$, pageData, setText} from "/static/shared/dom.js";
+import {postJson} from "/static/shared/http.js";
+import {fill, label, serviceName} from "/static/shared/i18n.js";
+import {connect} from "/static/shared/live.js";
 
-  function $(id) { return document.getElementById(id); }
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+var config = pageData("k-config");
+var texts = config.texts;
+var slug = config.office.slug;
+var state = {service: null, key: null, ticket: null, busy: false, retry: null, services: config.services};
+var idleTimer = null, reprintTimer = null, resyncTimer = null, scanBuffer = "", scanTimer = null;
+
+function newKey() {
+  if (window.crypto && crypto.randomUUID) { return "kiosk-" + crypto.randomUUID(); }
+  return "kiosk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+}
+
+// --- screens -------------------------------------------------------------------------
+function show(name) {
+  var screens = document.querySelectorAll(".k-screen");
+  for (var i = 0; i < screens.length; i++) { screens[i].hidden = screens[i].id !== "screen-" + name; }
+  state.screen = name;
+  armIdle();
+  if (name === "appointment") { $("k-code").focus(); }
+}
+
+function reset() {
+  state.service = null; state.key = null; state.ticket = null; state.busy = false; state.retry = null;
+  clearTimeout(reprintTimer);
+  if (config.locale !== "id") {   // the next citizen starts in Bahasa Indonesia
+    location.replace(location.pathname + "?lang=id" + (config.kiosk ? "&kiosk=" + encodeURIComponent(config.kiosk) : ""));
+    return;
   }
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) { return "kiosk-" + crypto.randomUUID(); }
-    return "kiosk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-  }
-  function serviceName(service) { return config.locale === "en" ? service.name_en : service.name; }
-
-  // --- screens -------------------------------------------------------------------------
-  function show(name) {
-    var screens = document.querySelectorAll(".k-screen");
-    for (var i = 0; i < screens.length; i++) { screens[i].hidden = screens[i].id !== "screen-" + name; }
-    state.screen = name;
-    armIdle();
-    if (name === "appointment") { $("k-code").focus(); }
-  }
-
-  function reset() {
-    state.service = null; state.key = null; state.ticket = null; state.busy = false; state.retry = null;
-    clearTimeout(reprintTimer);
-    if (config.locale !== "id") {   // the next citizen starts in Bahasa Indonesia
-      location.replace(location.pathname + "?lang=id" + (config.kiosk ? "&kiosk=" + encodeURIComponent(config.kiosk) : ""));
-      return;
-    }
-    $("k-code").value = "";
-    $("k-code-error").hidden = true;
-    show("start");
-  }
-
-  function armIdle() {
-    clearTimeout(idleTimer);
-    if (state.screen === "start") { return; }
-    var seconds = state.screen === "ticket" ? config.ticket_seconds : config.idle_seconds;
-    idleTimer = setTimeout(reset, seconds * 1000);
-  }
-
-  function message(title, text, retry) {
-    $("k-message-title").textContent = title;
-    $("k-message").textContent = text;
-    state.retry = retry || null;
-    $("k-retry").hidden = !retry;
-    show("message");
-  }
-
-  // --- services ------------------------------------------------------------------------
-  function serviceState(service) {
-    if (service.open) { return null; }
-    if (!service.active) { return texts.inactive; }
-    if (service.quota_left === 0) { return texts.quota; }
-    return texts.closed;
-  }
-
-  function serviceButton(box, code) {
-    // Buttons are updated in place, never replaced: a tap landing during an update counts.
-    var button = box.querySelector('[data-service="' + code + '"]');
-    if (button) { return button; }
-    button = document.createElement("button");
-    button.type = "button";
-    button.className = "k-service";
-    button.setAttribute("data-service", code);
-    button.innerHTML = '<span class="k-service-code"></span><span class="k-service-name"></span>' +
-      '<span class="k-service-meta"></span><span class="k-service-state"></span>';
-    box.appendChild(button);
-    return button;
-  }
-
-  function renderServices(services) {
-    state.services = services;
-    var box = $("k-services");
-    var officeClosed = services.length > 0;
-    var codes = {};
-    services.forEach(function (service) {
-      var button = serviceButton(box, service.code);
-      var reason = serviceState(service);
-      var eta = service.eta_minutes === null ? texts.no_eta :
-        service.eta_minutes === 0 ? texts.no_wait_now : fill(texts.eta, {minutes: service.eta_minutes});
-      codes[service.code] = true;
-      button.disabled = !!reason;
-      button.children[0].textContent = service.code;
-      button.children[1].textContent = serviceName(service);
-      button.children[2].textContent = fill(texts.waiting, {count: service.waiting}) + " · " + eta;
-      button.children[3].textContent = reason || "";
-      if (service.open || !service.active || service.quota_left === 0) { officeClosed = false; }
-    });
-    Array.prototype.slice.call(box.children).forEach(function (button) {
-      if (!codes[button.getAttribute("data-service")]) { box.removeChild(button); }
-    });
-    var banner = $("k-closed");
-    banner.hidden = !officeClosed;
-    banner.textContent = officeClosed ? fill(texts.office_closed, config.office) : "";
-  }
-
-  function resyncSoon() {
-    if (resyncTimer) { return; }
-    resyncTimer = setTimeout(function () { resyncTimer = null; live.resync("office:" + slug); }, 1000);
-  }
-
-  // --- issuing -------------------------------------------------------------------------
-  function postJson(url, body, headers) {
-    var options = {method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json"},
-                   body: JSON.stringify(body), credentials: "same-origin"};
-    for (var name in headers || {}) { options.headers[name] = headers[name]; }
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {status: response.status, ok: response.ok, data: data};
-      });
-    });
-  }
-
-  function errorText(result) {
-    return (result.data && result.data.error && result.data.error.message) || texts.network;
-  }
-
-  function issue(priority) {
-    if (state.busy) { return; }             // a double tap while the first is under way
-    state.busy = true;
-    state.priority = priority;
-    state.key = state.key || newKey();       // kept for retries: the server answers with the same ticket
-    postJson("/api/v1/offices/" + encodeURIComponent(slug) + "/tickets",
-             {service: state.service, priority: priority || null, channel: "kiosk"},
-             {"Idempotency-Key": state.key})
-      .then(function (result) {
-        state.busy = false;
-        if (result.ok) { showTicket(result.data); return; }
-        state.key = null;                    // refused: a new attempt is a new request
-        message(texts.sorry, errorText(result));
-      })
-      .catch(function () {
-        state.busy = false;
-        message(texts.sorry, texts.network, function () { issue(state.priority); });
-      });
-  }
-
-  function checkIn(code) {
-    code = (code || "").trim();
-    if (!code || state.busy) { return; }
-    state.busy = true;
-    postJson("/api/v1/offices/" + encodeURIComponent(slug) + "/check-in", {code: code})
-      .then(function (result) {
-        state.busy = false;
-        if (result.ok) { showTicket(result.data); return; }
-        var box = $("k-code-error");
-        box.innerHTML = "<strong></strong><span></span>";
-        box.children[0].textContent = result.status === 404 ? texts.unknown_code : "";
-        box.children[1].textContent = errorText(result);
-        box.hidden = false;
-        if (state.screen !== "appointment") { show("appointment"); }
-        $("k-code").value = "";
-        $("k-code").focus();
-      })
-      .catch(function () { state.busy = false; message(texts.sorry, texts.network); });
-  }
-
-  // --- the ticket ----------------------------------------------------------------------
-  function showTicket(ticket) {
-    state.ticket = ticket;
-    $("k-number").textContent = ticket.number;
-    $("k-service").textContent = serviceName(ticket.service);
-    var mark = $("k-priority-mark");
-    mark.hidden = !ticket.priority;
-    mark.textContent = ticket.priority ? fill(texts.priority_mark, {group: config.priorities[ticket.priority] || ticket.priority}) : "";
-    var waiting = ticket.position !== null && ticket.position !== undefined;
-    $("k-ahead").textContent = waiting ? fill(texts.ahead, {count: ticket.position}) : "";
-    $("k-eta").textContent = !waiting ? "" : ticket.eta_minutes === null ? texts.no_wait :
-      fill(texts.wait, {minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]});
-    $("k-qr").src = "/tickets/" + encodeURIComponent(ticket.token) + "/qr.svg";
-    show("ticket");
-    printTicket();
-    // The kiosk may print this ticket again for a minute after its issue.
-    var issued = Date.parse(ticket.issued_at);
-    var left = config.reprint_seconds * 1000 - (isNaN(issued) ? 0 : Math.max(0, Date.now() - issued));
-    clearTimeout(reprintTimer);
-    reprintTimer = setTimeout(function () { $("k-reprint").hidden = true; },
-                              Math.max(0, Math.min(left, config.reprint_seconds * 1000)));
-  }
-
-  function printStatus(text, failed) {
-    var box = $("k-print-status");
-    box.textContent = text;
-    box.className = "k-print" + (failed ? " k-failed" : "");
-    $("k-reprint").hidden = !failed;
-  }
-
-  // Prints the PDF loaded in the hidden frame. Chromium started with --kiosk-printing sends
-  // it to the default printer without a dialog. A page may set window.kioskPrintFrame first
-  // to print another way (headless test browsers cannot print and are given a recorder).
-  var printFrame = window.kioskPrintFrame || function (frame) {
-    frame.contentWindow.focus();
-    frame.contentWindow.print();
-  };
-
-  function printTicket() {
-    var ticket = state.ticket;
-    if (!ticket) { return; }
-    printStatus(texts.printing, false);
-    var done = function () { printStatus(texts.printed, false); $("k-reprint").hidden = false; };
-    var failed = function () { printStatus(texts.print_failed, true); };
-    if (config.direct_print) {
-      postJson("/api/v1/offices/" + encodeURIComponent(slug) + "/kiosk/print", {token: ticket.token, kiosk: config.kiosk})
-        .then(function (result) { if (result.ok) { done(); } else { failed(); } }, failed);
-      return;
-    }
-    // Browser printing: the PDF from this server (the path of pdf_url, so a public
-    // PUBLIC_URL that the hall's network cannot reach does not matter).
-    var url = new URL(ticket.pdf_url, location.href);
-    fetch(url.pathname + "?paper=" + config.paper, {credentials: "same-origin"})
-      .then(function (response) {
-        if (!response.ok) { throw new Error("pdf " + response.status); }
-        return response.blob();
-      })
-      .then(function (blob) {
-        var frame = $("k-print-frame");
-        frame.onload = function () {
-          try { printFrame(frame); done(); } catch (err) { failed(); }
-        };
-        if (frame.src && frame.src.indexOf("blob:") === 0) { URL.revokeObjectURL(frame.src); }
-        frame.src = URL.createObjectURL(blob);
-      })
-      .catch(failed);
-  }
-
-  // --- appointment keys and the scanner ------------------------------------------------
-  function buildKeys() {
-    var keys = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM".split("").concat(["⌫"]);
-    var box = $("k-keys");
-    keys.forEach(function (key) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = key;
-      button.addEventListener("click", function () {
-        var input = $("k-code");
-        input.value = key === "⌫" ? input.value.slice(0, -1) : input.value + key;
-        input.focus();
-      });
-      box.appendChild(button);
-    });
-  }
-
-  function onKey(event) {
-    armIdle();
-    if (state.screen !== "start") { return; }
-    // A keyboard-wedge scanner types fast and ends with Enter; nobody types on the start screen.
-    if (event.key === "Enter") {
-      if (scanBuffer.length >= 4) { checkIn(scanBuffer); }
-      scanBuffer = "";
-    } else if (event.key && event.key.length === 1) {
-      scanBuffer += event.key;
-      clearTimeout(scanTimer);
-      scanTimer = setTimeout(function () { scanBuffer = ""; }, 400);
-    }
-  }
-
-  // --- wiring --------------------------------------------------------------------------
-  $("k-services").addEventListener("click", function (event) {
-    var button = event.target.closest(".k-service");
-    if (!button || button.disabled) { return; }
-    state.service = button.getAttribute("data-service");
-    state.key = null;
-    show("priority");
-  });
-  var choices = document.querySelectorAll("[data-priority]");
-  for (var i = 0; i < choices.length; i++) {
-    choices[i].addEventListener("click", function (event) { issue(event.currentTarget.getAttribute("data-priority")); });
-  }
-  var backs = document.querySelectorAll("[data-back]");
-  for (var j = 0; j < backs.length; j++) { backs[j].addEventListener("click", reset); }
-  $("k-appointment").addEventListener("click", function () { show("appointment"); });
-  $("k-code-form").addEventListener("submit", function (event) { event.preventDefault(); checkIn($("k-code").value); });
-  $("k-reprint").addEventListener("click", printTicket);
-  $("k-retry").addEventListener("click", function () { if (state.retry) { state.retry(); } });
-  document.addEventListener("pointerdown", armIdle);
-  document.addEventListener("keydown", onKey);
-
-  function tick() {
-    try {
-      $("k-clock").textContent = new Intl.DateTimeFormat(config.locale === "en" ? "en-GB" : "id-ID",
-        {timeZone: config.office.timezone, hour: "2-digit", minute: "2-digit", weekday: "long",
-         day: "numeric", month: "long"}).format(new Date());
-    } catch (err) { $("k-clock").textContent = ""; }
-  }
-
-  buildKeys();
-  renderServices(config.services);
-  tick();
-  setInterval(tick, 15000);
+  $("k-code").value = "";
+  $("k-code-error").hidden = true;
   show("start");
+}
 
-  var live = QueueLive.connect({
-    rooms: [{office: slug}],
-    onSnapshot: function (room, snap) { renderServices(snap.state.services); },
-    onEvent: function () { resyncSoon(); },
-    onStatus: function (status) {
-      var box = $("k-offline");
-      box.hidden = status !== "offline";
-      box.textContent = status === "offline" ? texts.offline : "";
-    }
+function armIdle() {
+  clearTimeout(idleTimer);
+  if (state.screen === "start") { return; }
+  var seconds = state.screen === "ticket" ? config.ticket_seconds : config.idle_seconds;
+  idleTimer = setTimeout(reset, seconds * 1000);
+}
+
+function message(title, text, retry) {
+  setText("k-message-title", title);
+  setText("k-message", text);
+  state.retry = retry || null;
+  $("k-retry").hidden = !retry;
+  show("message");
+}
+
+// --- services ------------------------------------------------------------------------
+function serviceState(service) {
+  if (service.open) { return null; }
+  if (!service.active) { return texts.inactive; }
+  if (service.quota_left === 0) { return texts.quota; }
+  return texts.closed;
+}
+
+function serviceButton(box, code) {
+  // Buttons are updated in place, never replaced: a tap landing during an update counts.
+  var button = box.querySelector('[data-service="' + code + '"]');
+  if (button) { return button; }
+  button = document.createElement("button");
+  button.type = "button";
+  button.className = "k-service";
+  button.setAttribute("data-service", code);
+  button.innerHTML = '<span class="k-service-code"></span><span class="k-service-name"></span>' +
+    '<span class="k-service-meta"></span><span class="k-service-state"></span>';
+  box.appendChild(button);
+  return button;
+}
+
+function renderServices(services) {
+  state.services = services;
+  var box = $("k-services");
+  var officeClosed = services.length > 0;
+  var codes = {};
+  services.forEach(function (service) {
+    var button = serviceButton(box, service.code);
+    var reason = serviceState(service);
+    var eta = service.eta_minutes === null ? texts.no_eta :
+      service.eta_minutes === 0 ? texts.no_wait_now : fill(texts.eta, {minutes: service.eta_minutes});
+    codes[service.code] = true;
+    button.disabled = !!reason;
+    button.children[0].textContent = service.code;
+    button.children[1].textContent = serviceName(service, config.locale);
+    button.children[2].textContent = fill(texts.waiting, {count: service.waiting}) + " · " + eta;
+    button.children[3].textContent = reason || "";
+    if (service.open || !service.active || service.quota_left === 0) { officeClosed = false; }
   });
-})();
+  Array.prototype.slice.call(box.children).forEach(function (button) {
+    if (!codes[button.getAttribute("data-service")]) { box.removeChild(button); }
+  });
+  var banner = $("k-closed");
+  banner.hidden = !officeClosed;
+  var closedText = config.office.holiday ? texts.closed_today : texts.office_closed;
+  banner.textContent = officeClosed ? fill(closedText, config.office) : "";
+}
+
+function resyncSoon() {
+  if (resyncTimer) { return; }
+  resyncTimer = setTimeout(function () { resyncTimer = null; live.resync("office:" + slug); }, 1000);
+}
+
+// --- issuing -------------------------------------------------------------------------
+function officeApi(path, body, headers) {
+  return postJson("/api/v1/offices/" + encodeURIComponent(slug) + path, body,
+                  {headers: headers, fallback: texts.network});
+}
+
+function issue(priority) {
+  if (state.busy) { return; }             // a double tap while the first is under way
+  state.busy = true;
+  state.priority = priority;
+  state.key = state.key || newKey();       // kept for retries: the server answers with the same ticket
+  officeApi("/tickets", {service: state.service, priority: priority || null, channel: "kiosk"},
+            {"Idempotency-Key": state.key})
+    .then(function (ticket) {
+      state.busy = false;
+      showTicket(ticket);
+    }, function (error) {
+      state.busy = false;
+      if (error.code === "network") {
+        message(texts.sorry, texts.network, function () { issue(state.priority); });
+        return;
+      }
+      state.key = null;                    // refused: a new attempt is a new request
+      message(texts.sorry, error.message);
+    });
+}
+
+function checkIn(code) {
+  code = (code || "").trim();
+  if (!code || state.busy) { return; }
+  state.busy = true;
+  officeApi("/check-in", {code: code})
+    .then(function (ticket) {
+      state.busy = false;
+      showTicket(ticket);
+    }, function (error) {
+      state.busy = false;
+      if (error.code === "network") { message(texts.sorry, texts.network); return; }
+      var box = $("k-code-error");
+      box.innerHTML = "<strong></strong><span></span>";
+      box.children[0].textContent = error.status === 404 ? texts.unknown_code : "";
+      box.children[1].textContent = error.message;
+      box.hidden = false;
+      if (state.screen !== "appointment") { show("appointment"); }
+      $("k-code").value = "";
+      $("k-code").focus();
+    });
+}
+
+// --- the ticket ----------------------------------------------------------------------
+function showTicket(ticket) {
+  state.ticket = ticket;
+  setText("k-number", ticket.number);
+  setText("k-service", serviceName(ticket.service, config.locale));
+  $("k-priority-mark").hidden = !ticket.priority;
+  setText("k-priority-mark", ticket.priority ?
+    fill(texts.priority_mark, {group: label(config.labels, "PriorityGroup", ticket.priority)}) : "");
+  var waiting = ticket.position !== null && ticket.position !== undefined;
+  setText("k-ahead", waiting ? fill(texts.ahead, {count: ticket.position}) : "");
+  setText("k-eta", !waiting ? "" : ticket.eta_minutes === null ? texts.no_wait :
+    fill(texts.wait, {minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]}));
+  $("k-qr").src = "/tickets/" + encodeURIComponent(ticket.token) + "/qr.svg";
+  show("ticket");
+  printTicket();
+  // The kiosk may print this ticket again for a minute after its issue.
+  var issued = Date.parse(ticket.issued_at);
+  var left = config.reprint_seconds * 1000 - (isNaN(issued) ? 0 : Math.max(0, Date.now() - issued));
+  clearTimeout(reprintTimer);
+  reprintTimer = setTimeout(function () { $("k-reprint").hidden = true; },
+                            Math.max(0, Math.min(left, config.reprint_seconds * 1000)));
+}
+
+function printStatus(text, failed) {
+  var box = $("k-print-status");
+  box.textContent = text;
+  box.className = "k-print" + (failed ? " k-failed" : "");
+  $("k-reprint").hidden = !failed;
+}
+
+// Prints the PDF loaded in the hidden frame. Chromium started with --kiosk-printing sends
+// it to the default printer without a dialog. A page may set window.kioskPrintFrame first
+// to print another way (headless test browsers cannot print and are given a recorder).
+var printFrame = window.kioskPrintFrame || function (frame) {
+  frame.contentWindow.focus();
+  frame.contentWindow.print();
+};
+
+function printTicket() {
+  var ticket = state.ticket;
+  if (!ticket) { return; }
+  printStatus(texts.printing, false);
+  var done = function () { printStatus(texts.printed, false); $("k-reprint").hidden = false; };
+  var failed = function () { printStatus(texts.print_failed, true); };
+  if (config.direct_print) {
+    officeApi("/kiosk/print", {token: ticket.token, kiosk: config.kiosk}).then(done, failed);
+    return;
+  }
+  // Browser printing: the PDF from this server (the path of pdf_url, so a public
+  // PUBLIC_URL that the hall's network cannot reach does not matter).
+  var url = new URL(ticket.pdf_url, location.href);
+  fetch(url.pathname + "?paper=" + config.paper, {credentials: "same-origin"})
+    .then(function (response) {
+      if (!response.ok) { throw new Error("pdf " + response.status); }
+      return response.blob();
+    })
+    .then(function (blob) {
+      var frame = $("k-print-frame");
+      frame.onload = function () {
+        try { printFrame(frame); done(); } catch (err) { failed(); }
+      };
+      if (frame.src && frame.src.indexOf("blob:") === 0) { URL.revokeObjectURL(frame.src); }
+      frame.src = URL.createObjectURL(blob);
+    })
+    .catch(failed);
+}
+
+// --- appointment keys and the scanner ------------------------------------------------
+function buildKeys() {
+  var keys = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM".split("").concat(["⌫"]);
+  var box = $("k-keys");
+  keys.forEach(function (key) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = key;
+    button.addEventListener("click", function () {
+      var input = $("k-code");
+      input.value = key === "⌫" ? input.value.slice(0, -1) : input.value + key;
+      input.focus();
+    });
+    box.appendChild(button);
+  });
+}
+
+function onKey(event) {
+  armIdle();
+  if (state.screen !== "start") { return; }
+  // A keyboard-wedge scanner types fast and ends with Enter; nobody types on the start screen.
+  if (event.key === "Enter") {
+    if (scanBuffer.length >= 4) { checkIn(scanBuffer); }
+    scanBuffer = "";
+  } else if (event.key && event.key.length === 1) {
+    scanBuffer += event.key;
+    clearTimeout(scanTimer);
+    scanTimer = setTimeout(function () { scanBuffer = ""; }, 400);
+  }
+}
+
+// --- wiring --------------------------------------------------------------------------
+$("k-services").addEventListener("click", function (event) {
+  var button = event.target.closest(".k-service");
+  if (!button || button.disabled) { return; }
+  state.service = button.getAttribute("data-service");
+  state.key = null;
+  show("priority");
+});
+var choices = document.querySelectorAll("[data-priority]");
+for (var i = 0; i < choices.length; i++) {
+  choices[i].addEventListener("click", function (event) { issue(event.currentTarget.getAttribute("data-priority")); });
+}
+var backs = document.querySelectorAll("[data-back]");
+for (var j = 0; j < backs.length; j++) { backs[j].addEventListener("click", reset); }
+$("k-appointment").addEventListener("click", function () { show("appointment"); });
+$("k-code-form").addEventListener("submit", function (event) { event.preventDefault(); checkIn($("k-code").value); });
+$("k-reprint").addEventListener("click", printTicket);
+$("k-retry").addEventListener("click", function () { if (state.retry) { state.retry(); } });
+document.addEventListener("pointerdown", armIdle);
+document.addEventListener("keydown", onKey);
+
+function tick() {
+  try {
+    setText("k-clock", new Intl.DateTimeFormat(config.locale === "en" ? "en-GB" : "id-ID",
+      {timeZone: config.office.timezone, hour: "2-digit", minute: "2-digit", weekday: "long",
+       day: "numeric", month: "long"}).format(new Date()));
+  } catch (err) { setText("k-clock", ""); }
+}
+
+buildKeys();
+renderServices(config.services);
+tick();
+setInterval(tick, 15000);
+show("start");
+
+var live = connect({
+  rooms: [{office: slug}],
+  onSnapshot: function (room, snap) { renderServices(snap.state.services); },
+  onEvent: function () { resyncSoon(); },
+  onStatus: function (status) {
+    $("k-offline").hidden = status !== "offline";
+    setText("k-offline", status === "offline" ? texts.offline : "");
+  }
+});

@@ -7,16 +7,12 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from . import assets, config
+from . import assets, config, i18n
 
 if TYPE_CHECKING:
     from .db import Database
 
 __version__ = "0.1.0"
-
-# Translation catalogs: messages (core, API errors), kiosk (kiosk, ticket, status page),
-# staff (log-in, counter, display), booking (appointments).
-CATALOGS = ("messages", "kiosk", "staff", "booking")
 
 
 def create_app(test_config: dict | None = None, *, database: Database | None = None) -> Flask:
@@ -31,9 +27,9 @@ def create_app(test_config: dict | None = None, *, database: Database | None = N
     app.config.update(settings)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config.secret_key(folder)
-    # One catalog (gettext domain) per area, all in queueapp/translations.
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(assets.PACKAGE / "translations")] * len(CATALOGS))
-    app.config["BABEL_DOMAIN"] = ";".join(CATALOGS)
+    # One catalog for every screen (queueapp/translations/<locale>/LC_MESSAGES/messages.po).
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(i18n.translations_folder())
+    app.config["BABEL_DOMAIN"] = i18n.DOMAIN
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -60,4 +56,6 @@ def create_app(test_config: dict | None = None, *, database: Database | None = N
 
     realtime.init(app)
     web.register(app)
+    from .web import labels
+    labels.register(app)   # the `label` and `service_name` template filters
     return app

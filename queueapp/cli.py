@@ -188,5 +188,53 @@ def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
     click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name}")
 
 
+
+@main.group()
+def translations() -> None:
+    """The translation catalog (queueapp/translations/<locale>/LC_MESSAGES/messages.po).
+    After changing user-visible strings: update, translate the new entries, compile."""
+
+
+def _template():
+    from .i18n import extract_messages
+    try:
+        return extract_messages()
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@translations.command("extract")
+@click.option("--output", "-o", default="messages.pot", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the catalog template.")
+def translations_extract(output: str) -> None:
+    """Collect every translatable string of the Python and Jinja sources (queueapp/babel.cfg)."""
+    from .i18n import write_catalog
+    template = _template()
+    write_catalog(template, output)
+    click.echo(f"{len(template)} strings written to {output}")
+
+
+_FOLDER = click.option("--directory", "-d", type=click.Path(file_okay=False, exists=True),
+                       help="The catalogs' folder (default: queueapp/translations).")
+
+
+@translations.command("update")
+@_FOLDER
+def translations_update(directory: str | None) -> None:
+    """Extract, then merge into every language's catalog (new strings come untranslated)."""
+    from .i18n import update_catalogs
+    for locale, missing in update_catalogs(_template(), directory).items():
+        click.echo(f"{locale}: {missing} strings to translate")
+
+
+@translations.command("compile")
+@_FOLDER
+def translations_compile(directory: str | None) -> None:
+    """Compile every catalog to the .mo file the app reads."""
+    from .i18n import compile_catalogs
+    for path in compile_catalogs(directory):
+        click.echo(f"compiled {path}")
+
+
 if __name__ == "__main__":
     main()

@@ -16,6 +16,7 @@ from ..services import appointments, checkin
 from .errors import status_for
 from .http import parse_day, parse_start
 from .limits import booking_limit, no_booking_limit
+from .labels import service_name
 
 bp = Blueprint("booking", __name__, url_prefix="/booking")
 limiter.limit(booking_limit, exempt_when=no_booking_limit)(bp)
@@ -131,7 +132,7 @@ def pdf(token: str):
 @bp.get("/a/<token>/appointment.ics")
 def ics(token: str):
     view = booking_views.get(get_db(), token)
-    body = documents.ics(view, _("Appointment: %(service)s", service=view["service_name"]),
+    body = documents.ics(view, _("Appointment: %(service)s", service=service_name(view, "service_name")),
                          _("Booking code: %(code)s", code=view["code"]))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="booking-{view["code"]}.ics"'})

@@ -10,8 +10,10 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..domain.states import Action
 from ..extensions import get_db
 from ..queries import boards
+from . import labels
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
@@ -23,20 +25,21 @@ def choose():
     return render_template("counter/choose.html", office=office, counters=counters)
 
 
-def _texts() -> dict:
+# The buttons of the ticket at the counter and their keyboard shortcuts; each is enabled when
+# the ticket's `actions` hold its action.
+ACTION_BUTTONS = ((Action.RECALL, "r"), (Action.START, "s"), (Action.FINISH, "f"), (Action.NO_SHOW, "x"),
+                  (Action.HOLD, "h"))
+
+
+def _config() -> dict:
     """The screen's words, translated here so the script holds no language."""
-    return {
+    texts = {
         "confirm_busy": _("Ticket %(number)s is still at this counter. Finish it and call the next one?"),
-        "none": _("No ticket at this counter."), "waited": _("Waited"), "serving": _("Serving"),
-        "called": _("Called"), "status_called": _("Called"), "status_serving": _("Serving"),
-        "priority": _("Priority"), "offline": _("Connection lost. Reconnecting..."),
-        "empty": _("No one is waiting."), "resume": _("Resume"), "done": _("Done."),
-        "state_open": _("Open"), "state_paused": _("Paused"), "state_closed": _("Closed"),
+        "none": _("No ticket at this counter."), "offline": _("Connection lost. Reconnecting..."),
+        "empty": _("No one is waiting."), "done": _("Done."),
         "network": _("The server cannot be reached. Check the network and try again."),
-        "priority_lansia": _("Elderly"), "priority_disabilitas": _("Person with a disability"),
-        "priority_ibu_hamil": _("Pregnant woman"), "priority_anak": _("Child"),
-        "priority_korban_bencana": _("Disaster victim"),
     }
+    return {"texts": texts, "labels": labels.for_script("TicketStatus", "PriorityGroup", "CounterState", "Action")}
 
 
 @bp.get("/<int:counter_id>")
@@ -44,4 +47,4 @@ def _texts() -> dict:
 def workstation(counter_id: int):
     counter, office, services = boards.workstation(get_db(), current_user.actor(), counter_id)
     return render_template("counter/workstation.html", counter=counter, office=office,
-                           services=services, texts=_texts())
+                           services=services, config=_config(), buttons=ACTION_BUTTONS)

@@ -15,7 +15,8 @@ from ..printing import print_escpos
 from ..queries import kiosks
 from .auth import staff_required
 from .http import json_body, optional_str, public_url
-from .status import PRIORITY_LABELS, ticket_document
+from .labels import for_script
+from .status import ticket_document
 
 bp = Blueprint("kiosk", __name__, static_folder=str(assets.folder("kiosk")), static_url_path="/kiosk/static")
 csrf.exempt(bp)   # public JSON without a session; staff_required checks CSRF for cookie sessions
@@ -38,6 +39,7 @@ def _texts() -> dict:
         "quota": _("Today's quota is full"),
         "inactive": _("Not available"),
         "office_closed": _("The office is closed now. Opening hours: %(opens)s-%(closes)s."),
+        "closed_today": _("The office is closed today: %(holiday)s."),
         "ahead": _("People ahead: %(count)s"),
         "wait": _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)"),
         "no_wait": _("Estimated wait: not available yet"),
@@ -65,12 +67,11 @@ def page(slug: str):
         "services": board["services"],
         "kiosk": name, "paper": settings.paper, "direct_print": settings.printer.direct,
         "locale": str(get_locale()),
-        "priorities": {group.value: str(PRIORITY_LABELS[group.value]) for group in PriorityGroup},
+        "labels": for_script("PriorityGroup"),
         "idle_seconds": IDLE_SECONDS, "ticket_seconds": TICKET_SECONDS, "reprint_seconds": 60,
         "texts": _texts(),
     }
-    return render_template("kiosk/kiosk.html", office=board["office"], config=config,
-                           priorities=config["priorities"])
+    return render_template("kiosk/kiosk.html", office=board["office"], config=config, priorities=list(PriorityGroup))
 
 
 def _print(page, settings) -> dict:

@@ -3,15 +3,17 @@ ticket as PDF and QR. The token is the only key: whoever holds the paper holds t
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from ..domain import errors
 from ..domain.kiosk import DEFAULT_PAPER, check_paper
+from ..domain.states import Action, TicketStatus
 from ..extensions import csrf, get_db, now
 from ..printing import TicketDocument, qr_svg, render_pdf
 from ..queries.kiosks import TicketPage, ticket_page
 from ..services import tickets as ticket_ops
 from .http import public_url
+from .labels import holder_status, label, service_name
 
 bp = Blueprint("status", __name__)
 # Leaving needs the ticket's unguessable token, which a forging site cannot know; a CSRF
@@ -20,32 +22,9 @@ csrf.exempt(bp)
 
 REFRESH_SECONDS = 30
 
-PRIORITY_LABELS = {
-    "lansia": _l("Elderly"),
-    "disabilitas": _l("Person with a disability"),
-    "ibu_hamil": _l("Pregnant woman"),
-    "anak": _l("Child"),
-    "korban_bencana": _l("Disaster victim"),
-}
-
-STATUS_LABELS = {
-    "waiting": _l("Waiting"),
-    "transferred": _l("Waiting (transferred)"),
-    "called": _l("Called: please go to the counter"),
-    "serving": _l("Being served"),
-    "done": _l("Finished"),
-    "no_show": _l("Missed (did not come when called)"),
-    "on_hold": _l("On hold: please wait near the counter"),
-    "cancelled": _l("Cancelled: you left the queue"),
-}
-
 
 def status_url(token: str) -> str:
     return public_url(f"/t/{token}")
-
-
-def service_name(service: dict) -> str:
-    return service["name_en"] if str(get_locale()) == "en" else service["name"]
 
 
 def wait_text(ticket: dict) -> str:
@@ -71,7 +50,7 @@ def ticket_document(page: TicketPage, paper: int = DEFAULT_PAPER) -> TicketDocum
         details = [_("People ahead: %(count)s", count=ticket["position"]), wait_text(ticket)]
     priority = None
     if ticket["priority"]:
-        priority = _("PRIORITY: %(group)s", group=PRIORITY_LABELS.get(ticket["priority"], ticket["priority"]))
+        priority = _("PRIORITY: %(group)s", group=label(ticket["priority"], "PriorityGroup"))
     return TicketDocument(
         office=page.office["name"], service=service_name(ticket["service"]), number=ticket["number"],
         issued=page.issued_local.strftime("%d-%m-%Y %H:%M %Z"), status_url=status_url(ticket["token"]),
@@ -89,7 +68,7 @@ def _page_or_404(token: str):
 def client_texts() -> dict:
     """What the page's script needs to word a change, in the page's language."""
     return {
-        "status": {key: str(value) for key, value in STATUS_LABELS.items()},
+        "status": {status.value: holder_status(status) for status in TicketStatus},
         "wait": _("%(minutes)s min (between %(low)s and %(high)s)"),
         "no_wait": _("not available yet"),
         "called_title": _("Your number is called"),
@@ -108,10 +87,10 @@ def page(token: str):
     ticket = found.ticket
     return render_template("status/status.html", page=found, ticket=ticket,
                            service=service_name(ticket["service"]),
-                           status_label=STATUS_LABELS[ticket["status"]],
-                           priority=PRIORITY_LABELS.get(ticket["priority"]) if ticket["priority"] else None,
+                           status_label=holder_status(ticket["status"]),
+                           priority=label(ticket["priority"], "PriorityGroup") if ticket["priority"] else None,
                            wait=wait_value(ticket), refresh=REFRESH_SECONDS, texts=client_texts(),
-                           can_leave=ticket["status"] in ("waiting", "transferred", "called", "on_hold"),
+                           can_leave=Action.CANCEL.value in ticket["actions"],
                            left=request.args.get("left") == "1")
 
 

@@ -86,3 +86,21 @@ def test_transfer_hold_and_resume_from_the_workstation(workstation):
     expect(page.locator("#current-number")).to_have_text("—")
     page.click("[data-state='paused']")
     expect(page.locator("#counter-state")).to_have_text("Istirahat")
+
+
+def test_the_buttons_follow_what_the_state_table_allows_for_the_ticket(workstation):
+    server, page = workstation
+    issue(server, "B")
+    page.click("[data-action='call-next']")
+    expect(page.locator("#current-number")).to_have_attribute("data-status", "called")
+    for action in ("recall", "start", "finish", "no_show", "hold", "transfer"):
+        expect(page.locator(f"[data-action='{action}']")).to_be_enabled()
+    page.click("[data-action='start']")
+    expect(page.locator("#current-number")).to_have_attribute("data-status", "serving")
+    for action in ("recall", "start", "no_show"):
+        expect(page.locator(f"[data-action='{action}']")).to_be_disabled()
+    for action in ("finish", "hold", "transfer"):
+        expect(page.locator(f"[data-action='{action}']")).to_be_enabled()
+    page.click("[data-action='finish']")
+    expect(page.locator("#current-number")).to_have_text("—")
+    expect(page.locator("[data-action='finish']")).to_be_disabled()

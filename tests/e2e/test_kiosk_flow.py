@@ -83,7 +83,7 @@ def test_a_kiosk_ticket_is_followed_live_on_the_phone(live_server, browser, kios
         assert status.locator("#number").inner_text() == "A-002"
         assert status.locator("#position").inner_text() == "1"
         assert status.locator("#called").is_hidden()
-        status.wait_for_function("window.QueueLive !== undefined")
+        status.wait_for_function("window.__statusLive !== undefined")
 
         clerk = staff_token(live_server, "loket1")
         loket1 = counter_id(live_server, 1)

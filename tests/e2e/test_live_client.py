@@ -13,8 +13,9 @@ from ..support import tickets
 from .conftest import prepare_instance
 
 RECORDER = """
+import {connect} from "/static/shared/live.js";
 window.seen = {snapshots: [], events: [], statuses: []};
-window.live = QueueLive.connect({
+window.live = connect({
   rooms: [{office: "demo"}],
   onSnapshot: function (room, snap) { window.seen.snapshots.push(snap); },
   onEvent: function (room, event) { window.seen.events.push(event); },
@@ -25,9 +26,8 @@ window.live = QueueLive.connect({
 
 def open_recorder(page, server):
     page.goto(server.url + "/")
-    page.add_script_tag(url=server.url + "/static/js/live.js")
-    page.evaluate(RECORDER)
-    page.wait_for_function("window.seen.snapshots.length === 1", timeout=15000)
+    page.add_script_tag(content=RECORDER, type="module")
+    page.wait_for_function("window.seen && window.seen.snapshots.length === 1", timeout=15000)
 
 
 def issue(server, prefix="A"):

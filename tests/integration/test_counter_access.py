@@ -87,6 +87,6 @@ def test_cookie_writes_need_the_csrf_header_and_work_with_it(client, demo):
 def test_the_workstation_offers_every_action_and_the_transfer_services(client, demo):
     log_in(client, "loket1")
     page = client.get(f"/counter/{counter_of(demo, 'demo', 1)}").data.decode()
-    for action in ("call-next", "recall", "start", "finish", "no-show", "hold"):
+    for action in ("call-next", "recall", "start", "finish", "no_show", "hold"):   # Action values
         assert f'data-action="{action}"' in page
     assert page.count('<option value="') == 6 and 'data-state="paused"' in page

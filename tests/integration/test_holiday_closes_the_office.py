@@ -30,6 +30,7 @@ def test_a_listed_holiday_closes_the_kiosk_and_the_ticket_api_in_the_offices_tim
     assert HOLIDAY in refused.get_json()["error"]["message"]
     config = kiosk_config(client.get("/kiosk/demo", follow_redirects=True).get_data(as_text=True))
     assert config["office"]["open"] is False and config["office"]["holiday"] == HOLIDAY
+    assert config["texts"]["closed_today"] == "Kantor tutup hari ini: %(holiday)s."
     assert not any(service["open"] for service in config["services"])
     offices = client.get("/api/v1/offices").get_json()
     assert offices[0]["open"] is False

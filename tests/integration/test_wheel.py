@@ -35,7 +35,7 @@ def test_the_wheel_carries_display_kiosk_templates_and_runs_from_them(tmp_path):
             assert f"queueapp/_assets/{path}" in names, f"{path} missing from the wheel"
     assert any(n.startswith("queueapp/migrations/versions/0001") for n in names)
     assert "queueapp/translations/id/LC_MESSAGES/messages.mo" in names
-    assert "queueapp/static/js/live.js" in names
+    assert "queueapp/static/shared/live.js" in names
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -49,7 +49,7 @@ def test_the_wheel_carries_display_kiosk_templates_and_runs_from_them(tmp_path):
         "c = app.test_client()\n"
         "r = c.get('/')\n"
         "assert r.status_code == 200 and b'Kantor' in r.data, r.status_code\n"
-        "assert c.get('/static/js/live.js').status_code == 200\n"
+        "assert c.get('/static/shared/live.js').status_code == 200\n"
         "print('served from', queueapp.__file__)\n" % str(site)
     )
     run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,

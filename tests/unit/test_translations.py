@@ -1,4 +1,4 @@
-"""Every user-visible string has its Indonesian translation, and the compiled catalogs are current."""
+"""Every user-visible string has its Indonesian translation, and the compiled catalog is current."""
 from io import BytesIO
 from pathlib import Path
 
@@ -6,15 +6,15 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from queueapp import CATALOGS
+from queueapp.i18n import DOMAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "queueapp" / "translations"
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 
-def catalog(locale: str, name: str):
-    with open(TRANSLATIONS / locale / "LC_MESSAGES" / f"{name}.po", "rb") as f:
+def catalog(locale: str):
+    with open(TRANSLATIONS / locale / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
         return read_po(f)
 
 
@@ -34,31 +34,23 @@ def used_msgids() -> set[str]:
 
 
 def test_every_string_in_code_and_templates_has_an_indonesian_translation():
-    translated = set()
-    for name in CATALOGS:
-        translated |= {msgid(m) for m in catalog("id", name) if m.id and m.string and not m.fuzzy}
+    translated = {msgid(m) for m in catalog("id") if m.id and m.string and not m.fuzzy}
     used = used_msgids()
     assert len(used) > 150
     assert not used - translated, sorted(used - translated)
 
 
-def test_a_string_in_several_catalogs_is_translated_the_same_way():
-    seen: dict[str, set[str]] = {}
-    for name in CATALOGS:
-        for message in catalog("id", name):
-            if message.id and message.string:
-                seen.setdefault(msgid(message), set()).add(str(message.string))
-    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
+def test_one_catalog_for_indonesian_and_none_for_english_the_source_language():
+    catalogs = sorted(str(path.relative_to(TRANSLATIONS)) for path in TRANSLATIONS.rglob("*.po"))
+    assert catalogs == [f"id/LC_MESSAGES/{DOMAIN}.po"]
 
 
-def test_the_compiled_catalogs_match_their_sources():
-    for locale in ("id", "en"):
-        for name in CATALOGS:
-            compiled = TRANSLATIONS / locale / "LC_MESSAGES" / f"{name}.mo"
-            with open(compiled, "rb") as f:
-                shipped = {msgid(m): m.string for m in read_mo(f) if m.id}
-            fresh = BytesIO()
-            write_mo(fresh, catalog(locale, name))
-            fresh.seek(0)
-            expected = {msgid(m): m.string for m in read_mo(fresh) if m.id}
-            assert shipped == expected, f"{locale}/{name}.mo is stale: run pybabel compile"
+def test_the_compiled_catalog_matches_its_source():
+    compiled = TRANSLATIONS / "id" / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    with open(compiled, "rb") as f:
+        shipped = {msgid(m): m.string for m in read_mo(f) if m.id}
+    fresh = BytesIO()
+    write_mo(fresh, catalog("id"))
+    fresh.seek(0)
+    expected = {msgid(m): m.string for m in read_mo(fresh) if m.id}
+    assert shipped == expected, "id/messages.mo is stale: run queueapp translations compile"

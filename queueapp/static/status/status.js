@@ -1,116 +1,111 @@
 /*
- * The citizen's status page: keeps the server-rendered ticket current through live.js.
+ * The citizen's status page (an ES module): keeps the server-rendered ticket current
+ * through live.js; without it (no JavaScript, or no modules) the page refreshes itself.
  * Rooms: {ticket: token} for the ticket's own changes, and {office: slug} so that people
  * ahead and the wait move when others are called (an event of our service re-reads the
  * ticket's snapshot). When called: the counter in big type, a chime, a vibration and a
- * notification if the citizen allowed them.
+ * notification if the citizen allowed them. "Leave the queue" shows while the ticket's
+ * `actions` hold "cancel".
  */
-(function () {
-  "use strict";
-  var root = document.getElementById("ticket");
-  if (!root || !window.QueueLive) { return; }
-  var texts = JSON.parse(document.getElementById("texts").textContent);
-  var token = root.getAttribute("data-token");
-  var service = root.getAttribute("data-service");
-  var ticketRoom = "ticket:" + token;
-  var lastCall = null;
-  var rendered = false;
-  var audio = null;
-  var pending = null;
-  var live;
+import {$, pageData, setText} from "/static/shared/dom.js";
+import {fill} from "/static/shared/i18n.js";
+import {connect} from "/static/shared/live.js";
 
-  function $(id) { return document.getElementById(id); }
+var root = $("ticket");
+var texts = pageData("texts");
+var token = root.getAttribute("data-token");
+var service = root.getAttribute("data-service");
+var ticketRoom = "ticket:" + token;
+var lastCall = null;
+var rendered = false;
+var audio = null;
+var pending = null;
+var live;
 
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
-  }
-
-  function chime() {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      [660, 880].forEach(function (freq, i) {
-        var osc = audio.createOscillator(), gain = audio.createGain();
-        var start = audio.currentTime + i * 0.35;
-        osc.frequency.value = freq;
-        gain.gain.setValueAtTime(0.3, start);
-        gain.gain.exponentialRampToValueAtTime(0.001, start + 0.6);
-        osc.connect(gain); gain.connect(audio.destination);
-        osc.start(start); osc.stop(start + 0.6);
-      });
-    } catch (err) { /* no audio on this device */ }
-  }
-
-  function alertCalled(ticket) {
-    chime();
-    if (navigator.vibrate) { navigator.vibrate([400, 200, 400, 200, 400]); }
-    if (window.Notification && Notification.permission === "granted") {
-      try {
-        new Notification(texts.called_title + ": " + ticket.number,
-                         {body: texts.go_to + " " + (ticket.counter ? ticket.counter.name : ""), tag: token});
-      } catch (err) { /* some mobile browsers allow notifications only from a service worker */ }
-    }
-  }
-
-  function render(ticket) {
-    var calledNow = ticket.status === "called" || ticket.status === "serving";
-    root.setAttribute("data-status", ticket.status);
-    $("number").textContent = ticket.number;
-    $("status").textContent = texts.status[ticket.status] || ticket.status;
-    $("called").hidden = !calledNow;
-    $("counter").textContent = ticket.counter ? ticket.counter.name : "";
-    var waiting = ticket.position !== null && ticket.position !== undefined;
-    $("wait").hidden = !waiting;
-    if (waiting) {
-      $("position").textContent = ticket.position;
-      $("eta").textContent = ticket.eta_minutes === null ? texts.no_wait : fill(texts.wait, {
-        minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]});
-    }
-    var leave = $("leave");
-    if (leave) { leave.hidden = ["waiting", "transferred", "called", "on_hold"].indexOf(ticket.status) < 0; }
-    var call = ticket.status === "called" ? ticket.called_at + "/" + ticket.call_count : null;
-    // A new call or a recall alerts; the first render only shows what is already so.
-    if (rendered && call !== null && call !== lastCall) { alertCalled(ticket); }
-    rendered = true;
-    lastCall = call;
-  }
-
-  function refreshSoon() {
-    // Several calls in a row re-read the ticket once.
-    if (pending) { return; }
-    pending = setTimeout(function () { pending = null; live.resync(ticketRoom); }, 300);
-  }
-
-  live = QueueLive.connect({
-    rooms: [{ticket: token}, {office: root.getAttribute("data-office")}],
-    onSnapshot: function (room, snap) {
-      if (room === ticketRoom) { render(snap.state.ticket); }
-    },
-    onEvent: function (room, event) {
-      if (room === ticketRoom) {
-        if (event.ticket) { render(event.ticket); }
-      } else if (event.ticket && event.ticket.service && event.ticket.service.code === service) {
-        refreshSoon();
-      } else if (event.type === "counter.updated") {
-        refreshSoon();
-      }
-    },
-    onStatus: function (status) {
-      var box = $("live");
-      box.hidden = status !== "offline";
-      box.textContent = status === "offline" ? texts.offline : "";
-    }
-  });
-
-  var notify = $("notify");
-  if (window.Notification && Notification.permission !== "granted" && Notification.permission !== "denied") {
-    notify.hidden = false;
-  }
-  notify.addEventListener("click", function () {
-    chime();   // a tap also unlocks sound for the call
-    Notification.requestPermission(function (answer) {
-      notify.hidden = true;
-      $("live").hidden = false;
-      $("live").textContent = answer === "granted" ? texts.notify_on : texts.notify_denied;
+function chime() {
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    [660, 880].forEach(function (freq, i) {
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      var start = audio.currentTime + i * 0.35;
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.3, start);
+      gain.gain.exponentialRampToValueAtTime(0.001, start + 0.6);
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(start); osc.stop(start + 0.6);
     });
+  } catch (err) { /* no audio on this device */ }
+}
+
+function alertCalled(ticket) {
+  chime();
+  if (navigator.vibrate) { navigator.vibrate([400, 200, 400, 200, 400]); }
+  if (window.Notification && Notification.permission === "granted") {
+    try {
+      new Notification(texts.called_title + ": " + ticket.number,
+                       {body: texts.go_to + " " + (ticket.counter ? ticket.counter.name : ""), tag: token});
+    } catch (err) { /* some mobile browsers allow notifications only from a service worker */ }
+  }
+}
+
+function render(ticket) {
+  root.setAttribute("data-status", ticket.status);
+  setText("number", ticket.number);
+  setText("status", texts.status[ticket.status] || ticket.status);
+  $("called").hidden = !ticket.counter;   // a ticket has a counter while it is called or served
+  setText("counter", ticket.counter ? ticket.counter.name : "");
+  var waiting = ticket.position !== null && ticket.position !== undefined;
+  $("wait").hidden = !waiting;
+  if (waiting) {
+    setText("position", ticket.position);
+    setText("eta", ticket.eta_minutes === null ? texts.no_wait : fill(texts.wait, {
+      minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]}));
+  }
+  var leave = $("leave");
+  if (leave) { leave.hidden = ticket.actions.indexOf("cancel") < 0; }
+  var call = ticket.status === "called" ? ticket.called_at + "/" + ticket.call_count : null;
+  // A new call or a recall alerts; the first render only shows what is already so.
+  if (rendered && call !== null && call !== lastCall) { alertCalled(ticket); }
+  rendered = true;
+  lastCall = call;
+}
+
+function refreshSoon() {
+  // Several calls in a row re-read the ticket once.
+  if (pending) { return; }
+  pending = setTimeout(function () { pending = null; live.resync(ticketRoom); }, 300);
+}
+
+live = connect({
+  rooms: [{ticket: token}, {office: root.getAttribute("data-office")}],
+  onSnapshot: function (room, snap) {
+    if (room === ticketRoom) { render(snap.state.ticket); }
+  },
+  onEvent: function (room, event) {
+    if (room === ticketRoom) {
+      if (event.ticket) { render(event.ticket); }
+    } else if (event.ticket && event.ticket.service && event.ticket.service.code === service) {
+      refreshSoon();
+    } else if (event.type === "counter.updated") {
+      refreshSoon();
+    }
+  },
+  onStatus: function (status) {
+    $("live").hidden = status !== "offline";
+    setText("live", status === "offline" ? texts.offline : "");
+  }
+});
+window.__statusLive = live;
+
+var notify = $("notify");
+if (window.Notification && Notification.permission !== "granted" && Notification.permission !== "denied") {
+  notify.hidden = false;
+}
+notify.addEventListener("click", function () {
+  chime();   // a tap also unlocks sound for the call
+  Notification.requestPermission(function (answer) {
+    notify.hidden = true;
+    $("live").hidden = false;
+    setText("live", answer === "granted" ? texts.notify_on : texts.notify_denied);
   });
-})();
+});
