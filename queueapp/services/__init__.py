@@ -1,1 +1,3 @@
-"""Use cases: each public function is one transaction, takes `now`, and writes the event log."""
+"""Write side: one module per area; each public function is one use case and one
+transaction, takes `now`, records its events, and returns a small fact (which ticket,
+which appointment); the read side (queueapp.queries) shows it."""
