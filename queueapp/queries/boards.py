@@ -25,8 +25,8 @@ RECENT_CALLS = 10
 
 def services_overview(session: Session, office: Office, now: datetime) -> list[dict]:
     """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left."""
-    office_open = is_open(repository.calendar_of(session, office), now)
     day = business_date(now, office.timezone)
+    office_open = is_open(repository.calendar_of(session, office, day), now)
     waiting = dict(session.execute(
         select(Ticket.service_id, func.count()).where(
             Ticket.office_id == office.id, Ticket.business_date == day,

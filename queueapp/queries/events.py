@@ -21,6 +21,6 @@ def event_views(db: Database, events: list[PublishedEvent]) -> list[tuple[Publis
                 counter = counter_view(session, session.get(Counter, event.counter_id))
             view = ticket_view(session, ticket) if ticket else None
             if view is not None:
-                remember_sent(ticket.id, event.seq, view)
+                remember_sent(db, ticket.id, event.seq, view)
             result.append((event, view, counter))
     return result

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -119,23 +120,24 @@ def ticket(db: Database, ticket_id: int, *, staff: bool = False) -> dict:
         return ticket_view(session, session.get(Ticket, ticket_id), staff=staff)
 
 
-# The latest views sent to screens, by (ticket id, event seq): an answer to the citizen
-# who made the change shows the same view, without reading it again.
-_SENT: OrderedDict[tuple[int, int], dict] = OrderedDict()
+# The latest views sent to screens, per database by (ticket id, event seq): the answer to
+# the citizen who made the change shows the same view, without reading it again.
+_SENT: WeakKeyDictionary[Database, OrderedDict[tuple[int, int], dict]] = WeakKeyDictionary()
 SENT_KEPT = 256
 
 
-def remember_sent(ticket_id: int, seq: int, view: dict) -> None:
-    _SENT[(ticket_id, seq)] = view
-    while len(_SENT) > SENT_KEPT:
-        _SENT.popitem(last=False)
+def remember_sent(db: Database, ticket_id: int, seq: int, view: dict) -> None:
+    sent = _SENT.setdefault(db, OrderedDict())
+    sent[(ticket_id, seq)] = view
+    while len(sent) > SENT_KEPT:
+        sent.popitem(last=False)
 
 
 def changed(db: Database, change, *, staff: bool = False) -> dict:
     """The view of the ticket a use case just changed (a services.tickets.TicketChange),
     with the call id of a call or recall and whether an idempotent retry was replayed.
     A citizen's view is the one the screens got with the change's event, when it was sent."""
-    sent = None if staff or change.replayed else _SENT.get((change.ticket_id, change.seq))
+    sent = None if staff or change.replayed else _SENT.get(db, {}).get((change.ticket_id, change.seq))
     view = dict(sent) if sent is not None else ticket(db, change.ticket_id, staff=staff)
     return view | {"call_id": change.call_id, "replayed": change.replayed}
 

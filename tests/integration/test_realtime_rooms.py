@@ -130,3 +130,14 @@ def test_a_counter_id_beyond_the_integer_range_is_a_bad_request(app, demo):
     screen = socketio.test_client(app, auth={"token": token_for(demo, "loket1")})
     screen.emit("subscribe", {"counter": 10**21})
     assert received(screen, "error")[0]["code"] == "bad_request"
+
+
+def test_the_citizens_answer_is_the_view_the_staff_screens_got_with_the_event(app, demo, client):
+    staff_screen = socketio.test_client(app, auth={"token": token_for(demo, "supervisor")})
+    staff_screen.emit("subscribe", {"office": "demo", "staff": True})
+    issue(client)                                     # someone ahead, so the view has a position
+    answer = issue(client, "A", priority="lansia")
+    sent = received(staff_screen, "event")[-1]["ticket"]
+    assert sent["number"] == answer["number"] and sent["token"] == answer["token"]
+    assert {key: answer[key] for key in sent} == sent
+    assert answer["position"] == 0 and answer["status_url"].endswith(answer["token"])
