@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ..db import Database, PublishedEvent
 from ..domain.events import EventType
-from ..models import Counter, Ticket
+from ..models import Counter
 from .boards import counter_view
-from .tickets import remember_sent, ticket_view
+from .tickets import load_ticket, remember_sent, ticket_view
 
 
 def event_views(db: Database, events: list[PublishedEvent]) -> list[tuple[PublishedEvent, dict | None, dict | None]]:
@@ -15,7 +15,7 @@ def event_views(db: Database, events: list[PublishedEvent]) -> list[tuple[Publis
     result = []
     with db.read() as session:
         for event in events:
-            ticket = session.get(Ticket, event.ticket_id) if event.ticket_id else None
+            ticket = load_ticket(session, event.ticket_id) if event.ticket_id else None
             counter = None
             if event.type == EventType.COUNTER_UPDATED.value and event.counter_id:
                 counter = counter_view(session, session.get(Counter, event.counter_id))

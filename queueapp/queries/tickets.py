@@ -5,7 +5,7 @@ from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .. import repository
 from ..db import Database
@@ -114,10 +114,20 @@ def line_item(ticket: Ticket) -> dict:
             "queued_at": ticket.queued_at.isoformat(), "counter_id": ticket.counter_id}
 
 
+# A ticket's view shows its service and counter: load them with it, in one statement.
+_TICKET = (select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter))
+           .where(Ticket.id == bindparam("ticket_id")))
+
+
+def load_ticket(session: Session, ticket_id: int) -> Ticket:
+    """A ticket with what its view shows."""
+    return session.execute(_TICKET, {"ticket_id": ticket_id}).scalar_one()
+
+
 def ticket(db: Database, ticket_id: int, *, staff: bool = False) -> dict:
     """The view of a ticket by id, after a use case changed it."""
     with db.read() as session:
-        return ticket_view(session, session.get(Ticket, ticket_id), staff=staff)
+        return ticket_view(session, load_ticket(session, ticket_id), staff=staff)
 
 
 # The latest views sent to screens, per database by (ticket id, event seq): the answer to
