@@ -1,6 +1,7 @@
 """The `queueapp` command: serve, migrate, seed the demo, staff and tokens, kiosks, holidays, sounds."""
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 
@@ -128,8 +129,10 @@ staff log-ins (password {DEMO_PASSWORD}):
   supervisor, admin, {", ".join(f"loket{n}" for n, *_ in COUNTERS)}
 """)
     sys.stdout.flush()
-    from .server import run
-    run(worker, host, port)
+    # Serve from a fresh interpreter: the app built above for the database imported modules
+    # (ssl through redis) that gevent must patch before they load in a worker.
+    os.execv(sys.executable, [sys.executable, "-m", "queueapp", "serve", "--host", host, "--port", str(port),
+                              "--worker", worker])
 
 
 @main.command("import-holidays")
