@@ -38,7 +38,7 @@ def prepare_database(url: str, folder: Path) -> dict:
     db = Database(url)
     try:
         upgrade(db.engine)
-        seed_demo(db)
+        seed_demo(db, example_holidays=False)   # the real clock: never a closed day
         with db.write() as uow:
             uow.session.execute(update(Service).values(daily_quota=None))
     finally:

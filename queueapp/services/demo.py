@@ -31,8 +31,10 @@ COUNTERS = [
 ]
 
 
-def seed_demo(db: Database) -> bool:
-    """Load the demo office when absent. Returns False when it was already there."""
+def seed_demo(db: Database, *, example_holidays: bool = True) -> bool:
+    """Load the demo office when absent. Returns False when it was already there.
+    Without `example_holidays` its kiosk issues tickets on every date (servers that run on
+    the real clock in tests and benchmarks must not meet a closed day)."""
     with db.write() as uow:
         s = uow.session
         if s.execute(select(Office).where(Office.slug == DEMO_SLUG)).first():
@@ -57,7 +59,7 @@ def seed_demo(db: Database) -> bool:
             s.flush()
             for prefix, order in mix.items():
                 s.add(CounterService(counter_id=counter.id, service_id=services[prefix].id, order=order))
-    seed_booking(db)
+    seed_booking(db, example_holidays=example_holidays)
     staff.create_user(db, "supervisor", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="supervisor",
                       display_name="Kepala Seksi Pelayanan")
     staff.create_user(db, "admin", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="admin",
@@ -91,7 +93,7 @@ BOOKING_RULES = {"A": (15, 4, True, 30), "B": (20, 3, True, 20), "C": (20, 2, Tr
                  "D": (30, 2, True, 0), "E": (10, 4, False, 40), "F": (15, 3, False, 30)}
 
 
-def seed_booking(db: Database) -> None:
+def seed_booking(db: Database, *, example_holidays: bool = True) -> None:
     """The demo office's hours, breaks and example holidays, and its services bookable."""
     from datetime import date
 
@@ -105,7 +107,7 @@ def seed_booking(db: Database) -> None:
         for weekday, (opens, closes, breaks) in BOOKING_HOURS.items():
             s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes, breaks=breaks,
                                walk_ins=False, appointments=True))
-        for day, name in EXAMPLE_HOLIDAYS:
+        for day, name in EXAMPLE_HOLIDAYS if example_holidays else ():
             s.add(Holiday(office_id=office.id, day=date.fromisoformat(day), name=name))
         for service in office.services:
             minutes, capacity, requires_nik, online = BOOKING_RULES[service.prefix]
