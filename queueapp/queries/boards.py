@@ -149,7 +149,8 @@ def offices(db: Database, now: datetime) -> list[dict]:
     with db.read() as session:
         rows = session.execute(select(Office).order_by(Office.name)).scalars()
         return [{"slug": o.slug, "name": o.name, "timezone": o.timezone, "address": o.address,
-                 "open": is_open(repository.calendar_of(session, o), now)} for o in rows]
+                 "open": is_open(repository.calendar_of(session, o, business_date(now, o.timezone)), now)}
+                for o in rows]
 
 
 def office_state(db: Database, office_slug: str, now: datetime, *, part: str) -> dict | list:
