@@ -110,7 +110,8 @@ function renderServices(services) {
   });
   var banner = $("k-closed");
   banner.hidden = !officeClosed;
-  var closedText = config.office.holiday ? texts.closed_today : texts.office_closed;
+  var closedText = config.office.holiday ? texts.closed_today
+    : config.office.opens ? texts.office_closed : texts.closed_all_day;
   banner.textContent = officeClosed ? fill(closedText, config.office) : "";
 }
 

@@ -191,7 +191,6 @@ def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
     click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name}")
 
 
-
 @main.group()
 def translations() -> None:
     """The translation catalog (queueapp/translations/<locale>/LC_MESSAGES/messages.po).

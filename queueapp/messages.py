@@ -19,6 +19,7 @@ DOMAIN_MESSAGES = {
     e.QuotaReached: _l("Today's quota for this service has been reached. Please come back on the next working day."),
     e.OfficeClosed: _l("The office is closed now. Opening hours: %(opens)s-%(closes)s."),
     e.ClosedForHoliday: _l("The office is closed today: %(holiday)s."),
+    e.ClosedAllDay: _l("The office does not open today."),
     e.ServiceInactive: _l("This service is not available at the moment."),
     e.QueueEmpty: _l("No one is waiting for this counter."),
     e.CounterClosed: _l("This counter is closed."),

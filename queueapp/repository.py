@@ -19,7 +19,7 @@ from .domain.kiosk import DEFAULT_PAPER
 from .domain.numbering import business_date
 from .domain.permissions import Actor, Permission, require
 from .domain.states import CALLABLE
-from .models import (Appointment, BookingRule, Counter, Holiday, Kiosk, Office, OpeningHours, Service, StaffUser,
+from .models import (Appointment, BookingRule, Counter, Holiday, Kiosk, Office, OpeningHours, Service,
                      Ticket, TicketEvent)
 from .printing import BROWSER, PrinterSpec
 
@@ -69,10 +69,6 @@ def ticket_by_token(session: Session, token: str) -> Ticket:
     if ticket is None:
         raise errors.TicketNotFound()
     return ticket
-
-
-def actor_of(user: StaffUser) -> Actor:
-    return Actor(staff_id=user.id, office_id=user.office_id, role=user.role)
 
 
 # --- Opening hours and booking rules ---

@@ -54,6 +54,10 @@ class ClosedForHoliday(OfficeClosed):
     """A listed holiday of the office (`holiday` names it)."""
 
 
+class ClosedAllDay(OfficeClosed):
+    """A day without walk-in hours (a weekend for most offices)."""
+
+
 class ServiceInactive(Conflict):
     code = "service_inactive"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from .errors import ClosedForHoliday, InvalidInput, OfficeClosed
+from .errors import ClosedAllDay, ClosedForHoliday, InvalidInput, OfficeClosed
 from .numbering import local_time
 
 
@@ -74,11 +74,6 @@ class Calendar:
         return tuple(p for p in self.weekly.get(day.isoweekday(), ())
                      if (walk_ins and p.walk_ins) or (appointments and p.appointments))
 
-    def hours(self, day: date) -> DayHours | None:
-        """The day's first appointment period (None when the day takes no appointments)."""
-        periods = self.periods(day, appointments=True)
-        return periods[0] if periods else None
-
 
 def describe_hours(periods: DayHours | tuple[DayHours, ...] | None) -> str:
     """ "08:00-15:00 (11:30-13:00)": periods with their breaks; "-" when closed."""
@@ -93,27 +88,30 @@ def describe_hours(periods: DayHours | tuple[DayHours, ...] | None) -> str:
     return ", ".join(texts)
 
 
-def walk_in_hours(calendar: Calendar, day: date) -> tuple[str, str]:
-    """(opens, closes) of the day's walk-in hours, for "opening hours" texts; ("-", "-")
-    on a closed day."""
+def walk_in_hours(calendar: Calendar, day: date) -> tuple[str, str] | None:
+    """(opens, closes) of the day's walk-in hours, for "opening hours" texts; None when the
+    kiosk does not open that day."""
     periods = calendar.periods(day, walk_ins=True)
     if not periods:
-        return "-", "-"
+        return None
     return min(p.opens for p in periods), max(p.closes for p in periods)
 
 
 def check_open(calendar: Calendar, now: datetime) -> None:
     """Raise OfficeClosed unless the kiosk may issue a ticket at `now`: inside a walk-in
-    period of the office's local day, not on a holiday (ClosedForHoliday, with its
-    name), not closed by hand."""
+    period of the office's local day (outside one: `opens`, `closes`), not on a holiday
+    (ClosedForHoliday, with its name) or a day without walk-in hours (ClosedAllDay), not
+    closed by hand."""
     local = local_time(now, calendar.tz_name)
     day = local.date()
     if day in calendar.holidays and not calendar.closed:
         raise ClosedForHoliday(holiday=calendar.holidays[day])
-    opens, closes = walk_in_hours(calendar, day)
+    hours = walk_in_hours(calendar, day)
+    if hours is None:
+        raise ClosedAllDay()
     moment = local.time().replace(tzinfo=None)
     if calendar.closed or not any(p.covers(moment) for p in calendar.periods(day, walk_ins=True)):
-        raise OfficeClosed(opens=opens, closes=closes)
+        raise OfficeClosed(opens=hours[0], closes=hours[1])
 
 
 def is_open(calendar: Calendar, now: datetime) -> bool:

@@ -41,9 +41,9 @@ def kiosk_board(db: Database, office_slug: str, now: datetime) -> tuple[dict, di
     """A kiosk's start screen: the board, and whether (and when) the office issues tickets."""
     with db.read() as session:
         office = repository.office_by_slug(session, office_slug)
-        calendar = repository.calendar_of(session, office)
         local_day = local_time(now, office.timezone).date()
-        opens, closes = walk_in_hours(calendar, local_day)
+        calendar = repository.calendar_of(session, office, local_day)
+        opens, closes = walk_in_hours(calendar, local_day) or (None, None)   # None: no walk-ins today
         hours = {"open": is_open(calendar, now), "opens": opens, "closes": closes,
                  "holiday": calendar.holidays.get(local_day)}
         return boards.board_snapshot(session, office, now), hours

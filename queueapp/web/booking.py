@@ -145,8 +145,8 @@ def join(slug: str, service: str):
         try:
             change = checkin.join_online(get_db(), slug, service, request.form.get("phone"), now=now(),
                                          secret_key=current_app.config["SECRET_KEY"])
-            return redirect(url_for("status.page", token=ticket_views.ticket(get_db(), change.ticket_id)["token"]),
-                            303)
+            token = ticket_views.changed(get_db(), change)["token"]   # the view the screens got
+            return redirect(url_for("status.page", token=token), 303)
         except errors.DomainError as exc:
             problem = _error(exc)
     page = booking_views.join_page(get_db(), slug, service, now())

@@ -40,6 +40,7 @@ def _texts() -> dict:
         "inactive": _("Not available"),
         "office_closed": _("The office is closed now. Opening hours: %(opens)s-%(closes)s."),
         "closed_today": _("The office is closed today: %(holiday)s."),
+        "closed_all_day": _("The office does not open today."),
         "ahead": _("People ahead: %(count)s"),
         "wait": _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)"),
         "no_wait": _("Estimated wait: not available yet"),

@@ -2,11 +2,12 @@
 the office's own date: the bug where the kiosk still issued A-001 on a holiday."""
 from datetime import datetime, timezone
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from queueapp.models import Office
 
 from ..conftest import token_for
+from ..support import set_walk_in_hours
 from .test_kiosk_page import kiosk_config
 
 HOLIDAY = "Hari Raya Natal (contoh)"
@@ -42,3 +43,14 @@ def test_a_clerk_may_not_declare_a_holiday(client, demo):
                           json={"holidays": [{"date": "2026-11-24", "name": HOLIDAY}]})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
     assert client.get("/api/v1/offices/demo/holidays", headers=headers).status_code == 200
+
+
+def test_a_day_without_walk_in_hours_says_the_office_does_not_open_today(client, demo, clock):
+    with demo.write() as uow:
+        set_walk_in_hours(uow.session, uow.session.execute(select(Office.id)).scalar_one(), "12345", "07:30", "16:00")
+    clock.current = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)   # Sunday 10:00 WIB
+    refused = client.post("/api/v1/offices/demo/tickets", json={"service": "A"}).get_json()["error"]
+    assert refused == {"code": "office_closed", "message": "Kantor tidak buka hari ini."}
+    config = kiosk_config(client.get("/kiosk/demo", follow_redirects=True).get_data(as_text=True))
+    assert config["office"]["open"] is False and config["office"]["opens"] is None
+    assert config["texts"]["closed_all_day"] == "Kantor tidak buka hari ini."

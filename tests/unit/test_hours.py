@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from queueapp.domain.errors import ClosedForHoliday, InvalidInput, OfficeClosed
+from queueapp.domain.errors import ClosedAllDay, ClosedForHoliday, InvalidInput, OfficeClosed
 from queueapp.domain.hours import Calendar, DayHours, check_open, describe_hours, is_open, parse_hhmm, walk_in_hours
 
 
@@ -21,8 +21,9 @@ def test_the_office_is_closed_before_opening_on_a_weekday_in_wita():
 
 def test_the_office_is_closed_on_sunday_and_when_closed_by_hand():
     sunday_noon_wib = datetime(2026, 11, 22, 5, 0, tzinfo=timezone.utc)
-    with pytest.raises(OfficeClosed):
+    with pytest.raises(OfficeClosed) as raised:
         check_open(week("12345", "07:30", "16:00"), sunday_noon_wib)
+    assert isinstance(raised.value, ClosedAllDay) and raised.value.code == "office_closed"
     monday_noon_wib = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
     with pytest.raises(OfficeClosed):
         check_open(week("12345", "07:30", "16:00", closed=True), monday_noon_wib)
@@ -51,7 +52,7 @@ def test_walk_ins_and_appointments_follow_their_own_periods_of_the_same_model():
     assert describe_hours(calendar.periods(monday, appointments=True)) == "08:00-12:00 (10:00-10:30)"
     # A break pauses bookings, not the kiosk: citizens may take a number and wait.
     assert is_open(calendar, datetime(2026, 11, 23, 3, 15, tzinfo=timezone.utc))  # 10:15 WIB
-    assert walk_in_hours(calendar, date(2026, 11, 24)) == ("-", "-")
+    assert walk_in_hours(calendar, date(2026, 11, 24)) is None
 
 
 def test_a_time_that_is_not_hh_mm_is_invalid_input():
