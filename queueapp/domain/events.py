@@ -20,6 +20,9 @@ class EventType(str, enum.Enum):
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
     APPOINTMENT_NO_SHOW = "appointment.no_show"
+    # An administrator changed what screens show (a service renamed, hours, a counter's
+    # services, the running text): every screen of the office takes a fresh snapshot.
+    OFFICE_CONFIGURED = "office.configured"
 
 
 # A call puts a number on the lobby board and is announced once per call id.

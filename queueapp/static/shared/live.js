@@ -13,7 +13,9 @@
  *     onSnapshot: function (room, snap) {}, // full state + seq, after (re)subscribing or resync
  *     onEvent: function (room, event) {},   // one change, in seq order, never twice
  *     onStatus: function (status) {},       // "connecting" | "online" | "offline"
- *     onError: function (error) {}          // refused subscription: {code, message}
+ *     onError: function (error) {},         // refused subscription: {code, message}
+ *     onConfigured: function (room, event) {} // an administrator changed the office: a
+ *                                           // fresh snapshot of every room follows
  *   });
  *
  * Guarantees: reconnects with backoff (capped low, so a display is back within a few
@@ -144,6 +146,11 @@ LiveClient.prototype.event = function (event) {
     return;
   }
   this.seq[room] = event.seq;
+  if (event.type === "office.configured") {                  // services, hours, names changed
+    if (this.options.onConfigured) { this.options.onConfigured(room, event); }
+    this.resync();
+    return;
+  }
   if (this.options.onEvent) { this.options.onEvent(room, event); }
 };
 
