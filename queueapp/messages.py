@@ -14,7 +14,11 @@ DOMAIN_MESSAGES = {
     e.ServiceNotFound: _l("This service does not exist in this office."),
     e.CounterNotFound: _l("This counter does not exist."),
     e.TicketNotFound: _l("This ticket does not exist or is no longer valid."),
+    e.ZoneNotFound: _l("This zone does not exist in this office."),
+    e.StaffNotFound: _l("This staff account does not exist."),
+    e.DeviceNotFound: _l("This device does not exist in this office."),
     e.Conflict: _l("This is not possible in the current state. Reload the page and try again."),
+    e.AlreadyExists: _l("%(value)s is already taken. Choose another %(what)s."),
     e.IllegalTransition: _l("This action is not possible for the ticket in its current state."),
     e.QuotaReached: _l("Today's quota for this service has been reached. Please come back on the next working day."),
     e.OfficeClosed: _l("The office is closed now. Opening hours: %(opens)s-%(closes)s."),
@@ -68,10 +72,20 @@ def _format(text, params: dict | None) -> str:
         return gettext("The request is not valid: %(detail)s", detail=str(text))
 
 
+def _detail(error: e.DomainError) -> str:
+    """The error's detail in the user's language: a text marked with N_ is in the catalog,
+    with %(name)s places for the error's parameters."""
+    try:
+        text = gettext(error.template)
+        return text % error.params if "%(" in error.template else text
+    except (KeyError, TypeError, ValueError):
+        return str(error)
+
+
 def error_params(error: e.DomainError) -> dict:
     """The error's parameters, with the detail an invalid-input message shows."""
     params = dict(error.params)
-    params.setdefault("detail", str(error))
+    params.setdefault("detail", _detail(error))
     return params
 
 

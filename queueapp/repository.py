@@ -41,27 +41,26 @@ def service_by_prefix(session: Session, office: Office, prefix: str) -> Service:
     return service
 
 
-def _in_office(session: Session, actor: Actor, model, row_id: int, not_found: errors.NotFound,
-               permission: Permission):
-    row = session.get(model, row_id)
-    if row is None:
-        raise not_found
-    require(actor, permission, row.office_id)
-    return row
-
-
 def counter_for(session: Session, actor: Actor, counter_id: int,
                 permission: Permission = Permission.SERVE) -> Counter:
-    """The counter, when `actor` holds `permission` in its office. Raises CounterNotFound,
-    PermissionDenied."""
-    return _in_office(session, actor, Counter, counter_id, errors.CounterNotFound(counter=counter_id), permission)
+    """The counter, when `actor` holds `permission` in its office and zone. Raises
+    CounterNotFound, PermissionDenied."""
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        raise errors.CounterNotFound(counter=counter_id)
+    require(actor, permission, counter.office_id, counter.zone_id)
+    return counter
 
 
 def ticket_for(session: Session, actor: Actor, ticket_id: int,
                permission: Permission = Permission.SERVE) -> Ticket:
-    """The ticket, when `actor` holds `permission` in its office. Raises TicketNotFound,
-    PermissionDenied."""
-    return _in_office(session, actor, Ticket, ticket_id, errors.TicketNotFound(ticket=ticket_id), permission)
+    """The ticket, when `actor` holds `permission` in its office and the zone of its
+    service. Raises TicketNotFound, PermissionDenied."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise errors.TicketNotFound(ticket=ticket_id)
+    require(actor, permission, ticket.office_id, ticket.service.zone_id)
+    return ticket
 
 
 def ticket_by_token(session: Session, token: str) -> Ticket:

@@ -2,6 +2,12 @@
 from __future__ import annotations
 
 
+def N_(text: str) -> str:
+    """Marks the detail text of an error for the translation catalog (the domain stays free
+    of Flask): messages translates it, then fills in the error's parameters."""
+    return text
+
+
 class DomainError(Exception):
     """Base of every rule violation. `code` is stable and shown to API clients."""
 
@@ -9,7 +15,15 @@ class DomainError(Exception):
 
     def __init__(self, detail: str = "", **params):
         super().__init__(detail or self.code)
+        # The detail as written (a text marked with N_ may hold %(name)s places).
+        self.template = detail or self.code
         self.params = params
+
+    def __str__(self) -> str:
+        try:
+            return self.template % self.params if "%(" in self.template else self.template
+        except (KeyError, TypeError, ValueError):
+            return self.template
 
 
 class NotFound(DomainError):
@@ -32,8 +46,27 @@ class TicketNotFound(NotFound):
     code = "ticket_not_found"
 
 
+class ZoneNotFound(NotFound):
+    code = "zone_not_found"
+
+
+class StaffNotFound(NotFound):
+    code = "staff_not_found"
+
+
+class DeviceNotFound(NotFound):
+    code = "device_not_found"
+
+
 class Conflict(DomainError):
     code = "conflict"
+
+
+class AlreadyExists(Conflict):
+    """A slug, service code, counter number, zone, device or username already taken
+    (`what` names the field, `value` the value)."""
+
+    code = "already_exists"
 
 
 class IllegalTransition(Conflict):

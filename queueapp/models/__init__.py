@@ -6,12 +6,13 @@ from ..domain.channels import Channel
 from ..domain.permissions import Role
 from ..domain.states import CounterState
 from .appointments import Appointment, BookingRule
+from .audit import AuditEntry
 from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
-from .offices import Counter, CounterService, Holiday, Kiosk, Office, OpeningHours, Service
+from .offices import Counter, CounterService, Display, Holiday, Kiosk, Office, OpeningHours, Service, Zone
 from .staff import ApiToken, StaffUser
 from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 
-__all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "Base", "BookingRule", "Channel",
-           "Counter", "CounterService", "CounterState", "DailyCounter", "Holiday", "Kiosk", "Office",
-           "OnlineJoin", "OpeningHours", "Role", "Service", "StaffUser", "Ticket", "TicketEvent",
-           "UTCDateTime"]
+__all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
+           "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
+           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffUser", "Ticket", "TicketEvent",
+           "UTCDateTime", "Zone"]

@@ -1,9 +1,10 @@
-"""An office and what it is made of: services, counters, opening hours, holidays, kiosks."""
+"""An office and what it is made of: zones, services, counters, opening hours, holidays,
+kiosks and displays."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.states import CounterState
@@ -25,9 +26,33 @@ class Office(Base):
     max_calls: Mapped[int] = mapped_column(Integer, default=3)
     finish_on_call_next: Mapped[bool] = mapped_column(Boolean, default=False)
     running_text: Mapped[str] = mapped_column(Text, default="")
+    # How citizens reach the office, and where they complain (SP4N-LAPOR!, a WhatsApp number).
+    contact: Mapped[str] = mapped_column(Text, default="")
+    complaint_channel: Mapped[str] = mapped_column(Text, default="")
+    # A small PNG or JPEG shown on the kiosk, the display and the printed ticket.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    logo_type: Mapped[str] = mapped_column(String(32), default="")
 
+    zones: Mapped[list[Zone]] = relationship(back_populates="office", order_by="Zone.position")
     services: Mapped[list[Service]] = relationship(back_populates="office", order_by="Service.position")
     counters: Mapped[list[Counter]] = relationship(back_populates="office", order_by="Counter.number")
+
+
+class Zone(Base):
+    """A part of an office with its own services, counters, devices and staff: an agency
+    of a Mal Pelayanan Publik (Dukcapil, Imigrasi, BPJS) or a floor of a large office."""
+
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    # The agency running it, as citizens know it ("Disdukcapil Kota Makassar").
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    office: Mapped[Office] = relationship(back_populates="zones")
 
 
 class Service(Base):
@@ -44,6 +69,13 @@ class Service(Base):
     target_wait_minutes: Mapped[int] = mapped_column(Integer, default=30)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
+    # The service standard citizens see (Permenpan RB 15/2014): requirements (one per
+    # line), completion time, fee and product.
+    requirements: Mapped[str] = mapped_column(Text, default="")
+    completion_time: Mapped[str] = mapped_column(String(200), default="")
+    fee: Mapped[str] = mapped_column(String(200), default="")
+    product: Mapped[str] = mapped_column(String(200), default="")
 
     office: Mapped[Office] = relationship(back_populates="services")
 
@@ -59,6 +91,7 @@ class Counter(Base):
     state: Mapped[CounterState] = mapped_column(enum_column(CounterState, "counter_state"),
                                                 default=CounterState.CLOSED)
     priority_first: Mapped[bool] = mapped_column(Boolean, default=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
 
     office: Mapped[Office] = relationship(back_populates="counters")
     links: Mapped[list[CounterService]] = relationship(
@@ -123,3 +156,23 @@ class Kiosk(Base):
     # "browser" (print the PDF from the kiosk's browser), "network:HOST[:PORT]",
     # "usb:VENDOR:PRODUCT" (hex ids) or "file:/dev/usb/lp0".
     printer: Mapped[str] = mapped_column(String(200), default="browser")
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
+
+
+class Display(Base):
+    """One lobby display of an office: what it shows and how it speaks. The page's URL
+    parameters still override these (a technician trying a screen)."""
+
+    __tablename__ = "displays"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
+    # Service prefixes shown, comma separated; empty: every service (of the zone).
+    services: Mapped[str] = mapped_column(String(200), default="")
+    # Language of the voice announcement: "id" or "en" (Indonesian then English: "id,en").
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    # How many times each call is announced.
+    repeat: Mapped[int] = mapped_column(Integer, default=1)

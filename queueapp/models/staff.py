@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.permissions import Role
@@ -19,10 +19,16 @@ class StaffUser(Base):
     display_name: Mapped[str] = mapped_column(String(100), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role, "staff_role"))
-    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    # None for a deployment-wide owner.
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), nullable=True)
+    # Set: the member works in this zone (agency) of the office only.
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # +1 on a password reset, a role change or deactivation: every session made before ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    office: Mapped[Office] = relationship()
+    office: Mapped[Office | None] = relationship()
 
 
 class ApiToken(Base):
@@ -32,5 +38,7 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What it is for ("kiosk printer script"), shown in the token list; never the token.
+    name: Mapped[str] = mapped_column(String(100), default="")
 
     user: Mapped[StaffUser] = relationship()

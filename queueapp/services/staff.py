@@ -27,15 +27,20 @@ class StaffMember:
     username: str
     display_name: str
     role: str
-    office_id: int
+    office_id: int | None
+    zone_id: int | None = None
+    # A session remembers the version it was made with; a reset or deactivation ends it.
+    session_version: int = 1
 
     @classmethod
     def of(cls, user: StaffUser) -> StaffMember:
         return cls(id=user.id, username=user.username, display_name=user.display_name,
-                   role=user.role.value, office_id=user.office_id)
+                   role=user.role.value, office_id=user.office_id, zone_id=user.zone_id,
+                   session_version=user.session_version)
 
     def actor(self) -> Actor:
-        return Actor(staff_id=self.id, office_id=self.office_id, role=self.role)
+        return Actor(staff_id=self.id, office_id=self.office_id, role=self.role, zone_id=self.zone_id,
+                     username=self.username)
 
 
 def create_user(db: Database, username: str, password: str, *, office_slug: str, role: str,

@@ -2,6 +2,7 @@
 is decided by the use cases (domain.permissions), not here."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import wraps
 
 from flask import g, request
@@ -18,14 +19,23 @@ class StaffLogin(UserMixin, StaffMember):
 
     @classmethod
     def from_user(cls, member: StaffMember) -> StaffLogin:
-        return cls(id=member.id, username=member.username, display_name=member.display_name,
-                   role=member.role, office_id=member.office_id)
+        return cls(**asdict(member))
+
+    def get_id(self) -> str:
+        # The session holds id and version: a password reset or deactivation (version + 1)
+        # ends every session made before it.
+        return f"{self.id}:{self.session_version}"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    member = staff.member_by_id(get_db(), int(user_id)) if str(user_id).isdigit() else None
-    return StaffLogin.from_user(member) if member is not None else None
+def _load_user(session_id: str):
+    user_id, _, version = str(session_id).partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    member = staff.member_by_id(get_db(), int(user_id))
+    if member is None or member.session_version != int(version):
+        return None
+    return StaffLogin.from_user(member)
 
 
 def bearer_token() -> str | None:
