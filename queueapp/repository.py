@@ -19,8 +19,8 @@ from .domain.kiosk import DEFAULT_PAPER
 from .domain.numbering import business_date
 from .domain.permissions import Actor, Permission, require
 from .domain.states import CALLABLE
-from .models import (Appointment, BookingRule, Counter, Holiday, Kiosk, Office, OpeningHours, Service,
-                     Ticket, TicketEvent)
+from .models import (Appointment, BookingRule, Counter, Display, Holiday, Kiosk, Office, OpeningHours, Service,
+                     StaffUser, Ticket, TicketEvent, Zone)
 from .printing import BROWSER, PrinterSpec
 
 # --- Offices, services, counters, tickets ---
@@ -61,6 +61,16 @@ def ticket_for(session: Session, actor: Actor, ticket_id: int,
         raise errors.TicketNotFound(ticket=ticket_id)
     require(actor, permission, ticket.office_id, ticket.service.zone_id)
     return ticket
+
+
+def office_ids(session: Session, office: Office) -> dict[str, dict]:
+    """What tells a new thing from one to update (importing an office): ids of zones and
+    devices by name, counters by number, staff by username, services by code."""
+    def by(model, key):
+        return dict(session.execute(select(key, model.id).where(model.office_id == office.id)).all())
+    return {"zones": by(Zone, Zone.name), "counters": by(Counter, Counter.number), "kiosks": by(Kiosk, Kiosk.name),
+            "displays": by(Display, Display.name), "staff": by(StaffUser, StaffUser.username),
+            "services": by(Service, Service.prefix)}
 
 
 def ticket_by_token(session: Session, token: str) -> Ticket:

@@ -1,12 +1,10 @@
 """The demo office: a kecamatan in Asia/Jakarta with real services and five counters."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timezone
 
 from ..db import Database
-from ..domain.states import CounterState
-from ..models import Counter, CounterService, Office, Service
-from . import staff
+from .office_import import import_office, office_exists
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo12345"
@@ -31,42 +29,14 @@ COUNTERS = [
 ]
 
 
-def seed_demo(db: Database, *, example_holidays: bool = True) -> bool:
-    """Load the demo office when absent. Returns False when it was already there.
-    Without `example_holidays` its kiosk issues tickets on every date (servers that run on
-    the real clock in tests and benchmarks must not meet a closed day)."""
-    with db.write() as uow:
-        s = uow.session
-        if s.execute(select(Office).where(Office.slug == DEMO_SLUG)).first():
-            return False
-        office = Office(slug=DEMO_SLUG, name="Kantor Kecamatan Demo", timezone="Asia/Jakarta",
-                        address="Jl. Merdeka No. 1, Jakarta", max_calls=3,
-                        running_text="Selamat datang di Kantor Kecamatan Demo. "
-                                     "Layanan administrasi kependudukan tidak dipungut biaya.")
-        s.add(office)
-        s.flush()
-        services = {}
-        for position, (prefix, name_id, name_en, quota, minutes, target) in enumerate(SERVICES):
-            services[prefix] = Service(office_id=office.id, prefix=prefix, name_id=name_id,
-                                       name_en=name_en, daily_quota=quota, expected_minutes=minutes,
-                                       target_wait_minutes=target, position=position)
-            s.add(services[prefix])
-        s.flush()
-        for number, name, mix, priority_first in COUNTERS:
-            counter = Counter(office_id=office.id, number=number, name=name,
-                              state=CounterState.OPEN, priority_first=priority_first)
-            s.add(counter)
-            s.flush()
-            for prefix, order in mix.items():
-                s.add(CounterService(counter_id=counter.id, service_id=services[prefix].id, order=order))
-    seed_booking(db, example_holidays=example_holidays)
-    staff.create_user(db, "supervisor", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="supervisor",
-                      display_name="Kepala Seksi Pelayanan")
-    staff.create_user(db, "admin", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="admin",
-                      display_name="Admin TI")
-    for number, *_ in COUNTERS:
-        staff.create_user(db, f"loket{number}", DEMO_PASSWORD, office_slug=DEMO_SLUG, role="clerk",
-                          display_name=f"Petugas Loket {number}")
+def seed_demo(db: Database, *, example_holidays: bool = True, now: datetime | None = None) -> bool:
+    """Load the demo office when absent, through the same use cases as any office (the
+    import of one document). Returns False when it was already there. Without
+    `example_holidays` its kiosk issues tickets on every date (servers that run on the
+    real clock in tests and benchmarks must not meet a closed day)."""
+    if office_exists(db, DEMO_SLUG):
+        return False
+    import_office(db, demo_document(example_holidays=example_holidays), now=now or datetime.now(timezone.utc))
     return True
 
 
@@ -89,27 +59,48 @@ EXAMPLE_HOLIDAYS = [
     ("2027-06-01", "Hari Lahir Pancasila"),
 ]
 # prefix: slot minutes, capacity, requires NIK, online join quota (0: no online join)
+# The service standard citizens see (requirements, completion time, fee, product).
+STANDARDS = {
+    "A": {"requirements": "Fotokopi Kartu Keluarga\nSurat pengantar RT/RW (perekaman baru)",
+          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "KTP elektronik"},
+    "B": {"requirements": "KK lama\nSurat pengantar RT/RW\nBuku nikah / akta perkawinan (perubahan)",
+          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "Kartu Keluarga"},
+    "C": {"requirements": "Surat keterangan lahir dari rumah sakit/bidan\nKK dan KTP-el orang tua",
+          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "Kutipan akta kelahiran"},
+}
 BOOKING_RULES = {"A": (15, 4, True, 30), "B": (20, 3, True, 20), "C": (20, 2, True, 0),
                  "D": (30, 2, True, 0), "E": (10, 4, False, 40), "F": (15, 3, False, 30)}
 
 
-def seed_booking(db: Database, *, example_holidays: bool = True) -> None:
-    """The demo office's hours, breaks and example holidays, and its services bookable."""
-    from datetime import date
-
-    from ..models import BookingRule, Holiday, OpeningHours
-    with db.write() as uow:
-        s = uow.session
-        office = s.execute(select(Office).where(Office.slug == DEMO_SLUG)).scalar_one()
-        for weekday in range(1, 8):
-            s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=WALK_IN_HOURS[0],
-                               closes=WALK_IN_HOURS[1], breaks="", walk_ins=True, appointments=False))
-        for weekday, (opens, closes, breaks) in BOOKING_HOURS.items():
-            s.add(OpeningHours(office_id=office.id, weekday=weekday, opens=opens, closes=closes, breaks=breaks,
-                               walk_ins=False, appointments=True))
-        for day, name in EXAMPLE_HOLIDAYS if example_holidays else ():
-            s.add(Holiday(office_id=office.id, day=date.fromisoformat(day), name=name))
-        for service in office.services:
-            minutes, capacity, requires_nik, online = BOOKING_RULES[service.prefix]
-            s.add(BookingRule(service_id=service.id, bookable=True, slot_minutes=minutes, capacity=capacity,
-                              requires_nik=requires_nik, online_join=online > 0, online_daily_quota=online))
+def demo_document(*, example_holidays: bool = True) -> dict:
+    """The demo office as an import document (docs/ADMIN.md describes the format)."""
+    services = []
+    for position, (code, name_id, name_en, quota, minutes, target) in enumerate(SERVICES):
+        slot, capacity, requires_nik, online = BOOKING_RULES[code]
+        services.append({
+            "code": code, "name": name_id, "name_en": name_en, "daily_quota": quota, "expected_minutes": minutes,
+            "target_wait_minutes": target, "position": position, **STANDARDS.get(code, {}),
+            "booking": {"bookable": True, "slot_minutes": slot, "capacity": capacity, "requires_nik": requires_nik,
+                        "online_join": online > 0, "online_daily_quota": online}})
+    hours = [{"weekday": day, "opens": WALK_IN_HOURS[0], "closes": WALK_IN_HOURS[1], "walk_ins": True,
+              "appointments": False} for day in range(1, 8)]
+    hours += [{"weekday": day, "opens": opens, "closes": closes, "breaks": breaks, "walk_ins": False,
+               "appointments": True} for day, (opens, closes, breaks) in BOOKING_HOURS.items()]
+    staff = [{"username": "supervisor", "role": "supervisor", "display_name": "Kepala Seksi Pelayanan"},
+             {"username": "admin", "role": "admin", "display_name": "Admin TI"}]
+    staff += [{"username": f"loket{number}", "role": "clerk", "display_name": f"Petugas Loket {number}"}
+              for number, *_ in COUNTERS]
+    return {
+        "office": {"slug": DEMO_SLUG, "name": "Kantor Kecamatan Demo", "timezone": "WIB",
+                   "address": "Jl. Merdeka No. 1, Jakarta", "max_calls": 3,
+                   "running_text": "Selamat datang di Kantor Kecamatan Demo. "
+                                   "Layanan administrasi kependudukan tidak dipungut biaya.",
+                   "contact": "(021) 555-0100, kecamatan.demo@example.go.id",
+                   "complaint_channel": "SP4N-LAPOR! www.lapor.go.id, kotak saran di lobi"},
+        "services": services,
+        "counters": [{"number": number, "name": name, "services": mix, "priority_first": priority_first,
+                      "state": "open"} for number, name, mix, priority_first in COUNTERS],
+        "hours": hours,
+        "holidays": [{"date": day, "name": name} for day, name in EXAMPLE_HOLIDAYS] if example_holidays else [],
+        "staff": [{**member, "password": DEMO_PASSWORD} for member in staff],
+    }

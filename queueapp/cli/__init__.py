@@ -7,19 +7,19 @@ from datetime import datetime, timezone
 
 import click
 
-from . import config
-from .domain.errors import DomainError
-from .server import WORKERS
+from .. import config
+from ..domain.errors import DomainError
+from ..server import WORKERS
 
 
 def _database():
     """The database of the app the server would build from the same settings."""
-    from . import create_app
+    from .. import create_app
     return create_app().extensions["queueapp.db"]
 
 
 def _upgrade(db) -> None:
-    from .schema import upgrade
+    from ..schema import upgrade
     upgrade(db.engine)
 
 
@@ -43,9 +43,27 @@ class Commands(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=Commands)
+FIRST_RUN = ("No staff account exists yet. Create the owner first:\n"
+             "  queueapp create-user NAME --role owner\n"
+             "then log in at /login and set up the office at /admin (or: queueapp office import FILE).")
+
+
+@click.group(cls=Commands, epilog="First run: queueapp create-user NAME --role owner, then /admin in the browser.")
 def main() -> None:
     """Electronic queue and appointment system for public-service offices."""
+
+
+def first_run_hint(database) -> None:
+    """On an empty database, say how to begin (printed by `serve`)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ..queries.office_document import staff_count
+    try:
+        empty = staff_count(database) == 0
+    except DBAPIError:   # not migrated yet: `queueapp db upgrade` comes first
+        return
+    if empty:
+        click.echo(FIRST_RUN, err=True)
 
 
 @main.command()
@@ -56,7 +74,10 @@ def main() -> None:
                    "threading: simple threaded server.")
 def serve(host: str, port: int, worker: str) -> None:
     """Run the server (one process; run several behind nginx with Redis to scale out)."""
-    from .server import run
+    from ..server import run
+    database = _database()
+    first_run_hint(database)
+    database.dispose()
     run(worker, host, port)
 
 
@@ -76,7 +97,7 @@ def db_upgrade() -> None:
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo office (slug `demo`) when it is absent."""
-    from .services.demo import seed_demo as seed
+    from ..services.demo import seed_demo as seed
     database = _database()
     _upgrade(database)
     click.echo("demo office loaded" if seed(database) else "demo office already present")
@@ -84,23 +105,30 @@ def seed_demo() -> None:
 
 @main.command("create-user")
 @click.argument("username")
-@click.option("--office", "office_slug", required=True)
-@click.option("--role", type=click.Choice(["admin", "supervisor", "clerk"]), required=True)
+@click.option("--office", "office_slug", default=None, help="The office's slug (every role but owner).")
+@click.option("--role", type=click.Choice(["owner", "admin", "supervisor", "clerk"]), required=True,
+              help="owner: every office (e.g. the kabupaten's Diskominfo), no --office.")
+@click.option("--zone", "zone_id", type=int, default=None, help="Limit the account to one zone (agency).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="")
-def create_user(username: str, office_slug: str, role: str, password: str, display_name: str) -> None:
-    """Create a staff account in an office."""
-    from .services import staff
-    staff.create_user(_database(), username, password, office_slug=office_slug, role=role,
-                      display_name=display_name)
-    click.echo(f"user {username} created")
+def create_user(username: str, office_slug: str | None, role: str, zone_id: int | None, password: str,
+                display_name: str) -> None:
+    """Create a staff account: the first one is the owner (`--role owner`), who then
+    creates offices and their admins in the browser at /admin."""
+    from ..services import staff
+    database = _database()
+    _upgrade(database)
+    staff.create_user(database, username, password, office_slug=office_slug, role=role,
+                      display_name=display_name, zone_id=zone_id, now=datetime.now(timezone.utc))
+    click.echo(f"user {username} created" + ("; log in at /login, then open /admin" if role in ("owner", "admin")
+                                             else ""))
 
 
 @main.command("create-token")
 @click.argument("username")
 def create_token(username: str) -> None:
     """Print a new API bearer token for USERNAME (only the token, on stdout)."""
-    from .services import staff
+    from ..services import staff
     click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
 
 
@@ -110,8 +138,8 @@ def create_token(username: str) -> None:
 @click.option("--worker", type=click.Choice(WORKERS), default="gevent", show_default=True)
 def demo(host: str, port: int, worker: str) -> None:
     """Migrate, load the demo office if the database is empty, print the screens, serve."""
-    from .services.demo import DEMO_PASSWORD, DEMO_SLUG, COUNTERS
-    from .services.demo import seed_demo as seed
+    from ..services.demo import DEMO_PASSWORD, DEMO_SLUG, COUNTERS
+    from ..services.demo import seed_demo as seed
     database = _database()
     _upgrade(database)
     seed(database)
@@ -142,7 +170,7 @@ def import_holidays(office_slug: str, path: str) -> None:
     """Add closed days to an office's booking calendar from a CSV (date,name) or ICS file."""
     from pathlib import Path
 
-    from .services import holidays
+    from ..services import holidays
     added = holidays.import_file(_database(), office_slug, path, Path(path).read_bytes())
     click.echo(f"{added} new closed day(s) for {office_slug}")
 
@@ -150,7 +178,7 @@ def import_holidays(office_slug: str, path: str) -> None:
 @main.command("expire-appointments")
 def expire_appointments() -> None:
     """Mark appointments whose check-in window has passed as no-shows (run from cron)."""
-    from .services.checkin import expire_appointments as expire
+    from ..services.checkin import expire_appointments as expire
     click.echo(f"{expire(_database(), now=datetime.now(timezone.utc))} appointment(s) marked no-show")
 
 
@@ -163,8 +191,8 @@ def make_sounds(folder: str | None, keep_existing: bool) -> None:
     """Record the display's announcement clips with espeak-ng and sox."""
     from pathlib import Path
 
-    from .sounds import SoundToolMissing, office_sounds
-    from .sounds import make_sounds as record
+    from ..sounds import SoundToolMissing, office_sounds
+    from ..sounds import make_sounds as record
     target = Path(folder) if folder else office_sounds(config.load()["INSTANCE_PATH"])
     try:
         written = record(target, keep_existing=keep_existing)
@@ -183,7 +211,7 @@ def make_sounds(folder: str | None, keep_existing: bool) -> None:
 def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
     """Set up (or change) kiosk NAME of an office: its paper and its printer.
     The kiosk then runs at /kiosk/OFFICE?kiosk=NAME."""
-    from .services.kiosks import configure_kiosk
+    from ..services.kiosks import configure_kiosk
     database = _database()
     _upgrade(database)
     settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
@@ -198,7 +226,7 @@ def translations() -> None:
 
 
 def _template():
-    from .i18n import extract_messages
+    from ..i18n import extract_messages
     try:
         return extract_messages()
     except FileNotFoundError as exc:
@@ -210,7 +238,7 @@ def _template():
               help="Where to write the catalog template.")
 def translations_extract(output: str) -> None:
     """Collect every translatable string of the Python and Jinja sources (queueapp/babel.cfg)."""
-    from .i18n import write_catalog
+    from ..i18n import write_catalog
     template = _template()
     write_catalog(template, output)
     click.echo(f"{len(template)} strings written to {output}")
@@ -224,7 +252,7 @@ _FOLDER = click.option("--directory", "-d", type=click.Path(file_okay=False, exi
 @_FOLDER
 def translations_update(directory: str | None) -> None:
     """Extract, then merge into every language's catalog (new strings come untranslated)."""
-    from .i18n import update_catalogs
+    from ..i18n import update_catalogs
     for locale, missing in update_catalogs(_template(), directory).items():
         click.echo(f"{locale}: {missing} strings to translate")
 
@@ -233,10 +261,15 @@ def translations_update(directory: str | None) -> None:
 @_FOLDER
 def translations_compile(directory: str | None) -> None:
     """Compile every catalog to the .mo file the app reads."""
-    from .i18n import compile_catalogs
+    from ..i18n import compile_catalogs
     for path in compile_catalogs(directory):
         click.echo(f"compiled {path}")
 
+
+from .office import COMMANDS  # noqa: E402 - the groups register on `main` once it exists
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()
