@@ -231,3 +231,26 @@ def test_the_openapi_document_lists_the_administration_paths(client):
     assert {"get", "post"} <= set(paths["/offices"])
     assert {"get", "put"} <= set(paths["/offices/{office}/hours"])
     assert {"patch", "delete"} <= set(paths["/displays/{id}"])
+
+
+def test_the_use_cases_keep_their_rules_on_sqlite_and_postgresql(any_db, clock):
+    from queueapp.domain import errors
+    from queueapp.domain.setup import period
+    from queueapp.services import offices
+    offices.create_office(any_db, None, slug="kec-biak", name="Distrik Biak", timezone="WIT", now=clock())
+    with pytest.raises(errors.AlreadyExists):
+        offices.create_office(any_db, None, slug="kec-biak", name="Lagi", timezone="WIT", now=clock())
+    offices.set_hours(any_db, None, "kec-biak", [period(1, "08:00", "15:00", "12:00-13:00")], now=clock())
+    offices.set_hours(any_db, None, "kec-biak", [period(day, "07:30", "14:00") for day in (1, 2)], now=clock())
+    with pytest.raises(errors.InvalidInput):
+        offices.set_hours(any_db, None, "kec-biak", [period(1, "07:30", "14:00"), period(1, "13:00", "16:00")],
+                          now=clock())
+    kiosk = devices.add_kiosk(any_db, None, "kec-biak", {"name": "lobi", "printer": "file:/dev/usb/lp0"}, now=clock())
+    with pytest.raises(errors.AlreadyExists):
+        devices.add_kiosk(any_db, None, "kec-biak", {"name": "lobi"}, now=clock())
+    devices.remove_kiosk(any_db, None, kiosk, now=clock())
+    with any_db.read() as s:
+        assert s.execute(select(OpeningHours.weekday, OpeningHours.opens)).all() == [(1, "07:30"), (2, "07:30")]
+        assert s.execute(select(Kiosk)).first() is None
+        assert s.execute(select(Office.timezone)).scalar_one() == "Asia/Jayapura"
+    assert [e.action for e in audit_entries(any_db, "hours.set")] == ["hours.set", "hours.set"]
