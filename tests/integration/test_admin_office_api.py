@@ -17,23 +17,31 @@ ALL = dict.fromkeys(ROLES)
 HOURS = [{"weekday": day, "opens": "08:00", "closes": "15:00", "breaks": [["12:00", "13:00"]]} for day in range(1, 6)]
 
 
+class Tokens(dict):
+    """The bearer headers of each member, made when a test first asks for them."""
+
+    def __init__(self, db):
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, username):
+        self[username] = bearer(self.db, username)
+        return self[username]
+
+
 @pytest.fixture
 def people(demo, clock):
     set_up_people(demo, clock())
-    return {name: bearer(demo, name) for name in ROLES}
-
-
-def device_id(db, model, name):
-    with db.read() as s:
-        return s.execute(select(model.id).where(model.name == name)).scalar_one()
+    return Tokens(demo)
 
 
 @pytest.fixture
 def devices_of_demo(demo, clock, people):
-    """A kiosk and a display of the whole office, and a kiosk of the Dukcapil zone."""
-    devices.add_kiosk(demo, None, "demo", {"name": "lobi"}, now=clock())
-    devices.add_kiosk(demo, None, "demo", {"name": "dukcapil", "zone_id": zone_id(demo)}, now=clock())
-    devices.add_display(demo, None, "demo", {"name": "tv"}, now=clock())
+    """A kiosk and a display of the whole office, and a kiosk of the Dukcapil zone: their ids."""
+    return {"lobi": devices.add_kiosk(demo, None, "demo", {"name": "lobi"}, now=clock()),
+            "dukcapil": devices.add_kiosk(demo, None, "demo", {"name": "dukcapil", "zone_id": zone_id(demo)},
+                                          now=clock()),
+            "tv": devices.add_display(demo, None, "demo", {"name": "tv"}, now=clock()), "zone": zone_id(demo)}
 
 
 def expect(allowed: set[str], ok: int) -> dict[str, int]:
@@ -76,8 +84,7 @@ CASES = [
 @pytest.mark.parametrize("role", ROLES)
 def test_each_endpoint_answers_each_role_of_each_office_as_the_permission_table_says(
         client, demo, people, devices_of_demo, method, path, body, outcomes, role):
-    ids = {"zone": zone_id(demo), "lobi": device_id(demo, Kiosk, "lobi"),
-           "dukcapil": device_id(demo, Kiosk, "dukcapil"), "tv": device_id(demo, Display, "tv")}
+    ids = devices_of_demo
     payload = body(role) if body else None
     if isinstance(payload, dict) and payload.get("zone_id") == "{zone}":
         payload["zone_id"] = ids["zone"]
