@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 from sqlalchemy import select
 
 from ..db import Database
 from ..domain import errors
+from ..domain.audit import AuditAction
+from ..domain.errors import N_
 from ..models import Holiday
 from .. import repository
 from ..domain.permissions import Actor, Permission, require
+from .audit import configured
 
 
 def parse_csv(text: str) -> list[tuple[date, str]]:
@@ -24,7 +27,8 @@ def parse_csv(text: str) -> list[tuple[date, str]]:
         try:
             day = date.fromisoformat(row[0].strip())
         except ValueError:
-            raise errors.InvalidInput(f"line {number}: {row[0]!r} is not a date YYYY-MM-DD") from None
+            raise errors.InvalidInput(N_("line %(line)s: %(value)s is not a date YYYY-MM-DD"), field="file",
+                                      line=number, value=row[0].strip()[:40]) from None
         result.append((day, (row[1] if len(row) > 1 else "").strip() or "Libur"))
     return result
 
@@ -34,7 +38,7 @@ def parse_ics(data: bytes) -> list[tuple[date, str]]:
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
-        raise errors.InvalidInput(f"not an iCalendar file: {exc}") from None
+        raise errors.InvalidInput(N_("the file is not an iCalendar (.ics) file"), field="file") from None
     result = []
     for event in calendar.walk("VEVENT"):
         start = event.decoded("DTSTART")
@@ -50,9 +54,10 @@ def parse_ics(data: bytes) -> list[tuple[date, str]]:
 
 
 def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, str]], *,
-                    actor: Actor | None = None) -> int:
+                    actor: Actor | None = None, now: datetime | None = None) -> int:
     """Add or rename closed days of an office. Returns how many days were new. With an
-    actor (not the command line), raises PermissionDenied unless it may manage holidays."""
+    actor (not the command line), raises PermissionDenied unless it may manage holidays.
+    The audit log holds the days added or renamed (the kiosk shows a closed day)."""
     added = 0
     with db.write() as uow:
         s = uow.session
@@ -60,6 +65,7 @@ def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, st
         if actor is not None:
             require(actor, Permission.MANAGE_HOLIDAYS, office.id)
         existing = {h.day: h for h in s.execute(select(Holiday).where(Holiday.office_id == office.id)).scalars()}
+        before = {day.isoformat(): h.name for day, h in existing.items()}
         for day, name in entries:
             if day in existing:
                 existing[day].name = name[:200]
@@ -67,21 +73,39 @@ def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, st
                 existing[day] = Holiday(office_id=office.id, day=day, name=name[:200])
                 s.add(existing[day])
                 added += 1
+        changed = {day.isoformat(): h.name for day, h in existing.items() if before.get(day.isoformat()) != h.name}
+        configured(uow, office, actor, AuditAction.HOLIDAY_ADDED, now or _utcnow(), target="holidays",
+                   before={day: before.get(day) for day in changed}, after=changed)
     return added
 
 
-def import_file(db: Database, office_slug: str, filename: str, data: bytes) -> int:
-    """CSV or ICS by the file's extension."""
+def _utcnow() -> datetime:
+    # The command line passes no clock; the web passes the request's.
+    return datetime.now(timezone.utc)
+
+
+def parse_file(filename: str, data: bytes) -> list[tuple[date, str]]:
+    """CSV or ICS by the file's extension. Raises InvalidInput."""
     if filename.lower().endswith((".ics", ".ical")):
-        return import_holidays(db, office_slug, parse_ics(data))
-    return import_holidays(db, office_slug, parse_csv(data.decode("utf-8-sig")))
+        return parse_ics(data)
+    try:
+        return parse_csv(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise errors.InvalidInput(N_("the file is not a CSV text file (UTF-8)"), field="file") from None
 
 
-def remove_holiday(db: Database, office_slug: str, day: date, *, actor: Actor | None = None) -> bool:
+def import_file(db: Database, office_slug: str, filename: str, data: bytes, *, actor: Actor | None = None,
+                now: datetime | None = None) -> int:
+    """CSV or ICS by the file's extension."""
+    return import_holidays(db, office_slug, parse_file(filename, data), actor=actor, now=now)
+
+
+def remove_holiday(db: Database, office_slug: str, day: date, *, actor: Actor | None = None,
+                   now: datetime | None = None) -> bool:
     """Reopen a closed day; False when it was not closed. Permission as import_holidays."""
     with db.write() as uow:
         s = uow.session
-        office = repository.office_by_slug(s, office_slug)
+        office = uow.lock_office_by_slug(office_slug)
         if actor is not None:
             require(actor, Permission.MANAGE_HOLIDAYS, office.id)
         holiday = s.execute(select(Holiday).where(Holiday.office_id == office.id,
@@ -89,4 +113,6 @@ def remove_holiday(db: Database, office_slug: str, day: date, *, actor: Actor | 
         if holiday is None:
             return False
         s.delete(holiday)
+        configured(uow, office, actor, AuditAction.HOLIDAY_REMOVED, now or _utcnow(), target="holidays",
+                   before={day.isoformat(): holiday.name}, after={day.isoformat(): None})
         return True

@@ -21,8 +21,8 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    from . import admin, api, api_booking, booking, counter, display, errors, kiosk, pages, staff, status
+    from . import admin, api, api_booking, api_offices, booking, counter, display, errors, kiosk, pages, staff, status
     errors.register(app)
-    for module in (api, api_booking, pages, booking, staff, counter, display, kiosk, status):
+    for module in (api, api_booking, api_offices, pages, booking, staff, counter, display, kiosk, status):
         app.register_blueprint(module.bp)
     admin.register(app)

@@ -91,13 +91,13 @@ def add_holidays(slug: str):
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise errors.InvalidInput("holidays must be a list of {date, name}")
     entries = [(parse_day(i.get("date")), str(i.get("name") or "Libur")) for i in items]
-    added = holidays.import_holidays(get_db(), slug, entries, actor=g.actor)
+    added = holidays.import_holidays(get_db(), slug, entries, actor=g.actor, now=now())
     return jsonify({"added": added, "holidays": booking_views.holidays(get_db(), slug, actor=g.actor)}), 201
 
 
 @bp.delete("/offices/<slug>/holidays/<day>")
 @staff_required
 def remove_holiday(slug: str, day: str):
-    if not holidays.remove_holiday(get_db(), slug, parse_day(day), actor=g.actor):
+    if not holidays.remove_holiday(get_db(), slug, parse_day(day), actor=g.actor, now=now()):
         raise errors.NotFound("no holiday on that date")
     return jsonify({"removed": day})

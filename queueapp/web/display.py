@@ -9,6 +9,9 @@ zone per agency):
   ?history=5        how many previous calls to list (1-8)
   ?repeat=1         how many times each call is spoken (1-3)
   ?speech=1         use the browser's speech voice when it has one for the language
+  ?display=NAME     a display configured in the office's administration: its services
+                    (or its zone's services and counters), languages and repeat; the
+                    parameters above still override it
   ?autostart=0|1    force or skip the one-tap start screen (default: skip it when the
                     browser may play sound without a tap)
 
@@ -28,6 +31,7 @@ from .. import assets
 from ..domain import announce, errors
 from ..extensions import get_db
 from ..queries import boards
+from ..queries import devices
 from ..sounds import office_sounds
 
 bp = Blueprint("display", __name__, static_folder=str(assets.folder("display")),
@@ -49,7 +53,7 @@ def _list_arg(name: str) -> list[str]:
     return [part.strip().upper() for part in request.args.get(name, "").split(",") if part.strip()]
 
 
-def _filters(office) -> dict:
+def _filters(office, configured: devices.DisplaySettings) -> dict:
     known = set(office.services)
     services = _list_arg("services")
     unknown = [code for code in services if code not in known]
@@ -58,7 +62,8 @@ def _filters(office) -> dict:
     counters = _list_arg("counters")
     if not all(part.isdigit() for part in counters):
         raise errors.InvalidInput("counters must be counter numbers, e.g. 1,2")
-    return {"services": services, "counters": [int(part) for part in counters]}
+    return {"services": services or list(configured.services),
+            "counters": [int(part) for part in counters] or list(configured.counters)}
 
 
 def _texts() -> dict:
@@ -72,12 +77,16 @@ def _texts() -> dict:
 
 @bp.get("/display/<slug>")
 def board(slug: str):
-    lang = request.args.get("lang") if request.args.get("lang") in announce.LANGUAGES else "id"
     office = boards.office_facts(get_db(), slug)
+    name = request.args.get("display", "").strip()
+    configured = devices.display_settings(get_db(), slug, name) if name else devices.DisplaySettings("")
+    url_lang = request.args.get("lang") if request.args.get("lang") in announce.LANGUAGES else None
+    lang = url_lang or configured.languages[0]
     with force_locale(lang):
         config = {
-            "office": office.slug, "lang": lang, "filters": _filters(office),
-            "history": _int_arg("history", 5, 1, 8), "repeat": _int_arg("repeat", 1, 1, 3),
+            "office": office.slug, "lang": lang, "filters": _filters(office, configured),
+            "display": name or None, "languages": [url_lang] if url_lang else list(configured.languages),
+            "history": _int_arg("history", 5, 1, 8), "repeat": _int_arg("repeat", configured.repeat, 1, 3),
             "speech": request.args.get("speech") == "1",
             "autostart": {"1": True, "0": False}.get(request.args.get("autostart", "")),
             "zone": ZONE_NAMES.get(office.timezone, ""), "timezone": office.timezone,

@@ -1,18 +1,23 @@
 """The touch kiosk `/kiosk/<office>` and ticket printing (kiosk and staff reprints).
 
 The kiosk issues tickets through the JSON API (POST /api/v1/offices/<office>/tickets);
-this blueprint serves its page and assets and prints on its ESC/POS printer."""
+this blueprint serves its page and assets and prints on its ESC/POS printer.
+
+A kiosk configured in the office's administration is named in its URL (?kiosk=NAME):
+its paper, printer and zone (a kiosk of a zone offers that zone's services); ?paper=58
+still overrides the paper width."""
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from .. import assets
+from ..domain.kiosk import check_paper
 from ..domain.priority import PriorityGroup
 from ..extensions import csrf, get_db, now
 from ..i18n import COOKIE as LANG_COOKIE
 from ..printing import print_escpos
-from ..queries import kiosks
+from ..queries import devices, kiosks
 from .auth import staff_required
 from .http import json_body, optional_str, public_url
 from .labels import for_script
@@ -61,12 +66,15 @@ def page(slug: str):
     settings = kiosks.kiosk_settings(get_db(), slug, name)
     if not (request.args.get("lang") or request.cookies.get(LANG_COOKIE)):
         # A kiosk starts in Bahasa Indonesia whatever its browser's language is.
-        return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name))
+        return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name, paper=request.args.get("paper")))
+    shown = devices.kiosk_services(get_db(), slug, name)
+    paper = check_paper(request.args["paper"]) if request.args.get("paper") else settings.paper
     board, hours = kiosks.kiosk_board(get_db(), slug, now())
     config = {
         "office": board["office"] | hours,
-        "services": board["services"],
-        "kiosk": name, "paper": settings.paper, "direct_print": settings.printer.direct,
+        "services": [s for s in board["services"] if not shown or s["code"] in shown],
+        "shown_services": list(shown),
+        "kiosk": name, "paper": paper, "direct_print": settings.printer.direct,
         "locale": str(get_locale()),
         "labels": for_script("PriorityGroup"),
         "idle_seconds": IDLE_SECONDS, "ticket_seconds": TICKET_SECONDS, "reprint_seconds": 60,

@@ -1,12 +1,19 @@
-"""Public pages shared by all areas: the start page listing offices and their screens."""
+"""Public pages shared by all areas: the start page listing offices and their screens,
+and the first-run hint (no staff account yet: how to make the owner)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
 from ..extensions import get_db, now
-from ..queries import boards
+from ..queries import admin, boards
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_global()
+def first_run() -> bool:
+    """True while the database has no staff account: pages then say how to make the owner."""
+    return not admin.has_staff(get_db())
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..domain.permissions import Role
 from ..extensions import get_db
 from ..services import staff
 from .auth import StaffLogin
@@ -27,12 +28,20 @@ class LogoutForm(FlaskForm):
     """Only the CSRF token: logging out is a write, so another site cannot force it."""
 
 
+def _landing() -> str:
+    """Where a member lands after log-in: owners and admins on the administration, the
+    others on the counter chooser."""
+    if current_user.is_authenticated and current_user.role in (Role.OWNER.value, Role.ADMIN.value):
+        return url_for("admin_office.home")
+    return url_for("counter.choose")
+
+
 def _safe_next(target: str | None) -> str:
     """A page on this site only (no open redirect); Flask-Login sends the full URL."""
     parts = urlsplit(target or "")
     if not target or (parts.netloc and parts.netloc != request.host) or not parts.path.startswith("/") \
             or parts.path.startswith("//") or parts.scheme not in ("", "http", "https"):
-        return url_for("counter.choose")
+        return _landing()
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 

@@ -1,15 +1,17 @@
 """The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json, assembled from one
-module per area (queue, booking, kiosk) on top of the shared pieces in common."""
+module per area (queue, booking, kiosk, offices) on top of the shared pieces in common."""
 from __future__ import annotations
 
 from .booking import booking_paths
 from .common import TICKET_STATUSES
 from .kiosk import kiosk_paths
+from .offices import create_office_path, office_paths
 from .queue import queue_paths
 
 
 def spec() -> dict:
-    paths = {**queue_paths(), **booking_paths(), **kiosk_paths()}
+    paths = {**queue_paths(), **booking_paths(), **kiosk_paths(), **office_paths()}
+    paths["/offices"] = {**paths["/offices"], **create_office_path()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",
