@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json, assembled from one
-module per area (queue, booking, kiosk) on top of the shared pieces in common."""
+module per area (queue, booking, kiosk, catalog) on top of the shared pieces in common."""
 from __future__ import annotations
 
 from .booking import booking_paths
+from .catalog import catalog_paths
 from .common import TICKET_STATUSES
 from .kiosk import kiosk_paths
 from .queue import queue_paths
@@ -10,6 +11,8 @@ from .queue import queue_paths
 
 def spec() -> dict:
     paths = {**queue_paths(), **booking_paths(), **kiosk_paths()}
+    for path, operations in catalog_paths().items():  # beside the public GETs of the same paths
+        paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",
