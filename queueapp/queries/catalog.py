@@ -57,6 +57,17 @@ def service(db: Database, actor: Actor, office_slug: str, code: str) -> dict[str
         return next(view for view in _services(s, office, actor) if view["code"] == found.prefix)
 
 
+def new_service() -> dict[str, Any]:
+    """What the form of a new service starts with."""
+    return {"code": "", "name": "", "name_en": "", **catalog.SERVICE_DEFAULTS,
+            "booking": dict(catalog.BOOKING_DEFAULTS), "counters": []}
+
+
+def new_counter() -> dict[str, Any]:
+    """What the form of a new counter starts with."""
+    return {"id": None, "number": None, **catalog.COUNTER_DEFAULTS}
+
+
 def _counter_rows(session: Session, office: Office):
     return session.execute(select(Counter).where(Counter.office_id == office.id).order_by(Counter.number)
                            .options(selectinload(Counter.links).selectinload(CounterService.service))).scalars()

@@ -68,6 +68,15 @@ def _merged_booking(current: dict | None, given) -> dict | None:
     return {**(current or catalog.BOOKING_DEFAULTS), **catalog.known(given, catalog.BOOKING_FIELDS, "booking.")}
 
 
+def _checked_service(values: dict[str, Any], had_rule: bool) -> dict[str, Any]:
+    """The checked values; a service without a rule gets none for a rule that is all defaults
+    (a form always sends one: not bookable)."""
+    checked = catalog.service(values)
+    if not had_rule and checked["booking"] == catalog.BOOKING_DEFAULTS:
+        checked["booking"] = None
+    return checked
+
+
 def add_service(db: Database, actor: Actor | None, office_slug: str, fields: dict, *, now: datetime) -> str:
     """Add a service to the office (kiosk order: last unless `position` says otherwise).
     Returns its code. Raises OfficeNotFound, PermissionDenied, InvalidInput, ZoneNotFound,
@@ -77,8 +86,8 @@ def add_service(db: Database, actor: Actor | None, office_slug: str, fields: dic
         s = uow.session
         office = uow.lock_office_by_slug(office_slug)
         _check(actor, Permission.CONFIGURE, office)
-        values = catalog.service({**catalog.SERVICE_DEFAULTS, **given,
-                                  "booking": _merged_booking(None, given.get("booking"))})
+        values = _checked_service({**catalog.SERVICE_DEFAULTS, **given,
+                                   "booking": _merged_booking(None, given.get("booking"))}, had_rule=False)
         _check(actor, Permission.CONFIGURE, office, scope(values["zone_id"]))
         _check_zone(s, office, values["zone_id"])
         _code_free(s, office, values["code"])
@@ -120,8 +129,9 @@ def update_service(db: Database, actor: Actor | None, office_slug: str, code: st
         service = repository.service_by_prefix(s, office, code)
         _check(actor, Permission.CONFIGURE, office, scope(service.zone_id))
         before = catalog.service_values(service, _rule_of(s, service))
-        values = catalog.service({**before, **given,
-                                  "booking": _merged_booking(before["booking"], given.get("booking"))})
+        values = _checked_service({**before, **given, "booking": _merged_booking(before["booking"],
+                                                                                 given.get("booking"))},
+                                  had_rule=before["booking"] is not None)
         _check(actor, Permission.CONFIGURE, office, scope(values["zone_id"]))
         _check_zone(s, office, values["zone_id"])
         if values["code"] != before["code"]:

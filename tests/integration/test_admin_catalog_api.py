@@ -157,7 +157,7 @@ def test_a_bad_service_is_422_naming_the_field_and_writes_nothing(client, demo, 
     ({"name": "Tanpa nomor"}, "number"),
     ({"number": 9, "services": ["A"]}, "services"),
     ({"number": 9, "services": {"A": 0}}, "services.A"),
-    ({"number": 9, "state": "gone"}, "state"),
+    ({"number": 9, "state": "gone"}, "status harus open"),
     ({"number": 9, "window": 3}, "window"),
 ])
 def test_a_bad_counter_is_422_naming_the_field_and_writes_nothing(client, demo, people, body, field):
