@@ -286,3 +286,17 @@ def test_a_renamed_code_keeps_its_counters_and_its_next_number(client, demo, peo
 def test_the_counter_list_shows_each_counters_services_in_order(client, demo, people):
     rows = client.get("/api/v1/offices/demo/counters/config", headers=people["supervisor"]).get_json()
     assert rows[3]["number"] == 4 and rows[3]["services"] == {"D": 1, "E": 2, "F": 2}
+
+
+def test_the_api_document_lists_exactly_the_fields_the_catalog_takes(client):
+    from queueapp.domain import catalog
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    def fields(path, method):
+        return set(paths[path][method]["requestBody"]["content"]["application/json"]["schema"]["properties"])
+
+    assert fields("/offices/{office}/services", "post") == set(catalog.SERVICE_FIELDS)
+    assert "get" in paths["/offices/{office}/services"]
+    assert fields("/counters/{id}", "patch") == set(catalog.COUNTER_FIELDS)
+    booking = paths["/offices/{office}/services/{code}"]["patch"]["requestBody"]["content"]["application/json"]
+    assert set(booking["schema"]["properties"]["booking"]["properties"]) == set(catalog.BOOKING_FIELDS)
