@@ -136,10 +136,11 @@ def update_service(db: Database, actor: Actor | None, office_slug: str, code: st
         _check_zone(s, office, values["zone_id"])
         if values["code"] != before["code"]:
             _code_free(s, office, values["code"])
-            _rename_on_displays(s, office, before["code"], values["code"])
         if values["position"] is None:
             values["position"] = before["position"]
         catalog.check_no_counters_of_other_zones(_counters_of_other_zones(s, service, values["zone_id"]))
+        if values["code"] != before["code"]:
+            _rename_on_displays(s, office, before["code"], values["code"])
         _write_service(s, service, values)
         configured(uow, office, actor, AuditAction.SERVICE_UPDATED, now, target=f"service:{values['code']}",
                    before=catalog.audit_view(before), after=catalog.audit_view(values), zone_id=values["zone_id"])
