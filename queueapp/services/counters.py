@@ -22,9 +22,10 @@ def _current(session: Session, counter: Counter) -> Ticket | None:
     return session.execute(stmt).scalars().first()
 
 
-def _counter_event(uow: UnitOfWork, office: Office, counter: Counter, now: datetime, actor: Actor) -> None:
-    uow.record(office, EventType.COUNTER_UPDATED, now, counter_id=counter.id, staff_id=actor.staff_id,
-               data={"state": counter.state.value})
+def counter_event(uow: UnitOfWork, office: Office, counter: Counter, now: datetime, actor: Actor | None) -> None:
+    """The counter's new state, for its screens (a clerk's own change or an administrator's)."""
+    uow.record(office, EventType.COUNTER_UPDATED, now, counter_id=counter.id,
+               staff_id=actor.staff_id if actor else None, data={"state": counter.state.value})
 
 
 def _prepare_counter(uow: UnitOfWork, actor: Actor, counter_id: int, now: datetime):
@@ -45,7 +46,7 @@ def _prepare_counter(uow: UnitOfWork, actor: Actor, counter_id: int, now: dateti
         # A clerk who calls is at work: calling ends a pause.
         counter.state = CounterState.OPEN
         s.flush()
-        _counter_event(uow, office, counter, now, actor)
+        counter_event(uow, office, counter, now, actor)
     return office, counter
 
 
@@ -116,5 +117,5 @@ def set_counter_state(db: Database, actor: Actor, counter_id: int, state: str, *
         uow.session.refresh(counter)
         counter.state = new_state
         uow.session.flush()
-        _counter_event(uow, office, counter, now, actor)
+        counter_event(uow, office, counter, now, actor)
         return counter.id

@@ -1,8 +1,11 @@
 """The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json, assembled from one
-module per area (queue, booking, kiosk, offices) on top of the shared pieces in common."""
+module per area (queue, booking, kiosk, offices, catalog, staff) on top of the shared pieces in
+common. Areas may document other methods of one path (the public GET and the admin POST of
+/offices/{office}/services): their operations are merged path by path."""
 from __future__ import annotations
 
 from .booking import booking_paths
+from .catalog import catalog_paths
 from .common import TICKET_STATUSES
 from .kiosk import kiosk_paths
 from .offices import create_office_path, office_paths
@@ -10,8 +13,11 @@ from .queue import queue_paths
 
 
 def spec() -> dict:
-    paths = {**queue_paths(), **booking_paths(), **kiosk_paths(), **office_paths()}
-    paths["/offices"] = {**paths["/offices"], **create_office_path()}
+    paths: dict[str, dict] = {}
+    for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
+                 catalog_paths()):
+        for path, operations in area.items():
+            paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",
