@@ -2,7 +2,7 @@
 
 Public pages: pages (start page), kiosk, display, status (the citizen's ticket), booking.
 Staff pages: staff (log-in), counter, admin (office administration, a package of blueprints). JSON API v1: api (queue), api_booking
-(appointments, holidays), and the printing endpoints of kiosk. Shared helpers: http,
+(appointments, holidays), api_staff (staff, tokens, audit log), and the printing endpoints of kiosk. Shared helpers: http,
 auth, errors, limits; the API document: openapi."""
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    from . import admin, api, api_booking, booking, counter, display, errors, kiosk, pages, staff, status
+    from . import admin, api, api_booking, api_staff, booking, counter, display, errors, kiosk, pages, staff, status
     errors.register(app)
-    for module in (api, api_booking, pages, booking, staff, counter, display, kiosk, status):
+    for module in (api, api_booking, api_staff, pages, booking, staff, counter, display, kiosk, status):
         app.register_blueprint(module.bp)
     admin.register(app)

@@ -1,15 +1,16 @@
 """The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json, assembled from one
-module per area (queue, booking, kiosk) on top of the shared pieces in common."""
+module per area (queue, booking, kiosk, staff) on top of the shared pieces in common."""
 from __future__ import annotations
 
 from .booking import booking_paths
 from .common import TICKET_STATUSES
 from .kiosk import kiosk_paths
 from .queue import queue_paths
+from .staff import staff_paths
 
 
 def spec() -> dict:
-    paths = {**queue_paths(), **booking_paths(), **kiosk_paths()}
+    paths = {**queue_paths(), **booking_paths(), **kiosk_paths(), **staff_paths()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",
