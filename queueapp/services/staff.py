@@ -90,10 +90,13 @@ def _zone(uow: UnitOfWork, office_id: int | None, zone_id) -> int | None:
 
 
 def _grant(actor: Actor | None, role: Role, zone_id: int | None) -> None:
-    """RoleNotAllowed unless `actor` may give `role` in `zone_id` (never above its own role,
-    a zone's admin only inside its zone)."""
-    if actor is not None and not may_grant(actor, role, zone_id):
-        raise errors.RoleNotAllowed("role or zone beyond the actor's own", role=role.value)
+    """Unless `actor` may give `role` in `zone_id` (domain.permissions.may_grant): RoleNotAllowed
+    for a role above its own, PermissionDenied for a zone beyond its own."""
+    if actor is None or may_grant(actor, role, zone_id):
+        return
+    if RANK[role] > RANK[actor.role]:
+        raise errors.RoleNotAllowed("role above the actor's own", role=role.value)
+    raise errors.PermissionDenied("zone beyond the actor's own", zone=zone_id)
 
 
 def _managed(uow: UnitOfWork, actor: Actor | None, staff_id) -> StaffUser:
