@@ -4,8 +4,12 @@ office "lain" with its admin and clerk. Every password is PASSWORD."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import shutil
+import uuid
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+
+import pytest
 
 from sqlalchemy import func, select
 
@@ -47,6 +51,41 @@ def add_people(db: Database) -> People:
     tokens = {name: staff.create_token(db, name, now=NOW, name="tests")
               for name in ("pemilik", "admin", "supervisor", "loket1", "admin-dukcapil", "admin-lain")}
     return People(db, zone_id, other_zone_id, ids, tokens)
+
+
+@pytest.fixture(scope="session")
+def people_template(demo_template, tmp_path_factory):
+    """The demo office with the people added, made once (password hashing is slow):
+    (database file, People without a database)."""
+    folder = tmp_path_factory.mktemp("people-template")
+    target = folder / "people.db"
+    shutil.copy(demo_template, target)
+    seeded = Database(f"sqlite:///{target}")
+    made = add_people(seeded)
+    seeded.dispose()
+    return target, replace(made, db=None)
+
+
+@pytest.fixture
+def db(request, people_template, tmp_path):
+    """Overrides the conftest's `db` in the modules that import it: a copy of the people
+    template (or, with any_db, the demo seeded on that database plus the people)."""
+    if "any_db" in request.fixturenames:
+        yield request.getfixturevalue("any_db")
+        return
+    target = tmp_path / f"{uuid.uuid4().hex}.db"
+    shutil.copy(people_template[0], target)
+    database = Database(f"sqlite:///{target}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def people(request, demo, people_template):
+    """The people of a test's database."""
+    if "any_db" in request.fixturenames:
+        return add_people(demo)
+    return replace(people_template[1], db=demo)
 
 
 def audit_count(db: Database, **where) -> int:

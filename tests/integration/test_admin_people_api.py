@@ -8,12 +8,9 @@ import pytest
 
 from queueapp.services import staff
 
-from .admin_people_setup import NOW, PASSWORD, add_people, audit_count, audit_rows, log_in
+from .admin_people_setup import (  # noqa: F401 - fixtures
+    db, people, people_template, NOW, PASSWORD, audit_count, audit_rows, log_in)
 
-
-@pytest.fixture
-def people(demo):
-    return add_people(demo)
 
 
 def patch(client, people, who, username, body):
@@ -264,6 +261,23 @@ def test_the_audit_log_filters_by_action_user_days_and_target_newest_first(clien
     assert client.get("/api/v1/offices/demo/audit?user=pemilik", headers=admin).get_json() == []
     for bad in ("?since=kemarin", "?limit=0", "?limit=5000"):
         assert client.get(f"/api/v1/offices/demo/audit{bad}", headers=admin).status_code == 422
+
+
+def test_filters_a_taken_name_and_deactivation_behave_alike_on_sqlite_and_postgresql(any_db, client, people,
+                                                                                     clock):
+    _activity(client, people, clock)
+    admin = people.headers("admin")
+    found = client.get("/api/v1/offices/demo/audit?user=admin&action=staff.&q=LOKET_2&since=2026-11-24",
+                       headers=admin).get_json()
+    assert found == []  # "_" is a character to find, not a wildcard
+    found = client.get("/api/v1/offices/demo/audit?user=admin&action=staff.&q=LOKET2&since=2026-11-24",
+                       headers=admin).get_json()
+    assert [e["action"] for e in found] == ["staff.updated"]
+    taken = client.post("/api/v1/offices/demo/staff", headers=admin, json={
+        "username": "baru", "password": "rahasia123", "role": "clerk"})
+    assert taken.status_code == 409
+    assert patch(client, people, "admin", "loket1", {"active": False}).get_json()["active"] is False
+    assert client.get("/api/v1/offices/demo/audit", headers=people.headers("loket1")).status_code == 401
 
 
 def test_the_audit_csv_holds_the_filtered_entries_with_changes_as_json(client, people, clock):

@@ -6,12 +6,9 @@ import pytest
 
 from queueapp.services import staff
 
-from .admin_people_setup import add_people, csrf_of, log_in
+from .admin_people_setup import (  # noqa: F401 - fixtures
+    db, people, people_template, csrf_of, log_in)
 
-
-@pytest.fixture
-def people(demo):
-    return add_people(demo)
 
 
 @pytest.fixture

@@ -1,16 +1,11 @@
 """A member whose sessions end (deactivation, a password reset, a new role) loses their live
 sockets at once, and a socket that is still open subscribes to nothing of the staff."""
-import pytest
-
 from queueapp.extensions import socketio
 from queueapp.services import staff
 
-from .admin_people_setup import NOW, add_people, log_in
+from .admin_people_setup import (  # noqa: F401 - fixtures
+    db, people, people_template, NOW, log_in)
 
-
-@pytest.fixture
-def people(demo):
-    return add_people(demo)
 
 
 def received(client, name):

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from ... import messages
@@ -39,9 +39,9 @@ class MemberForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role.value, label(role)) for role in OFFICE_ROLES]
-        self.zone.choices = [("", _("Whole office"))] + [
-            (str(zone_id), name) for zone_id, name in g.office.zones
+        self.role.choices = [SelectChoice(role.value, label(role)) for role in OFFICE_ROLES]
+        self.zone.choices = [SelectChoice("", _("Whole office"))] + [
+            SelectChoice(str(zone_id), name) for zone_id, name in g.office.zones
             if g.actor.zone_id is None or zone_id == g.actor.zone_id]
 
     def zone_id(self) -> int | None:
@@ -75,7 +75,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(_l("Action"), choices=AUDIT_GROUPS)
+    action = SelectField(_l("Action"), choices=[SelectChoice(value, text) for value, text in AUDIT_GROUPS])
     user = StringField(_l("Username"))
     since = StringField(_l("From (YYYY-MM-DD)"), render_kw={"type": "date"})
     until = StringField(_l("Until (YYYY-MM-DD)"), render_kw={"type": "date"})
