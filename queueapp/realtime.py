@@ -90,9 +90,11 @@ def _refuse(code: str, room: dict, error: errors.DomainError | None = None) -> N
 def on_connect(auth=None):
     """Any client may connect; a staff client may prove itself with {"token": "..."}."""
     token = auth.get("token") if isinstance(auth, dict) else None
-    if staff_accounts.member_for_token(get_db(), token) is not None:
+    member = staff_accounts.member_for_token(get_db(), token)
+    if member is not None:
         session["socket_token"] = token
-    member = _staff()
+    elif current_user.is_authenticated:
+        member = current_user._get_current_object()
     if member is not None:
         # Ending the member's sessions closes this room, which disconnects the socket.
         join_room(staff_accounts.socket_room(member.id))
