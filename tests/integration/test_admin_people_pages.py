@@ -135,7 +135,7 @@ def test_the_audit_page_shows_entries_newest_first_with_filters_and_a_csv_link(a
     staff.update_staff(people.db, None, people.ids["loket3"], {"display_name": "Tiga"}, now=clock())
     html = admin.get("/admin/demo/audit?action=staff.updated").get_data(as_text=True)
     assert html.index("staff:loket3") < html.index("staff:loket2")
-    assert "Petugas Loket 2" in html and "Dua" in html
+    assert "Petugas Loket 2" in html and "Dua" in html and "Akun diubah" in html
     assert "staff.login" in admin.get("/admin/demo/audit?action=staff.login").get_data(as_text=True)
     filtered = admin.get("/admin/demo/audit?q=loket3").get_data(as_text=True)
     assert "staff:loket3" in filtered and "staff:loket2" not in filtered
