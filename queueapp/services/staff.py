@@ -109,7 +109,9 @@ def _managed(uow: UnitOfWork, actor: Actor | None, staff_id) -> StaffUser:
         raise errors.StaffNotFound(staff=staff_id)
     if user.office_id is not None:
         uow.lock_office(user.office_id)
-    user = uow.session.execute(select(StaffUser).where(StaffUser.id == staff_id).with_for_update()).scalar_one()
+    # Read again under the lock: a change committed since the first read is seen.
+    user = uow.session.execute(select(StaffUser).where(StaffUser.id == staff_id).with_for_update()
+                               .execution_options(populate_existing=True)).scalar_one()
     if actor is not None:
         require(actor, Permission.MANAGE_STAFF, user.office_id, scope(user.zone_id))
         if RANK[user.role] > RANK[actor.role]:

@@ -340,3 +340,22 @@ def test_an_owner_is_made_without_an_office_and_an_office_role_needs_one(people)
     assert no_office.value.code == owner_in_office.value.code == "invalid_input"
     entry = [e for e in audit_rows(people.db) if e.target == "staff:pemilik"][0]
     assert (entry.action, entry.office_id, entry.username) == ("staff.created", None, "(command line)")
+
+
+def test_two_admins_creating_the_same_name_at_once_get_one_account_and_one_conflict(any_db, people):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from queueapp.domain.errors import AlreadyExists
+    admin = staff.member_by_id(people.db, people.ids["admin"]).actor()
+
+    def create(_):
+        try:
+            return staff.create_user(people.db, "kembar", "rahasia123", office_slug="demo", role="clerk",
+                                     actor=admin, now=NOW)
+        except AlreadyExists:
+            return "conflict"
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(create, range(4)))
+    assert results.count("conflict") == 3
+    assert audit_count(people.db, target="staff:kembar") == 1
