@@ -11,7 +11,6 @@ Rooms (every event carries the office's `seq`):
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 
 from flask import request, session
 from flask_login import current_user
@@ -73,11 +72,13 @@ def broadcaster(db: Database):
 
 
 def _staff() -> StaffMember | None:
-    """The staff member of this socket: session cookie at connect, or a bearer token."""
+    """The staff member of this socket: session cookie at connect, or a bearer token. Both
+    are checked again at every subscription (Flask-Login reloads the session's member and
+    its session_version; the token is looked up again), so a deactivated member, a reset
+    password or a revoked token joins nothing."""
     if current_user.is_authenticated:
         return current_user._get_current_object()
-    member = session.get("socket_staff")
-    return StaffMember(**member) if member else None
+    return staff_accounts.member_for_token(get_db(), session.get("socket_token"))
 
 
 def _refuse(code: str, room: dict, error: errors.DomainError | None = None) -> None:
@@ -91,7 +92,12 @@ def on_connect(auth=None):
     token = auth.get("token") if isinstance(auth, dict) else None
     member = staff_accounts.member_for_token(get_db(), token)
     if member is not None:
-        session["socket_staff"] = asdict(member)
+        session["socket_token"] = token
+    elif current_user.is_authenticated:
+        member = current_user._get_current_object()
+    if member is not None:
+        # Ending the member's sessions closes this room, which disconnects the socket.
+        join_room(staff_accounts.socket_room(member.id))
 
 
 def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
@@ -145,6 +151,22 @@ def on_subscribe(data):
     log.debug("sid %s joined %s", request.sid, room)
 
 
+def _disconnect_on_close(manager) -> None:
+    """Closing a member's room (staff.socket_room, after deactivation, a password reset or a
+    new role) disconnects its sockets in every process. python-socketio has no room-wide
+    disconnect; its close_room reaches every process through the message queue and runs
+    `basic_close_room` there, so each process disconnects its own members of the room."""
+    close = manager.basic_close_room
+
+    def basic_close_room(room, namespace):
+        if str(room).startswith(staff_accounts.SOCKET_ROOM_PREFIX):
+            for sid, _ in list(manager.get_participants(namespace, room)):
+                manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        return close(room, namespace)
+    manager.basic_close_room = basic_close_room
+
+
 def init(app) -> None:
     db = app.extensions["queueapp.db"]
     db.add_listener(broadcaster(db))
+    _disconnect_on_close(socketio.server.manager)

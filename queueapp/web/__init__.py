@@ -1,10 +1,11 @@
 """HTTP entrypoints: one blueprint per area, registered here.
 
 Public pages: pages (start page), kiosk, display, status (the citizen's ticket), booking.
-Staff pages: staff (log-in), counter, admin (office administration, a package of blueprints). JSON API v1: api (queue), api_booking
-(appointments, holidays), api_catalog (services and counters, for staff), and the printing
-endpoints of kiosk. Shared helpers: http,
-auth, errors, limits; the API document: openapi."""
+Staff pages: staff (log-in), counter, admin (office administration, a package of blueprints).
+JSON API v1: api (queue), api_booking (appointments, holidays), api_offices (offices, zones,
+hours, devices), api_catalog (services and counters), api_staff (staff, tokens, audit log),
+and the printing endpoints of kiosk. Shared helpers: http, auth, errors, limits; the API
+document: openapi."""
 from __future__ import annotations
 
 from flask import Flask
@@ -22,10 +23,10 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    from . import (admin, api, api_booking, api_catalog, api_offices, booking, counter, display, errors, kiosk,
-                   pages, staff, status)
+    from . import (admin, api, api_booking, api_catalog, api_offices, api_staff, booking, counter, display, errors,
+                   kiosk, pages, staff, status)
     errors.register(app)
-    for module in (api, api_booking, api_offices, api_catalog, pages, booking, staff, counter, display, kiosk,
-                   status):
+    for module in (api, api_booking, api_offices, api_catalog, api_staff, pages, booking, staff, counter, display,
+                   kiosk, status):
         app.register_blueprint(module.bp)
     admin.register(app)

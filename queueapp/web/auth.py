@@ -2,6 +2,7 @@
 is decided by the use cases (domain.permissions), not here."""
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from functools import wraps
 
@@ -9,7 +10,7 @@ from flask import g, request
 from flask_login import UserMixin, current_user
 from werkzeug.exceptions import Unauthorized
 
-from ..extensions import csrf, get_db, login_manager
+from ..extensions import csrf, get_db, login_manager, socketio
 from ..services import staff
 from ..services.staff import StaffMember
 
@@ -68,3 +69,13 @@ def staff_required(view):
         g.actor = member.actor()
         return view(*args, **kwargs)
     return wrapper
+
+
+def end_live_sessions(staff_id: int) -> None:
+    """After a commit that ended a member's sessions (deactivation, a password reset, a
+    new role or zone, a revoked token): disconnect their live sockets in every process
+    (realtime makes closing the member's room do that). Never fails the request."""
+    try:
+        socketio.close_room(staff.socket_room(staff_id))
+    except Exception:  # noqa: BLE001 - the sockets' next subscription is refused anyway
+        logging.getLogger(__name__).exception("disconnecting the sockets of staff %s failed", staff_id)

@@ -11,6 +11,7 @@ from flask import Flask
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
+from ..domain.audit import AuditAction
 from ..domain.booking import AppointmentStatus
 from ..domain.channels import Channel
 from ..domain.permissions import Role
@@ -69,6 +70,31 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         AppointmentStatus.CHECKED_IN: _l("Checked in"),
         AppointmentStatus.NO_SHOW: _l("Missed"),
         AppointmentStatus.RESCHEDULED: _l("Moved to another time"),
+    },
+    AuditAction: {
+        AuditAction.OFFICE_CREATED: _l("Office created"),
+        AuditAction.OFFICE_UPDATED: _l("Office changed"),
+        AuditAction.ZONE_CREATED: _l("Zone created"),
+        AuditAction.ZONE_UPDATED: _l("Zone changed"),
+        AuditAction.SERVICE_CREATED: _l("Service created"),
+        AuditAction.SERVICE_UPDATED: _l("Service changed"),
+        AuditAction.COUNTER_CREATED: _l("Counter created"),
+        AuditAction.COUNTER_UPDATED: _l("Counter changed"),
+        AuditAction.HOURS_SET: _l("Opening hours set"),
+        AuditAction.HOLIDAY_ADDED: _l("Holiday added"),
+        AuditAction.HOLIDAY_REMOVED: _l("Holiday removed"),
+        AuditAction.DEVICE_CREATED: _l("Device added"),
+        AuditAction.DEVICE_UPDATED: _l("Device changed"),
+        AuditAction.DEVICE_REMOVED: _l("Device removed"),
+        AuditAction.STAFF_CREATED: _l("Account created"),
+        AuditAction.STAFF_UPDATED: _l("Account changed"),
+        AuditAction.PASSWORD_RESET: _l("Password reset"),
+        AuditAction.STAFF_DEACTIVATED: _l("Account deactivated"),
+        AuditAction.STAFF_REACTIVATED: _l("Account reactivated"),
+        AuditAction.LOGIN: _l("Logged in"),
+        AuditAction.LOGIN_FAILED: _l("Failed log-in"),
+        AuditAction.TOKEN_CREATED: _l("API token created"),
+        AuditAction.TOKEN_REVOKED: _l("API token revoked"),
     },
 }
 

@@ -1,4 +1,5 @@
-"""Staff log-in and log-out: Flask-Login session, Flask-WTF form with CSRF, session expiry."""
+"""Staff log-in and log-out: Flask-Login session, Flask-WTF form with CSRF, session expiry;
+each log-in and failed log-in is in the audit log."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -12,7 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..domain.permissions import Role
-from ..extensions import get_db
+from ..extensions import get_db, now
 from ..services import staff
 from .auth import StaffLogin
 
@@ -52,7 +53,9 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        member = staff.authenticate(get_db(), form.username.data, form.password.data)
+        # The audit log keeps the client's address (as the proxy in front reports it).
+        member = staff.authenticate(get_db(), form.username.data, form.password.data, now=now(),
+                                    address=request.remote_addr or "")
         if member is not None:
             session.clear()
             # Permanent: the session then ends PERMANENT_SESSION_LIFETIME after the last request.

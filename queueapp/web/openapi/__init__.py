@@ -10,12 +10,13 @@ from .common import TICKET_STATUSES
 from .kiosk import kiosk_paths
 from .offices import create_office_path, office_paths
 from .queue import queue_paths
+from .staff import staff_paths
 
 
 def spec() -> dict:
     paths: dict[str, dict] = {}
     for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
-                 catalog_paths()):
+                 catalog_paths(), staff_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
     return {
