@@ -32,6 +32,8 @@ DOMAIN_MESSAGES = {
     e.InvalidInput: _l("The request is not valid: %(detail)s"),
     e.PermissionDenied: _l("You may only act inside your own office."),
     e.RoleNotAllowed: _l("Your role may not do this."),
+    e.OutsideZone: _l("Your account works in one zone (agency) of this office: this belongs to another zone "
+                      "or to the whole office."),
     e.KioskNotFound: _l("This kiosk is not set up for this office."),
     e.ReprintWindowClosed: _l("A ticket can be reprinted at the kiosk only within %(seconds)s seconds. "
                               "Please ask a counter clerk."),
@@ -57,6 +59,8 @@ DOMAIN_MESSAGES = {
 PROTOCOL_MESSAGES = {
     "bad_request": _l("The request could not be read. Send valid JSON."),
     "unauthorized": _l("Please log in or send a valid staff token."),
+    "csrf_failed": _l("The form has expired or did not come from this site. Nothing was saved: "
+                      "reload the page and send it again."),
     "forbidden": DOMAIN_MESSAGES[e.PermissionDenied],
     "not_found": DOMAIN_MESSAGES[e.NotFound],
     "method_not_allowed": _l("This method is not allowed here."),
@@ -82,9 +86,18 @@ def _detail(error: e.DomainError) -> str:
         return str(error)
 
 
+# What AlreadyExists names in prose ("A is already taken. Choose another code.").
+TAKEN_WHAT = {
+    "code": _l("code"), "name": _l("name"), "number": _l("counter number"), "slug": _l("short name"),
+    "username": _l("username"),
+}
+
+
 def error_params(error: e.DomainError) -> dict:
     """The error's parameters, with the detail an invalid-input message shows."""
     params = dict(error.params)
+    if params.get("what") in TAKEN_WHAT:
+        params["what"] = str(TAKEN_WHAT[params["what"]])
     params.setdefault("detail", _detail(error))
     return params
 

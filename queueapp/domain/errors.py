@@ -131,6 +131,11 @@ class RoleNotAllowed(PermissionDenied):
     """The staff member's role does not hold the permission."""
 
 
+class OutsideZone(PermissionDenied):
+    """Inside the member's office, but beyond its zone (an agency of a Mal Pelayanan
+    Publik), or a thing of the whole office that a zone's member may not change."""
+
+
 # --- Appointments (issue 6) ---
 
 class AppointmentNotFound(NotFound):

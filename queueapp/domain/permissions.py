@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .errors import PermissionDenied, RoleNotAllowed
+from .errors import OutsideZone, PermissionDenied, RoleNotAllowed
 
 
 class Role(str, enum.Enum):
@@ -82,11 +82,13 @@ def can(actor: Actor, permission: Permission, office_id: int | None,
 
 def require(actor: Actor, permission: Permission, office_id: int | None,
             zone_id: int | str | None = None) -> None:
-    """RoleNotAllowed unless the actor's role holds `permission`; PermissionDenied
-    outside its office or zone."""
+    """RoleNotAllowed unless the actor's role holds `permission`; OutsideZone in its office
+    but beyond its zone; PermissionDenied outside its office."""
     if permission not in ROLE_PERMISSIONS[actor.role]:
         raise RoleNotAllowed("your role may not do this", permission=permission.value)
     if not can(actor, permission, office_id, zone_id):
+        if actor.role not in DEPLOYMENT_WIDE and office_id is not None and actor.office_id == office_id:
+            raise OutsideZone("outside your zone", permission=permission.value)
         raise PermissionDenied("outside your office", permission=permission.value)
 
 

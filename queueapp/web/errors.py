@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .. import messages
@@ -42,6 +43,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(errors.DomainError)
     def _domain(exc: errors.DomainError):
         return _respond(exc.code, messages.for_error(exc), status_for(exc))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        # A form kept open past the session, or sent from another site: nothing was written.
+        return _respond("csrf_failed", messages.for_code("csrf_failed"), 400)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

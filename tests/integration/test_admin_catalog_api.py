@@ -300,3 +300,19 @@ def test_the_api_document_lists_exactly_the_fields_the_catalog_takes(client):
     assert fields("/counters/{id}", "patch") == set(catalog.COUNTER_FIELDS)
     booking = paths["/offices/{office}/services/{code}"]["patch"]["requestBody"]["content"]["application/json"]
     assert set(booking["schema"]["properties"]["booking"]["properties"]) == set(catalog.BOOKING_FIELDS)
+
+
+def test_refusals_name_the_taken_field_and_the_zone_in_indonesian(app):
+    from queueapp import messages
+    from queueapp.domain import errors
+    from queueapp.domain.permissions import Actor, Permission, require
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        assert messages.for_error(errors.AlreadyExists(value="A", what="code")) == "A sudah dipakai. Pilih kode lain."
+        agency_admin = Actor(staff_id=1, office_id=1, role="admin", zone_id=2)
+        try:
+            require(agency_admin, Permission.CONFIGURE, 1, 3)
+        except errors.OutsideZone as refused:
+            assert "zona" in messages.for_error(refused)
+        else:
+            raise AssertionError("another zone's thing was allowed")
+        assert "kedaluwarsa" in messages.for_code("csrf_failed")

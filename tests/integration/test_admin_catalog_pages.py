@@ -195,3 +195,12 @@ def test_an_agency_admin_is_refused_a_shared_service_on_the_page(client, demo):
 
 def test_the_pages_speak_english_on_request(admin):
     assert "Add a service" in admin.get("/admin/demo/services?lang=en").get_data(as_text=True)
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_readably_and_saves_nothing(admin, demo):
+    data = form_of(admin.get("/admin/demo/services/new").data)
+    data.pop("csrf_token")
+    response = admin.post("/admin/demo/services/new", data={**data, "code": "Z", "name": "Tanpa token"})
+    assert response.status_code == 400
+    assert "Formulir sudah kedaluwarsa" in response.get_data(as_text=True)
+    assert service_row(demo, "Z") is None
