@@ -37,7 +37,7 @@ def parse_ics(data: bytes) -> list[tuple[date, str]]:
     """Every day covered by each VEVENT (DTEND is exclusive, as RFC 5545 says)."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
-    except ValueError as exc:
+    except ValueError:
         raise errors.InvalidInput(N_("the file is not an iCalendar (.ics) file"), field="file") from None
     result = []
     for event in calendar.walk("VEVENT"):

@@ -120,7 +120,7 @@ def test_an_admin_changes_the_settings_and_the_audit_log_has_before_and_after(cl
               "max_calls": "4"}
     response = client.post("/admin/demo", data=fields)
     assert response.status_code == 302
-    [entry] = audit_entries(demo, "office.updated")
+    entry = audit_entries(demo, "office.updated")[-1]   # the demo was set up through the same use case
     assert entry.changes == {"max_calls": [3, 4], "running_text": [entry.changes["running_text"][0], "Besok libur"]}
     assert 'value="4"' in client.get("/admin/demo").get_data(as_text=True)
 

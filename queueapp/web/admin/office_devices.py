@@ -16,7 +16,7 @@ from ...queries import booking as booking_views
 from ...services import devices, holidays as holiday_ops
 from .access import admin_page
 from .office_forms import (ConfirmForm, DisplayForm, HolidayFileForm, HolidayForm, KioskForm, invalid_form, refusal,
-                           zone_choices)
+                           save, zone_choices)
 
 
 # --- Holidays ---
@@ -134,16 +134,9 @@ def _devices_page(failing: tuple[str, object] | None = None, refused: str = "", 
 
 
 def _write_device(prefix: str, form, write):
-    if form.validate_on_submit():
-        try:
-            write()
-        except DomainError as exc:
-            refused, status = refusal(exc, form)
-        else:
-            flash(_("Saved."))
-            return redirect(url_for("admin_office.devices", slug=g.office.slug))
-    else:
-        refused, status = invalid_form(form)
+    done, refused, status = save(form, write, url_for("admin_office.devices", slug=g.office.slug))
+    if done is not None:
+        return done
     return _devices_page(None if isinstance(form, ConfirmForm) else (prefix, form), refused, status)
 
 

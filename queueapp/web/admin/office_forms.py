@@ -2,6 +2,7 @@
 rules themselves are the use cases' (domain.setup), whose refusals the forms show."""
 from __future__ import annotations
 
+from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -124,3 +125,16 @@ def invalid_form(form) -> tuple[str, int]:
     if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
         return _("The form has expired. Please try again."), 400
     return "", 422
+
+
+def save(form, write, done_url: str):
+    """Run `write` for a valid form: then a redirect to `done_url` saying "Saved.", and
+    (response, "", 302); otherwise (None, refusal message, status) to show the form again."""
+    if form.validate_on_submit():
+        try:
+            write()
+        except DomainError as exc:
+            return (None, *refusal(exc, form))
+        flash(_("Saved."))
+        return redirect(done_url), "", 302
+    return (None, *invalid_form(form))

@@ -19,7 +19,7 @@ from ...services import offices
 from ..errors import status_for
 from .access import admin_page
 from .office_forms import (WEEKDAYS, HoursForm, LogoForm, NewOfficeForm, OfficeForm, ZoneForm, invalid_form,
-                           refusal)
+                           refusal, save)
 
 # What each checklist item is called, and where it is fixed.
 CHECKLIST_LABELS = {"services": _l("Services"), "counters": _l("Counters"), "hours": _l("Opening hours"),
@@ -128,16 +128,9 @@ def _zones_page(add_form: ZoneForm | None = None, edited: tuple[int, ZoneForm] |
 
 def _save_zone(form: ZoneForm, write, edited_id: int | None = None):
     """Run `write` for a valid form, then back to the zones page; else the page with the refusal."""
-    if form.validate_on_submit():
-        try:
-            write()
-        except DomainError as exc:
-            refused, status = refusal(exc, form)
-        else:
-            flash(_("Saved."))
-            return redirect(url_for("admin_office.zones", slug=g.office.slug))
-    else:
-        refused, status = invalid_form(form)
+    done, refused, status = save(form, write, url_for("admin_office.zones", slug=g.office.slug))
+    if done is not None:
+        return done
     if edited_id is None:
         return _zones_page(add_form=form, refused=refused, status=status)
     return _zones_page(edited=(edited_id, form), refused=refused, status=status)
