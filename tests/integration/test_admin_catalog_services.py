@@ -32,7 +32,7 @@ def test_the_command_line_adds_a_service_and_the_log_names_it(any_db, demo):
     with demo.read() as s:
         service = s.execute(select(Service).where(Service.prefix == "KT")).scalar_one()
         assert (service.name_en, service.position, service.expected_minutes) == ("Kartu Tani", 6, 10)
-        entry = s.execute(select(AuditEntry)).scalar_one()
+        entry = s.execute(select(AuditEntry).where(AuditEntry.target == "service:KT")).scalar_one()
         assert (entry.username, entry.action, entry.staff_id) == ("(command line)", "service.created", None)
 
 
