@@ -1,33 +1,26 @@
-"""Kiosk use cases: set up a kiosk of an office, its paper width and its printer."""
+"""Kiosk use case of the command line: set up (or change) a kiosk by its name, through the
+same device use cases as the admin pages (checked, audited, shown live)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timezone
 
 from .. import repository
 from ..db import Database
-from ..domain import errors
-from ..domain.kiosk import check_paper
-from ..models import Kiosk
-from ..printing import PrinterSpec
 from ..repository import KioskSettings
+from . import devices
 
 
-def configure_kiosk(db: Database, office_slug: str, name: str, *, paper: int, printer: str) -> KioskSettings:
-    """Create or change a kiosk of an office. Raises OfficeNotFound, InvalidInput."""
+def configure_kiosk(db: Database, office_slug: str, name: str, *, paper: int, printer: str,
+                    now: datetime | None = None) -> KioskSettings:
+    """Create or change kiosk `name` of an office. Raises OfficeNotFound, InvalidInput."""
+    now = now or datetime.now(timezone.utc)
     name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise errors.InvalidInput("kiosk name must have 1 to 64 characters")
-    width = check_paper(paper)
-    try:
-        spec = PrinterSpec.parse(printer)
-    except ValueError as exc:
-        raise errors.InvalidInput(str(exc)) from None
-    with db.write() as uow:
-        office = repository.office_by_slug(uow.session, office_slug)
-        row = uow.session.execute(select(Kiosk).where(Kiosk.office_id == office.id,
-                                                      Kiosk.name == name)).scalar_one_or_none()
-        if row is None:
-            row = Kiosk(office_id=office.id, name=name)
-            uow.session.add(row)
-        row.paper, row.printer = width, str(spec)
-    return KioskSettings(name, width, spec)
+    with db.read() as s:
+        kiosk_id = repository.office_ids(s, repository.office_by_slug(s, office_slug))["kiosks"].get(name)
+    fields = {"paper": paper, "printer": printer}
+    if kiosk_id is None:
+        devices.add_kiosk(db, None, office_slug, {"name": name, **fields}, now=now)
+    else:
+        devices.update_kiosk(db, None, kiosk_id, fields, now=now)
+    with db.read() as s:
+        return repository.kiosk(s, repository.office_by_slug(s, office_slug), name)
