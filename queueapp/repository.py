@@ -135,10 +135,12 @@ def counter_policy(session: Session, counter: Counter, now: datetime) -> dispatc
     ratios = [r for (r,) in session.execute(select(BookingRule.appointments_in_a_row).where(
         BookingRule.service_id.in_(service_ids), BookingRule.bookable.is_(True)))]
     limit = min(ratios) if ratios else 2
+    day = business_date(now, counter.office.timezone)
+    # Calls of today's tickets happen today: bounding `at` keeps the read to the day's calls.
     recent = session.execute(
         select(Ticket.channel).join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
         .where(TicketEvent.counter_id == counter.id, TicketEvent.type == EventType.TICKET_CALLED.value,
-               Ticket.business_date == business_date(now, counter.office.timezone))
+               TicketEvent.at >= day_bounds(day, counter.office.timezone)[0], Ticket.business_date == day)
         .order_by(TicketEvent.seq.desc()).limit(max(limit, 1))).scalars()
     return dispatch.FairMergePolicy(service_order={link.service_id: link.order for link in counter.links},
                                     priority_first=counter.priority_first, appointments_in_a_row=limit,

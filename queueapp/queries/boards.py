@@ -61,7 +61,7 @@ def services_overview(session: Session, office: Office, now: datetime) -> list[d
 
 def counters_overview(session: Session, office: Office) -> list[dict]:
     current = {t.counter_id: t for t in session.execute(
-        select(Ticket).where(Ticket.office_id == office.id, Ticket.counter_id.is_not(None),
+        select(Ticket).where(Ticket.counter_id.in_([c.id for c in office.counters]),
                              Ticket.status.in_(list(AT_COUNTER)))).scalars()}
     return [_counter_row(counter, current.get(counter.id)) for counter in office.counters]
 
@@ -89,8 +89,12 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .join(Counter, Counter.id == TicketEvent.counter_id)
             .where(TicketEvent.office_id == office.id, TicketEvent.type.in_([e.value for e in CALL_EVENTS]),
+                   # Calls of today's tickets happen today: the index reads only the day's calls.
+                   TicketEvent.at >= repository.day_bounds(day, office.timezone)[0],
                    Ticket.business_date == day)
-            .order_by(TicketEvent.seq.desc()).limit(limit))
+            # "seq + 0": SQLite would otherwise walk the office's whole log backwards by seq
+            # instead of sorting the day's few calls.
+            .order_by((TicketEvent.seq + 0).desc()).limit(limit))
     return [{"call_id": call_id(office.slug, ev.seq), "seq": ev.seq, "at": ev.at.isoformat(),
              "number": ticket.code, "service": ticket.service.prefix,
              "counter": counter_brief(counter), "recall": ev.type == EventType.TICKET_RECALLED.value}
