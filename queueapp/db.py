@@ -104,8 +104,9 @@ class Database:
         # SQLite allows one writer: writers of this process queue on a lock that gevent and
         # eventlet can switch on, instead of blocking the whole process in busy_timeout.
         self._write_lock = threading.Lock() if self.is_sqlite else None
-        self._writer = sessionmaker(self.engine, expire_on_commit=False)
-        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        # Sessions know their Database: the read side keeps its per-database caches there.
+        self._writer = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False, info={"database": self})
 
     def _sqlite_engine(self, immediate: bool) -> Engine:
         # hide_parameters: a logged database error must never carry a citizen's name or phone.
@@ -131,8 +132,13 @@ class Database:
 
         return engine
 
-    def add_listener(self, listener: Listener) -> None:
-        self.listeners.append(listener)
+    def add_listener(self, listener: Listener, *, first: bool = False) -> None:
+        """`first`: run before the listeners added so far (a cache dropping what the events
+        made stale, before a broadcaster reads through it)."""
+        if first:
+            self.listeners.insert(0, listener)
+        else:
+            self.listeners.append(listener)
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
@@ -151,7 +157,7 @@ class Database:
                 self._write_lock.release()
         if not uow.events:
             return
-        for listener in self.listeners:
+        for listener in list(self.listeners):   # a listener may add another (a cache, on first use)
             try:
                 listener(uow.events)
             except Exception:  # noqa: BLE001 - a broadcast never fails the request

@@ -2,48 +2,48 @@
 the staff view, each with the seq it is valid at."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from .. import repository
 from ..db import Database
-from ..domain import dispatch, eta
+from ..domain import announce, dispatch, eta
+from ..domain.errors import InvalidInput
 from ..domain.events import CALL_EVENTS, EventType, call_id
 from ..domain.hours import is_open
 from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Counter, DailyCounter, Office, Ticket, TicketEvent
-from .tickets import (counter_brief, line_item, mean_service_minutes, open_counters_by_service, service_brief,
-                      ticket_view)
+from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
+                      service_brief, ticket_view)
 
 RECENT_CALLS = 10
 
 
-def services_overview(session: Session, office: Office, now: datetime) -> list[dict]:
-    """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left."""
+def services_overview(session: Session, office: Office, now: datetime,
+                      only: set[int] | None = None) -> list[dict]:
+    """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left.
+    `only`: the rows of these service ids (what an event changed), in the same order."""
     day = business_date(now, office.timezone)
-    office_open = is_open(repository.calendar_of(session, office, day), now)
-    waiting = dict(session.execute(
-        select(Ticket.service_id, func.count()).where(
-            Ticket.office_id == office.id, Ticket.business_date == day,
-            Ticket.status.in_(list(CALLABLE))).group_by(Ticket.service_id)).all())
-    issued = dict(session.execute(
-        select(Ticket.service_id, func.count()).where(
-            Ticket.office_id == office.id, Ticket.business_date == day).group_by(Ticket.service_id)).all())
-    last_numbers = dict(session.execute(
-        select(DailyCounter.service_id, DailyCounter.last_number).where(
-            DailyCounter.business_date == day,
-            DailyCounter.service_id.in_([s.id for s in office.services]))).all())
+    services = [s for s in office.services if only is None or s.id in only]
+    if not services:
+        return []
+    # The day's hours and holiday kept a few seconds; closed by hand is read with the office.
+    calendar = cached(session, (office.id, "calendar", day), lambda: repository.calendar_of(session, office, day))
+    office_open = is_open(replace(calendar, closed=office.closed), now)
+    counts = {service_id: (issued, waiting) for service_id, issued, waiting in session.execute(
+        _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
+    last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
     open_counters = open_counters_by_service(session, office.id)
     result = []
-    for service in office.services:
-        used = max(last_numbers.get(service.id, 0), issued.get(service.id, 0))
+    for service in services:
+        issued, n_waiting = counts.get(service.id, (0, 0))
+        used = max(last_numbers.get(service.id, 0), issued)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
-        n_waiting = waiting.get(service.id, 0)
         estimate = eta.estimate_wait(n_waiting, open_counters.get(service.id, 0),
                                      mean_service_minutes(session, service, day))
         result.append({
@@ -57,6 +57,15 @@ def services_overview(session: Session, office: Office, now: datetime) -> list[d
             "counters_open": open_counters.get(service.id, 0),
         })
     return result
+
+
+# Tickets issued today and waiting now, per service, in one pass over the day's tickets.
+_SERVICE_COUNTS = (select(Ticket.service_id, func.count(),
+                          func.sum(case((Ticket.status.in_(list(CALLABLE)), 1), else_=0)))
+                   .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"))
+                   .group_by(Ticket.service_id))
+_LAST_NUMBERS = select(DailyCounter.service_id, DailyCounter.last_number).where(
+    DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))
 
 
 def counters_overview(session: Session, office: Office) -> list[dict]:
@@ -77,7 +86,9 @@ def _counter_row(counter: Counter, ticket: Ticket | None) -> dict:
     return {
         "id": counter.id, "number": counter.number, "name": counter.name,
         "state": counter.state.value, "priority_first": counter.priority_first,
-        "services": [{"code": link.service.prefix, "order": link.order} for link in counter.links],
+        # Equal orders in the office's service order (the database returns ties in any order).
+        "services": [{"code": link.service.prefix, "order": link.order} for link in
+                     sorted(counter.links, key=lambda link: (link.order, link.service.position, link.service_id))],
         "current": {"number": ticket.code, "status": ticket.status.value,
                     "service": ticket.service.prefix} if ticket else None,
     }
@@ -95,10 +106,28 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
             # "seq + 0": SQLite would otherwise walk the office's whole log backwards by seq
             # instead of sorting the day's few calls.
             .order_by((TicketEvent.seq + 0).desc()).limit(limit))
-    return [{"call_id": call_id(office.slug, ev.seq), "seq": ev.seq, "at": ev.at.isoformat(),
-             "number": ticket.code, "service": ticket.service.prefix,
-             "counter": counter_brief(counter), "recall": ev.type == EventType.TICKET_RECALLED.value}
+    return [public_call(office.slug, ev.seq, ev.at, ev.type, ticket.code, ticket.service.prefix, counter)
             for ev, ticket, counter in session.execute(stmt)]
+
+
+def public_call(office_slug: str, seq: int, at: datetime, type_: str, number: str, service: str,
+                counter: Counter) -> dict:
+    """A call as the lobby board lists it, with what a display says for it in each language."""
+    return {"call_id": call_id(office_slug, seq), "seq": seq, "at": at.isoformat(), "number": number,
+            "service": service, "counter": counter_brief(counter),
+            "recall": type_ == EventType.TICKET_RECALLED.value,
+            "announcement": announcements(number, counter.number)}
+
+
+def announcements(number: str, counter_number: int) -> dict | None:
+    """The phrase and clip names of a call in each display language (clips are files under
+    the display's sounds folder: "chime", else "<lang>/<name>")."""
+    try:
+        said = {lang: announce.announcement(number, counter_number, lang) for lang in announce.LANGUAGES}
+    except InvalidInput:
+        return None
+    return {lang: {"text": a.text, "clips": [name if name == announce.CHIME else f"{lang}/{name}"
+                                              for name in a.clips]} for lang, a in said.items()}
 
 
 def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
@@ -116,24 +145,50 @@ def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
 
 def counter_screen(session: Session, counter: Counter, now: datetime) -> dict:
     """A clerk's screen: the counter, the ticket at it, and its waiting line in call order."""
-    office = counter.office
+    return counter_screens(session, counter.office, {counter.id}, now)[counter.id]
+
+
+# A clerk's screen lists the first of its line in call order, with the counts of the rest.
+SCREEN_WAITING = 20
+
+
+def counter_screens(session: Session, office: Office, counter_ids: set[int], now: datetime,
+                    line: list | None = None) -> dict[int, dict]:
+    """counter_screen of several counters of one office, in a fixed number of statements;
+    `line`: the office's line of the day (queries.tickets.line_positions), when already read."""
+    counters = [c for c in office.counters if c.id in counter_ids]
+    if not counters:
+        return {}
     day = business_date(now, office.timezone)
-    current = session.execute(select(Ticket).where(
-        Ticket.counter_id == counter.id, Ticket.status.in_(list(AT_COUNTER)))).scalars().first()
-    service_ids = [link.service_id for link in counter.links]
-    # Listed in the order call_next would call them, fair merge included.
-    tickets = {t.id: t for t in repository.line(session, office.id, day, service_ids)}
-    order = dispatch.call_order(repository.counter_policy(session, counter, now),
-                                [repository.candidate(t) for t in tickets.values()])
-    held = session.execute(select(Ticket).where(
+    if line is None:
+        line = line_positions(session, office.id, day)
+    current = {t.counter_id: t for t in session.execute(select(Ticket).where(
+        Ticket.counter_id.in_([c.id for c in counters]), Ticket.status.in_(list(AT_COUNTER)))).scalars()}
+    held = list(session.execute(select(Ticket).where(
         Ticket.office_id == office.id, Ticket.business_date == day,
-        Ticket.service_id.in_(service_ids), Ticket.status == TicketStatus.ON_HOLD)).scalars()
-    return {
-        "counter": _counter_row(counter, current),
-        "current": ticket_view(session, current, staff=True) if current else None,
-        "waiting": [line_item(tickets[c.ticket_id]) for c in order],
-        "on_hold": [line_item(t) for t in held],
-    }
+        Ticket.status == TicketStatus.ON_HOLD)).scalars())
+    policies = repository.counter_policies(session, office, counters, now)
+    codes = {s.id: s.prefix for s in office.services}
+    by_id = {t.id: t for t in line}
+    candidates = [repository.candidate(t) for t in line]
+    screens = {}
+    for counter in counters:
+        service_ids = {link.service_id for link in counter.links}
+        # Listed in the order call_next would call them, fair merge included.
+        order = dispatch.call_order(policies[counter.id], candidates)
+        counts: dict[str, int] = {}
+        for candidate in order:
+            counts[codes[candidate.service_id]] = counts.get(codes[candidate.service_id], 0) + 1
+        at_counter = current.get(counter.id)
+        screens[counter.id] = {
+            "counter": _counter_row(counter, at_counter),
+            "current": ticket_view(session, at_counter, staff=True) if at_counter else None,
+            "waiting": [line_item(by_id[c.ticket_id], codes[c.service_id]) for c in order[:SCREEN_WAITING]],
+            "waiting_total": len(order),
+            "waiting_counts": counts,
+            "on_hold": [line_item(t) for t in held if t.service_id in service_ids],
+        }
+    return screens
 
 
 def staff_snapshot(session: Session, office: Office, now: datetime) -> dict:
