@@ -162,16 +162,22 @@ def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
         if not 0 < counter_id <= MAX_ROW_ID:
             raise ValueError("not a counter id")
         counter = repository.counter_for(s, member.actor(), counter_id)
-        return counter.office, f"counter:{counter.id}", boards.counter_screen(s, counter, moment)
+        room = f"counter:{counter.id}"
+        return counter.office, room, boards.shared_snapshot(s, counter.office, room, moment,
+                                                            lambda: boards.counter_screen(s, counter, moment))
     if "office" in data:
         office = repository.office_by_slug(s, str(data["office"]))
         if not data.get("staff"):
-            return office, f"office:{office.slug}", boards.board_snapshot(s, office, moment)
+            room = f"office:{office.slug}"
+            return office, room, boards.shared_snapshot(s, office, room, moment,
+                                                        lambda: boards.board_snapshot(s, office, moment))
         member = _staff()
         if member is None:
             return "unauthorized"
         require(member.actor(), Permission.VIEW_OFFICE, office.id)
-        return office, f"staff:{office.slug}", boards.staff_snapshot(s, office, moment)
+        room = f"staff:{office.slug}"
+        return office, room, boards.shared_snapshot(s, office, room, moment,
+                                                    lambda: boards.staff_snapshot(s, office, moment))
     return "bad_request"
 
 

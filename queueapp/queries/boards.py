@@ -2,8 +2,11 @@
 the staff view, each with the seq it is valid at."""
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
@@ -191,6 +194,56 @@ def counter_screens(session: Session, office: Office, counter_ids: set[int], now
     return screens
 
 
+class SnapshotCache:
+    """A room's snapshot, built once per (room, seq) and shared by every screen subscribing
+    at that seq: after a restart a hall of screens reconnecting at once costs one build,
+    not one each. Builders of the same room wait for the first one (a lock per room). An
+    entry also ages out after TTL seconds, for what changes with the clock alone (the
+    office opening, cached ETA inputs of another process)."""
+
+    TTL = 2.0
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.entries: dict[str, tuple[tuple, float, dict]] = {}
+        self.locks: dict[str, threading.Lock] = {}
+        self.guard = threading.Lock()
+
+    def get(self, room: str, version: tuple, build) -> dict:
+        found = self._fresh(room, version)
+        if found is not None:
+            return found
+        with self.guard:
+            lock = self.locks.setdefault(room, threading.Lock())
+        with lock:
+            found = self._fresh(room, version)
+            if found is None:
+                found = build()
+                self.entries[room] = (version, self.clock() + self.TTL, found)
+        return found
+
+    def _fresh(self, room: str, version: tuple) -> dict | None:
+        entry = self.entries.get(room)
+        if entry is not None and entry[0] == version and entry[1] > self.clock():
+            return entry[2]
+        return None
+
+
+_SNAPSHOTS: WeakKeyDictionary[Database, SnapshotCache] = WeakKeyDictionary()
+
+
+def shared_snapshot(session: Session, office: Office, room: str, now: datetime, build) -> dict:
+    """`build()`'s snapshot of `room`, shared while the office's seq and day stay the same.
+    Shared snapshots are never changed by their readers."""
+    db = session.info.get("database")
+    if db is None:
+        return build()
+    cache = _SNAPSHOTS.get(db)
+    if cache is None:
+        cache = _SNAPSHOTS[db] = SnapshotCache()
+    return cache.get(room, (office.seq, business_date(now, office.timezone)), build)
+
+
 def staff_snapshot(session: Session, office: Office, now: datetime) -> dict:
     """The supervisor's and clerks' view of the whole office."""
     day = business_date(now, office.timezone)
@@ -217,7 +270,8 @@ def office_state(db: Database, office_slug: str, now: datetime, *, part: str) ->
     with db.read() as session:
         office = repository.office_by_slug(session, office_slug)
         if part == "board":
-            return board_snapshot(session, office, now)
+            return shared_snapshot(session, office, f"office:{office.slug}", now,
+                                   lambda: board_snapshot(session, office, now))
         if part == "services":
             return services_overview(session, office, now)
         return counters_overview(session, office)

@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database, PublishedEvent
 from ..domain.events import CALL_EVENTS, EventType
@@ -42,9 +43,11 @@ class Projection:
     screens: dict[int, dict] = field(default_factory=dict)      # counter id -> counter screen
 
 
-# The office with its services and its counters with their services: four statements.
-_OFFICE = (select(Office).where(Office.id == bindparam("office_id"))
-           .options(selectinload(Office.services), selectinload(Office.counters).selectinload(Counter.links)))
+# The office with its services; its counters with their services only when a commit needs
+# them (a call names its counter, a counter screen is watched): a ticket issued reads neither.
+_OFFICE = select(Office).where(Office.id == bindparam("office_id")).options(selectinload(Office.services))
+_COUNTERS = (select(Counter).where(Counter.office_id == bindparam("office_id"))
+             .options(selectinload(Counter.links)).order_by(Counter.number))
 @dataclass(frozen=True)
 class Watching:
     """The counter and ticket rooms that have screens in them, when the server can tell
@@ -113,7 +116,11 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     ticket_ids = {e.ticket_id for e in events if e.ticket_id}
     tickets = {t.id: t for t in session.execute(
         _EVENT_TICKETS.where(Ticket.id.in_(ticket_ids))).unique().scalars()} if ticket_ids else {}
-    counters = {c.id: c for c in office.counters}
+    counters = {}
+    if watching.counters is None or watching.counters or any(e.counter_id for e in events):
+        loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
+        set_committed_value(office, "counters", loaded)
+        counters = {c.id: c for c in loaded}
     if any(e.type in _RESYNC for e in events):
         projection.events = [(e, None, None) for e in events]
         return projection
@@ -126,7 +133,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     day = business_date(now, office.timezone)
     line = line_positions(session, office.id, day) if phones or counter_ids else []
     positions = {row.id: row.position for row in line}
-    projection.screens = counter_screens(session, office, counter_ids, now, line=line)
+    projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
         view = ticket_view(session, ticket, position=positions.get(ticket.id)) if ticket is not None else None

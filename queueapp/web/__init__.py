@@ -21,7 +21,8 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    from . import api, api_booking, booking, counter, display, errors, kiosk, pages, staff, status
+    from . import api, api_booking, booking, counter, display, errors, http, kiosk, pages, staff, status
+    app.session_interface = http.CookieSessions()
     errors.register(app)
     for module in (api, api_booking, pages, booking, staff, counter, display, kiosk, status):
         app.register_blueprint(module.bp)
