@@ -1,5 +1,6 @@
-"""Real-time fan-out (issue 3 §6): one call-next reaches N python-socketio clients of the
-office's public room; latency from the call to receipt, and server memory per connection.
+"""Real-time fan-out (issues 3 and 14): one call-next reaches N python-socketio clients of the
+office's public room; latency from the call to receipt, and server memory per connection,
+next to a bare python-socketio server sending the same events to the same clients.
 
 Run: .venv/bin/python bench/bench_fanout.py [--scenario single|redis|both]
 - single: 1,000 clients on one `queueapp serve` process (SQLite); server pinned to CPU 0,
@@ -28,7 +29,7 @@ import requests  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from bench.report import percentiles, profile_summary, replace_section, steal_share  # noqa: E402
-from bench.server import (ROOT, Server, create_token, load_average, machine_description,  # noqa: E402
+from bench.server import (ROOT, BareServer, Server, create_token, load_average, machine_description,  # noqa: E402
                           pin_to, prepare_database, raise_fd_limit, rss_kib, stat_ticks)
 from queueapp.db import Database  # noqa: E402
 from queueapp.models import Counter, Office  # noqa: E402
@@ -108,6 +109,9 @@ def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int,
         statuses, call_ms = [], []
         with requests.Session() as http:
             http.headers["Authorization"] = f"Bearer {token}"
+            # A new connection per request: the pauses between calls are as long as gunicorn's
+            # 2 s keep-alive, and a reused connection the server just closed fails the call.
+            http.headers["Connection"] = "close"
             for i in range(calls):
                 url = urls[i % len(urls)]
                 sent = time.monotonic()
@@ -155,6 +159,42 @@ def start_profile(pid: int, seconds: float, output: Path) -> subprocess.Popen:
     return subprocess.Popen([py_spy(), "record", "--pid", str(pid), "--duration", str(int(seconds) + 1),
                              "--rate", "200", "--format", "raw", "--output", str(output), "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def captured_events(folder: Path) -> dict:
+    """The payloads the app sends its board room for a call and a finish, captured in-process
+    (the bare server replays them, so both send the same bytes)."""
+    from queueapp import create_app
+    from queueapp.extensions import socketio as app_socketio
+    url = f"sqlite:///{folder / 'capture' / 'queueapp.db'}"
+    prepare_database(url, folder / "capture")
+    counter_id = queue_tickets(url, 1)
+    token = create_token(url, "loket1")
+    db = Database(url)
+    try:
+        app = create_app({"SECRET_KEY": "bench", "INSTANCE_PATH": str(folder / "capture")}, database=db)
+        board = app_socketio.test_client(app)
+        board.emit("subscribe", {"office": "demo"})
+        http = app.test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+        called = http.post(f"/api/v1/counters/{counter_id}/call-next", headers=headers).get_json()
+        http.post(f"/api/v1/tickets/{called['id']}/finish", headers=headers)
+        events = {m["args"][0]["type"]: m["args"][0] for m in board.get_received() if m["name"] == "event"}
+        board.disconnect()
+        return events
+    finally:
+        db.dispose()
+
+
+def bare(folder: Path, clients: int, calls: int) -> dict:
+    """The same clients and calls against a bare python-socketio server (bench/bare_socketio.py)."""
+    env = {"QUEUEAPP_INSTANCE_PATH": str(folder / "bare"), "BENCH_EVENTS": json.dumps(captured_events(folder))}
+    (folder / "bare").mkdir(parents=True, exist_ok=True)
+    server = BareServer(env, cpus={0}).start()
+    try:
+        return fan_out([server], 1, "bare", clients=clients, processes=2, calls=calls, client_cpus={1}, parallel=50)
+    finally:
+        server.stop()
 
 
 def single(folder: Path, clients: int, calls: int) -> dict:
@@ -230,9 +270,16 @@ def markdown(results: dict) -> str:
         "| call-next answer p50 ms | KiB per client | connect s | load avg | CPU steal |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    names = {"single": "1 process, SQLite", "redis": "4 processes, PostgreSQL + Redis"}
+    names = {"bare": "bare python-socketio (same events, no app)", "single": "1 process, SQLite",
+             "redis": "4 processes, PostgreSQL + Redis"}
     for key, r in results.items():
         lines.append(row(f"{names[key]}, {r['clients']} clients", r))
+    if "single" in results and "bare" in results:
+        app_last, bare_last = results["single"]["last_receipt_ms"]["p50"], results["bare"]["last_receipt_ms"]["p50"]
+        lines += ["", f"Last of {results['single']['clients']} screens, app / bare python-socketio (p50 of the "
+                  f"calls, same run): {app_last / bare_last:.2f} (target <= 1.2). Connecting and "
+                  f"snapshotting every screen at once: {results['single']['connect_s']:.1f} s (bare: "
+                  f"{results['bare']['connect_s']:.1f} s; target <= 5 s)."]
     if "single" in results:
         p99 = results["single"]["latency_ms"]["p99"]
         lines += ["", f"Target p99 <= {TARGET_P99_MS} ms at 1,000 clients on one process: "
@@ -265,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-fanout-") as tmp:
         if args.scenario in ("single", "both"):
+            results["bare"] = bare(Path(tmp), args.clients or 1000, args.calls)
             results["single"] = single(Path(tmp), args.clients or 1000, args.calls)
         if args.scenario in ("redis", "both"):
             results["redis"] = scaled(Path(tmp), args.clients or 4000, args.calls)

@@ -1,5 +1,6 @@
-"""Ticket issuance over HTTP (issue 2 §8): `queueapp serve` (gunicorn + one gevent worker,
-SQLite) against 200 concurrent wrk clients, next to GET /api/v1/health as the ceiling.
+"""Ticket issuance over HTTP (issues 2 and 14): `queueapp serve` (gunicorn + one gevent worker,
+SQLite) under wrk, next to a Flask hello-world on the same server set-up as the ceiling, on an
+empty database and on one with a year of history.
 
 Run: .venv/bin/python bench/bench_issue.py   (needs `wrk`: apt-get install -y wrk)
 The server is pinned to CPU 0 and wrk (one thread, C, event loop) to CPU 1, so the load
@@ -23,8 +24,8 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `queueapp` im
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.report import parse_wrk, profile_summary, replace_section, steal_share  # noqa: E402
-from bench.server import (ROOT, Server, cpu_seconds, load_average, machine_description,  # noqa: E402
-                          prepare_database, raise_fd_limit, stat_ticks)
+from bench.server import (ROOT, HelloServer, Server, cpu_seconds, fill_history, load_average,  # noqa: E402
+                          machine_description, prepare_database, raise_fd_limit, stat_ticks)
 from queueapp.db import Database  # noqa: E402
 from queueapp.models import Ticket  # noqa: E402
 
@@ -32,8 +33,6 @@ HEADING = "Ticket issuance over HTTP"
 SERVER_CPUS, LOAD_CPUS = {0}, "1"
 TICKETS_PATH = "/api/v1/offices/demo/tickets"
 HEALTH_PATH = "/api/v1/health"
-TARGET_RATE, TARGET_P99_MS = 500, 100
-KEEPALIVE_SAFE_S = 0.9  # mean think; the longest (2 x mean) stays under the 2 s keep-alive
 
 
 def run_wrk(url: str, seconds: int, connections: int, *, services: str = "", think_ms: int = 0) -> dict:
@@ -58,14 +57,19 @@ def ticket_count(url: str) -> int:
 class Phase:
     """One server on a fresh database, for one kind of run."""
 
-    def __init__(self, folder: Path, name: str):
+    def __init__(self, folder: Path, name: str, *, hello: bool = False, history: bool = False):
         self.folder = folder / name
         self.url = f"sqlite:///{self.folder / 'queueapp.db'}"
-        self.server = Server(prepare_database(self.url, self.folder), cpus=SERVER_CPUS)
+        env = prepare_database(self.url, self.folder)
+        self.history = fill_history(self.url) if history else 0
+        self.server = (HelloServer if hello else Server)(env, cpus=SERVER_CPUS)
+        self.hello = hello
 
     def __enter__(self) -> Phase:
         self.server.start()
         run_wrk(self.server.url + HEALTH_PATH, 2, 20)  # warm up: imports, pools, code paths
+        if not self.hello:
+            run_wrk(self.server.url + TICKETS_PATH, 2, 20, services="ABCDEF")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -78,6 +82,8 @@ class Phase:
         result["server_cpu_s"] = cpu_seconds(pid) - cpu_before
         result["steal"] = steal_share(ticks, stat_ticks())
         result["load_before"] = load
+        result["connections"] = connections
+        result["think_ms"] = wrk_options.get("think_ms", 0)
         if path == TICKETS_PATH:
             result["tickets_in_db"] = ticket_count(self.url)
         return result
@@ -107,97 +113,107 @@ def profile(phase: Phase, seconds: int, connections: int) -> dict:
 
 
 def run(seconds: int, connections: int, think_ms: int, want_profile: bool) -> dict:
-    results: dict = {"connections": connections, "think_ms": think_ms}
+    """Every run of one bench, back to back on the same machine: the hello-world ceiling,
+    the health check, issuance on an empty day at 1, 20 and `connections` clients, paced,
+    and flat out on a database with a year of history."""
+    results: dict = {"connections": connections, "think_ms": think_ms, "runs": []}
+
+    def add(name: str, result: dict, kind: str) -> None:
+        results["runs"].append({"name": name, "kind": kind, **result})
+
     with tempfile.TemporaryDirectory(prefix="bench-issue-") as tmp:
         folder = Path(tmp)
+        with Phase(folder, "hello", hello=True) as phase:
+            add("hello-world (Flask, same server), flat out", phase.measure(HEALTH_PATH, seconds, connections),
+                "hello")
         with Phase(folder, "health") as phase:
-            results["health"] = phase.measure(HEALTH_PATH, seconds, connections)
-        with Phase(folder, "flat-out") as phase:
-            results["tickets"] = phase.measure(TICKETS_PATH, seconds, connections, services="ABCDEF")
+            add("GET /api/v1/health, flat out", phase.measure(HEALTH_PATH, seconds, connections), "health")
+        for clients in (1, 20, connections):
+            with Phase(folder, f"flat-{clients}") as phase:
+                add(f"POST tickets, flat out, {clients} clients",
+                    phase.measure(TICKETS_PATH, seconds, clients, services="ABCDEF"), "closed")
         with Phase(folder, "paced") as phase:
-            results["paced"] = phase.measure(TICKETS_PATH, seconds, connections, services="ABCDEF",
-                                             think_ms=think_ms)
-        # Latency at a load this server can carry: half its flat-out rate, from as many clients
-        # as keep the think time under gunicorn's 2 s keep-alive (wrk re-sends at once when the
-        # server closes an idle connection, which would defeat the pacing).
-        half_rate = max(results["tickets"]["rate"] / 2, 1)
-        results["half_connections"] = max(2, min(connections, int(half_rate * KEEPALIVE_SAFE_S)))
-        results["half_think_ms"] = int(results["half_connections"] * 1000 / half_rate)
-        with Phase(folder, "paced-half") as phase:
-            results["paced_half"] = phase.measure(TICKETS_PATH, seconds, results["half_connections"],
-                                                  services="ABCDEF", think_ms=results["half_think_ms"])
-        results["targets_met"] = targets_met(results)
-        if want_profile or not all(results["targets_met"].values()):
-            with Phase(folder, "profile") as phase:
+            add(f"POST tickets, paced: {connections} clients, think {think_ms} ms "
+                f"(~{connections * 1000 // think_ms}/s offered)",
+                phase.measure(TICKETS_PATH, seconds, connections, services="ABCDEF", think_ms=think_ms), "paced")
+        with Phase(folder, "history", history=True) as phase:
+            results["history_tickets"] = phase.history
+            add(f"POST tickets, flat out, {connections} clients, a year of history",
+                phase.measure(TICKETS_PATH, seconds, connections, services="ABCDEF"), "history")
+            if want_profile:
                 results["profile"] = profile(phase, min(seconds, 10), connections)
-        keep = ROOT / "bench" / "results"
-        keep.mkdir(exist_ok=True)
-        if (folder / "profile" / "profile.txt").exists():
-            shutil.copy(folder / "profile" / "profile.txt", keep / "issue-profile.txt")
     return results
 
 
-def targets_met(results: dict) -> dict:
-    best = results["tickets"]
-    return {f">= {TARGET_RATE} tickets/s": best["rate"] >= TARGET_RATE,
-            f"p99 < {TARGET_P99_MS} ms at {results['connections']} clients (paced)":
-                results["paced"]["latency_ms"]["p99"] < TARGET_P99_MS,
-            ">= half the health rate": best["rate"] >= results["health"]["rate"] / 2}
+def cpu_ms(r: dict) -> float:
+    return r["server_cpu_s"] / r["requests"] * 1000 if r["requests"] else float("nan")
 
 
-def row(name: str, r: dict) -> str:
+def figures(results: dict) -> dict:
+    """The issue's figures, as ratios within this one run."""
+    runs = {r["kind"] + (str(r["connections"]) if r["kind"] == "closed" else ""): r for r in results["runs"]}
+    hello, full = runs["hello"], runs[f"closed{results['connections']}"]
+    little = full["connections"] / full["rate"] * 1000
+    return {
+        "CPU per ticket, empty database (ms)": (cpu_ms(full), "<= 1.5", cpu_ms(full) <= 1.5),
+        "CPU per ticket, a year of history (ms)": (cpu_ms(runs["history"]), "<= 2", cpu_ms(runs["history"]) <= 2),
+        "issuance rate / hello-world rate (same worker, flat out)":
+            (full["rate"] / hello["rate"], ">= 0.3", full["rate"] / hello["rate"] >= 0.3),
+        "CPU per ticket / CPU per hello-world request":
+            (cpu_ms(full) / cpu_ms(hello), "", True),
+        "health CPU / hello-world CPU": (cpu_ms(runs["health"]) / cpu_ms(hello), "", True),
+        f"p99 at {full['connections']} closed-loop clients / (clients / rate)":
+            (full["latency_ms"]["p99"] / little, "<= 2", full["latency_ms"]["p99"] / little <= 2),
+        "paced (~400/s offered): p99 ms": (runs["paced"]["latency_ms"]["p99"], "< 100",
+                                          runs["paced"]["latency_ms"]["p99"] < 100),
+    }
+
+
+def row(r: dict, hello_rate: float) -> str:
     lat = r["latency_ms"]
-    per_cpu = r["requests"] / r["server_cpu_s"] if r["server_cpu_s"] else float("nan")
     cpu_share = r["server_cpu_s"] / r["duration_s"]
-    tickets = r.get("tickets_in_db", "")
-    return (f"| {name} | {r['rate']:.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | "
-            f"{lat['max']:.0f} | {r['error_count']} | {cpu_share:.0%} | {per_cpu:.0f} | {tickets} | "
-            f"{r['load_before']} | {r['steal']:.0%} |")
+    little = (f"{lat['p99'] / (r['connections'] / r['rate'] * 1000):.1f}"
+              if r["kind"] in ("closed", "history", "hello", "health") and r["rate"] else "")
+    return (f"| {r['name']} | {r['rate']:.0f} | {r['rate'] / hello_rate:.2f} | {lat['p50']:.1f} | "
+            f"{lat['p99']:.1f} | {little} | {lat['max']:.0f} | {r['error_count']} | {cpu_share:.0%} | "
+            f"{cpu_ms(r):.2f} | {r.get('tickets_in_db', '')} | {r['load_before']} | {r['steal']:.0%} |")
 
 
 def markdown(results: dict, seconds: int) -> str:
     c = results["connections"]
+    hello_rate = next(r["rate"] for r in results["runs"] if r["kind"] == "hello")
     lines = machine_description() + [
-        f"- Command: `.venv/bin/python bench/bench_issue.py` ({seconds} s per run, {c} connections)",
+        f"- Command: `.venv/bin/python bench/bench_issue.py` ({seconds} s per run; every run below comes "
+        "from this one command, back to back)",
         "- Server: `queueapp serve` (gunicorn, one gevent worker, no access log), SQLite in a temporary "
-        "instance with the demo office, daily quotas lifted; pinned to CPU 0. Load: `wrk` (one thread, "
-        "C) pinned to CPU 1 with bench/wrk_report.lua; POST bodies cycle services A to F.",
-        "- Ceiling: GET /api/v1/health (a read transaction with `SELECT 1`; the app has no cheaper "
-        "endpoint).",
-        "- Flat out: each client sends its next request as soon as the answer arrives (closed loop); by "
-        "Little's law mean latency = clients / rate, so p99 < 100 ms at 200 clients needs >= 2,000 req/s.",
+        "instance with the demo office, daily quotas lifted, a fresh database per run; pinned to CPU 0. "
+        "Load: `wrk` (one thread, C) pinned to CPU 1 with bench/wrk_report.lua; POST bodies cycle "
+        "services A to F.",
+        "- Ceiling: a Flask hello-world (bench/hello.py: one route answering a small JSON) on the same "
+        "gunicorn + gevent worker set-up; `x hello` = rate / its rate.",
+        f"- A year of history: {results.get('history_tickets', 0):,} served tickets (690 per working day, "
+        "with their call and finish events) on the days before the run.",
+        "- Closed loop: each client sends its next request when the answer arrives; by Little's law mean "
+        "latency = clients / rate, so `p99 / (c/rate)` says how far the tail is from the mean.",
         f"- Paced: each client waits a think time (uniform, mean {results['think_ms']} ms) between "
-        f"requests (about {c * 1000 // max(results['think_ms'], 1)} requests/s offered, if the server "
-        "keeps up); "
-        f"the second paced run offers half the flat-out rate from {results['half_connections']} clients, so "
-        f"that think times stay under gunicorn's 2 s keep-alive.",
-        "- Errors: wrk's `timeout` = no answer within 10 s; `read` = the server closed an idle keep-alive "
-        "connection (gunicorn's keepalive is 2 s, so long think times produce these; wrk reconnects).",
-        "- The machine is a virtual one, shared with other test runs (see load average) and with other "
-        "machines on its host (`CPU steal`: share of CPU time the hypervisor took away during the run); "
-        "`server CPU` is the worker's "
-        "share of one core during the run, `req/CPU-s` = requests per second of server CPU time, which "
-        "is what one fully available core would serve.",
+        "requests.",
+        "- `CPU ms/req`: the worker's CPU time (/proc/<pid>/stat, user + system) over the requests served. "
+        "`CPU steal`: share of the machine's CPU time its hypervisor took during the run.",
         "",
-        "| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU | req/CPU-s "
-        "| tickets in DB | load avg before | CPU steal |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-        row("GET /health, flat out", results["health"]),
+        "| run | req/s | x hello | p50 ms | p99 ms | p99 / (c/rate) | max ms | errors | server CPU "
+        "| CPU ms/req | tickets in DB | load avg before | CPU steal |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    lines.append(row("POST tickets, flat out", results["tickets"]))
-    lines.append(row(f"POST tickets, paced (think {results['think_ms']} ms)", results["paced"]))
-    lines.append(row(f"POST tickets, paced, {results['half_connections']} clients (think "
-                     f"{results['half_think_ms']} ms)", results["paced_half"]))
-    lines += ["", "Targets (each run starts on an empty day):", ""]
-    lines += [f"- {name}: {'reached' if ok else 'missed'}" for name, ok in results["targets_met"].items()]
+    lines += [row(r, hello_rate) for r in results["runs"]]
+    lines += ["", "Figures of issue 14 (targets for a 2-core machine):", "",
+              "| figure | this run | target | |", "|---|---|---|---|"]
+    for name, (value, target, ok) in figures(results).items():
+        lines.append(f"| {name} | {value:.2f} | {target} | {'' if not target else 'reached' if ok else 'missed'} |")
     if "profile" in results:
         prof = results["profile"]
         lines += ["", f"Profile of the worker issuing tickets flat out (py-spy, {prof['samples']} samples "
                   "of busy time; bucket = innermost frame of a known library):", ""]
         lines += [f"- {share:.0%} {name}" for name, share in prof["buckets"]]
-        lines += ["", "Functions with the most inclusive time:", ""]
-        lines += [f"- {share:.0%} `{name}`" for name, share in prof["inclusive"]
-                  if "queueapp/" in name or "sqlalchemy/orm/session" in name][:15]
     return "\n".join(lines)
 
 
@@ -205,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15, help="length of each run")
     parser.add_argument("--connections", type=int, default=200)
-    parser.add_argument("--think-ms", type=int, default=400, help="mean think time of the paced run")
+    parser.add_argument("--think-ms", type=int, default=500,
+                        help="mean think time of the paced run (200 clients x 1000 / 500 = 400/s offered)")
     parser.add_argument("--profile", action="store_true", help="profile even when the targets are met")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
     args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ import os
 import platform
 import resource
 import shutil
+import sys
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -139,3 +140,70 @@ def load_average() -> str:
 
 def stat_ticks() -> tuple[int, int]:
     return cpu_ticks(Path("/proc/stat").read_text())
+
+
+class HelloServer(Server):
+    """bench/hello.py on gunicorn with one gevent worker: the app's server set-up, no app."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+                "--worker-connections", "5000", "--timeout", "60", "--bind", f"127.0.0.1:{self.port}",
+                "--error-logfile", "-", "bench.hello:app"]
+
+
+class BareServer(Server):
+    """bench/bare_socketio.py on gunicorn with one gevent worker: the fan-out ceiling."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+                "--worker-connections", "5000", "--timeout", "60", "--bind", f"127.0.0.1:{self.port}",
+                "--error-logfile", "-", "bench.bare_socketio:app"]
+
+
+def fill_history(url: str, days: int = 365, per_day: int = 690) -> int:
+    """A year of served tickets (about 180,000: 690 per working day, with their
+    call and finish events) on the days before today, in bulk: what an office has after a year."""
+    import random
+    from datetime import date, timedelta
+
+    from sqlalchemy import insert, select
+
+    from queueapp.models import Counter, Office, Ticket, TicketEvent
+    db = Database(url)
+    rng = random.Random(14)
+    try:
+        with db.read() as session:
+            office = session.execute(select(Office).where(Office.slug == "demo")).scalar_one()
+            service_ids = [s.id for s in office.services]
+            counter_ids = list(session.execute(select(Counter.id).where(Counter.office_id == office.id)).scalars())
+        total, seq = 0, 0
+        today = datetime.now(timezone.utc).date()
+        for d in range(days, 0, -1):
+            day = today - timedelta(days=d)
+            if day.isoweekday() > 5:
+                continue
+            opens = datetime(day.year, day.month, day.day, 1, 0, tzinfo=timezone.utc)
+            tickets, events = [], []
+            for n in range(per_day):
+                issued = opens + timedelta(seconds=n * 50)
+                called = issued + timedelta(minutes=rng.randint(1, 40))
+                finished = called + timedelta(minutes=rng.randint(3, 15))
+                total += 1
+                tickets.append({"id": 10_000_000 + total, "office_id": office.id,
+                                "service_id": service_ids[n % len(service_ids)], "business_date": day,
+                                "prefix": "H", "number": n + 1, "code": f"H-{n + 1:03d}", "channel": "kiosk",
+                                "priority": None, "status": "done", "counter_id": rng.choice(counter_ids),
+                                "staff_id": None, "issued_at": issued, "queued_at": issued, "called_at": called,
+                                "started_at": called, "finished_at": finished, "call_count": 1,
+                                "token": f"history-{total}", "idempotency_key": None})
+                for type_, at in (("ticket.called", called), ("ticket.finished", finished)):
+                    seq -= 1   # below the office's own seq numbers
+                    events.append({"office_id": office.id, "ticket_id": 10_000_000 + total, "seq": seq,
+                                   "type": type_, "at": at, "counter_id": tickets[-1]["counter_id"],
+                                   "staff_id": None, "data": {}})
+            with db.engine.begin() as conn:
+                conn.execute(insert(Ticket.__table__), tickets)
+                conn.execute(insert(TicketEvent.__table__), events)
+        return total
+    finally:
+        db.dispose()

@@ -1,6 +1,8 @@
 /*
  * display.js: the lobby board. Live state from live.js (room office:<slug>); calls are
- * shown at once and handed to the announcer (announcer.js).
+ * shown at once and handed to the announcer (announcer.js). Events carry what the board
+ * shows: a call with what to say for it, the waiting counts of the services it changed;
+ * nothing is read back (a fresh snapshot comes only after a gap or a reconnect).
  *
  * What is announced: calls that arrive after the display started. Calls already in the
  * first snapshot are only shown. A later snapshot (reconnect, resync after a gap) may
@@ -21,7 +23,7 @@ var english = config.lang === "en";
 var calls = [];            // newest first, filtered
 var started = false;
 var firstSnapshot = true;
-var servicesTimer = null;
+var services = [];
 var office = null;
 
 function shown(call) {
@@ -35,7 +37,16 @@ function counterLabel(call) {
   return call.counter ? texts.counter + " " + call.counter.number : "";
 }
 
+function clipUrl(name) {
+  return config.sounds_url + name + ".ogg";
+}
+
 function fetchPlan(call) {
+  // The call carries its phrase and clips; /announce answers for a call that does not.
+  var said = call.announcement && call.announcement[config.lang];
+  if (said) {
+    return Promise.resolve({text: said.text, lang: config.lang, clips: said.clips.map(clipUrl)});
+  }
   var url = config.announce_url + "?lang=" + encodeURIComponent(config.lang) +
     "&number=" + encodeURIComponent(call.number) + "&counter=" + encodeURIComponent(call.counter.number);
   function attempt(left) {
@@ -109,15 +120,12 @@ function tickClock() {
     second: "2-digit", hourCycle: "h23"}).format(now).replace(/\./g, ":"));
 }
 
-function refreshServices() {
-  // Events carry no counts: re-read the board (debounced, so a burst costs one request).
-  if (servicesTimer) { return; }
-  servicesTimer = setTimeout(function () {
-    servicesTimer = null;
-    requestJson("/api/v1/offices/" + encodeURIComponent(config.office) + "/board")
-      .then(function (board) { renderServices(board.services); })
-      .catch(function () { /* the next event or snapshot brings them */ });
-  }, 300);
+function applyServices(rows) {
+  // An event carries the rows of the services it changed: merge them by code.
+  var byCode = {};
+  rows.forEach(function (row) { byCode[row.code] = row; });
+  services = services.map(function (row) { return byCode[row.code] || row; });
+  renderServices(services);
 }
 
 function onSnapshot(room, snapshot) {
@@ -133,24 +141,23 @@ function onSnapshot(room, snapshot) {
   firstSnapshot = false;
   renderLatest(calls[0] && calls[0].call_id !== newest && newest !== undefined);
   renderHistory();
-  renderServices(state.services);
+  services = state.services;
+  renderServices(services);
   tickClock();
   document.body.dataset.seq = String(snapshot.seq);
 }
 
 function onEvent(room, event) {
-  if ((event.type === "ticket.called" || event.type === "ticket.recalled") && event.call_id && event.ticket) {
-    var call = {call_id: event.call_id, number: event.ticket.number, service: event.ticket.service.code,
-                counter: event.ticket.counter, recall: event.type === "ticket.recalled", seq: event.seq};
-    if (call.counter && shown(call)) {
-      calls.unshift(call);
-      calls = calls.slice(0, 20);
-      renderLatest(true);
-      renderHistory();
-      announcer.add(call);
-    }
+  var call = event.call;
+  if (call && call.counter && shown(call)) {
+    calls.unshift(call);
+    calls = calls.slice(0, 20);
+    renderLatest(true);
+    renderHistory();
+    announcer.add(call);
   }
-  refreshServices();
+  if (event.services) { applyServices(event.services); }
+  document.body.dataset.seq = String(event.seq);
 }
 
 function start() {

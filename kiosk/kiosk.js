@@ -3,8 +3,9 @@
  * with its QR, printed either by the browser (the PDF in a hidden frame; Chromium with
  * --kiosk-printing prints it silently) or by the server on the kiosk's ESC/POS printer.
  *
- * - Service buttons stay live through live.js (room {office: slug}): any event of the
- *   office re-reads the board snapshot, at most once a second.
+ * - Service buttons stay live through live.js (room {office: slug}): an event carries
+ *   the rows of the services it changed (waiting, ETA, open, quota left); nothing is read
+ *   back (a fresh snapshot comes only after a gap or a reconnect).
  * - One idempotency key per attempt: a double tap or a retry after a lost answer gets
  *   the same ticket, never a second one.
  * - "I have an appointment": a code typed on the on-screen keys or by a keyboard-wedge
@@ -22,7 +23,7 @@ var config = pageData("k-config");
 var texts = config.texts;
 var slug = config.office.slug;
 var state = {service: null, key: null, ticket: null, busy: false, retry: null, services: config.services};
-var idleTimer = null, reprintTimer = null, resyncTimer = null, scanBuffer = "", scanTimer = null;
+var idleTimer = null, reprintTimer = null, scanBuffer = "", scanTimer = null;
 
 function newKey() {
   if (window.crypto && crypto.randomUUID) { return "kiosk-" + crypto.randomUUID(); }
@@ -115,9 +116,10 @@ function renderServices(services) {
   banner.textContent = officeClosed ? fill(closedText, config.office) : "";
 }
 
-function resyncSoon() {
-  if (resyncTimer) { return; }
-  resyncTimer = setTimeout(function () { resyncTimer = null; live.resync("office:" + slug); }, 1000);
+function applyServices(rows) {
+  var byCode = {};
+  rows.forEach(function (row) { byCode[row.code] = row; });
+  renderServices(state.services.map(function (row) { return byCode[row.code] || row; }));
 }
 
 // --- issuing -------------------------------------------------------------------------
@@ -305,7 +307,7 @@ show("start");
 var live = connect({
   rooms: [{office: slug}],
   onSnapshot: function (room, snap) { renderServices(snap.state.services); },
-  onEvent: function () { resyncSoon(); },
+  onEvent: function (room, event) { if (event.services) { applyServices(event.services); } },
   onStatus: function (status) {
     $("k-offline").hidden = status !== "offline";
     setText("k-offline", status === "offline" ? texts.offline : "");

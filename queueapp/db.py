@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,6 +82,35 @@ class UnitOfWork:
         return published
 
 
+class FairLock:
+    """A lock handed over to its waiters in the order they came. A plain lock under gevent
+    lets whoever runs when it is released take it again before the woken waiter runs, so
+    under load some writers wait for seconds while others pass again and again; handed
+    over in order, a writer waits for those ahead of it only (latency in step with load)."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._locked = False
+        self._waiters: deque = deque()
+
+    def acquire(self) -> None:
+        with self._guard:
+            if not self._locked:
+                self._locked = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()   # released by the holder's release(): the lock is now ours
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().release()   # stays locked: handed over
+            else:
+                self._locked = False
+
+
 # Called after each commit with the events it recorded, in seq order.
 Listener = Callable[[list[PublishedEvent]], None]
 
@@ -103,9 +133,10 @@ class Database:
             self.read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
         # SQLite allows one writer: writers of this process queue on a lock that gevent and
         # eventlet can switch on, instead of blocking the whole process in busy_timeout.
-        self._write_lock = threading.Lock() if self.is_sqlite else None
-        self._writer = sessionmaker(self.engine, expire_on_commit=False)
-        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._write_lock = FairLock() if self.is_sqlite else None
+        # Sessions know their Database: the read side keeps its per-database caches there.
+        self._writer = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False, info={"database": self})
 
     def _sqlite_engine(self, immediate: bool) -> Engine:
         # hide_parameters: a logged database error must never carry a citizen's name or phone.
@@ -131,8 +162,13 @@ class Database:
 
         return engine
 
-    def add_listener(self, listener: Listener) -> None:
-        self.listeners.append(listener)
+    def add_listener(self, listener: Listener, *, first: bool = False) -> None:
+        """`first`: run before the listeners added so far (a cache dropping what the events
+        made stale, before a broadcaster reads through it)."""
+        if first:
+            self.listeners.insert(0, listener)
+        else:
+            self.listeners.append(listener)
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
@@ -151,11 +187,23 @@ class Database:
                 self._write_lock.release()
         if not uow.events:
             return
-        for listener in self.listeners:
+        for listener in list(self.listeners):   # a listener may add another (a cache, on first use)
             try:
                 listener(uow.events)
             except Exception:  # noqa: BLE001 - a broadcast never fails the request
                 log.exception("publishing events up to seq=%s failed", uow.events[-1].seq)
+
+    def ping(self) -> None:
+        """One round trip to the database on a pooled connection, outside any transaction
+        and session (the health check)."""
+        connection = self.read_engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+            cursor.close()
+        finally:
+            connection.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -7,6 +7,13 @@ Rooms (every event carries the office's `seq`):
 - ticket:<token>  one citizen's status page: that ticket's own events.
 - counter:<id>    one counter screen: events of tickets at that counter and the
                   counter's own updates.
+
+What a commit changed comes with its events (queries.projector), so no screen reads it back:
+the board rooms' call events carry the `call` with its announcement, their last event of
+the commit the `services` rows it changed; a ticket room's last message carries the
+ticket's `place` (people ahead, ETA) when its line moved, a counter room's the counter's
+`screen`. A room with no event of its own in the commit gets that state in a message of
+type "state.updated" with the commit's last seq.
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ import logging
 from flask import request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room
+from socketio import PubSubManager
 
 from . import messages, repository
 from .db import Database, PublishedEvent
@@ -22,8 +30,8 @@ from .domain import errors
 from .domain.permissions import Permission, require
 from .extensions import get_db, now, socketio
 from .models import MAX_ROW_ID, Office
-from .queries import boards, tickets
-from .queries.events import event_views
+from .queries import boards, projector, tickets
+from .queries.projector import Projection
 from .services import staff as staff_accounts
 from .services.staff import StaffMember
 
@@ -62,12 +70,59 @@ def _rooms(event: PublishedEvent, ticket: dict | None) -> dict[str, dict | None]
     return rooms
 
 
+STATE_UPDATED = "state.updated"
+
+
+def room_messages(projection: Projection) -> dict[str, list[dict]]:
+    """Each room's messages for one commit, in seq order."""
+    rooms: dict[str, list[dict]] = {}
+    for event, ticket, counter in projection.events:
+        call = projection.calls.get(event.seq)
+        for room, view in _rooms(event, ticket).items():
+            payload = _payload(event, view, counter, room)
+            if call is not None and not room.startswith(("ticket:", "counter:")):
+                payload["call"] = call
+            rooms.setdefault(room, []).append(payload)
+    if not projection.events:
+        return rooms
+    last = projection.events[-1][0]
+    board_rooms = (f"office:{last.office_slug}", f"staff:{last.office_slug}")
+
+    def attach(room: str, state: dict) -> None:
+        sent = rooms.get(room)
+        if sent and sent[-1]["seq"] == last.seq:
+            sent[-1].update(state)
+        else:
+            rooms.setdefault(room, []).append({"seq": last.seq, "type": STATE_UPDATED, "office": last.office_slug,
+                                               "at": last.at.isoformat(), "ticket": None, "room": room, **state})
+    if projection.services:
+        for room in board_rooms:
+            attach(room, {"services": projection.services})
+    for token, place in projection.places.items():
+        attach(f"ticket:{token}", {"place": place})
+    for counter_id, screen in projection.screens.items():
+        attach(f"counter:{counter_id}", {"screen": screen})
+    return rooms
+
+
+def _watching() -> projector.Watching:
+    """The counter and ticket rooms with a screen in this process; behind a message queue
+    other processes have screens too: all rooms count as watched."""
+    manager = socketio.server.manager
+    if isinstance(manager, PubSubManager):
+        return projector.EVERYONE
+    rooms = [room for room, members in manager.rooms.get("/", {}).items() if members and isinstance(room, str)]
+    return projector.Watching(counters=frozenset(int(r[8:]) for r in rooms if r.startswith("counter:")),
+                              tickets=frozenset(r[7:] for r in rooms if r.startswith("ticket:")))
+
+
 def broadcaster(db: Database):
-    """The after-commit listener: each committed event, with its views, to its rooms."""
+    """The after-commit listener: what each commit changed, to each room, in one read."""
     def broadcast(events: list[PublishedEvent]) -> None:
-        for event, ticket, counter in event_views(db, events):
-            for room, view in _rooms(event, ticket).items():
-                socketio.emit("event", _payload(event, view, counter, room), to=room)
+        for projection in projector.project(db, events, _watching()):
+            for room, payloads in room_messages(projection).items():
+                for payload in payloads:
+                    socketio.emit("event", payload, to=room)
     return broadcast
 
 
@@ -113,16 +168,22 @@ def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
         if not 0 < counter_id <= MAX_ROW_ID:
             raise ValueError("not a counter id")
         counter = repository.counter_for(s, member.actor(), counter_id)
-        return counter.office, f"counter:{counter.id}", boards.counter_screen(s, counter, moment)
+        room = f"counter:{counter.id}"
+        return counter.office, room, boards.shared_snapshot(s, counter.office, room, moment,
+                                                            lambda: boards.counter_screen(s, counter, moment))
     if "office" in data:
         office = repository.office_by_slug(s, str(data["office"]))
         if not data.get("staff"):
-            return office, f"office:{office.slug}", boards.board_snapshot(s, office, moment)
+            room = f"office:{office.slug}"
+            return office, room, boards.shared_snapshot(s, office, room, moment,
+                                                        lambda: boards.board_snapshot(s, office, moment))
         member = _staff()
         if member is None:
             return "unauthorized"
         require(member.actor(), Permission.VIEW_OFFICE, office.id)
-        return office, f"staff:{office.slug}", boards.staff_snapshot(s, office, moment)
+        room = f"staff:{office.slug}"
+        return office, room, boards.shared_snapshot(s, office, room, moment,
+                                                    lambda: boards.staff_snapshot(s, office, moment))
     return "bad_request"
 
 

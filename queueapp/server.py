@@ -34,9 +34,22 @@ def run_gevent(host: str, port: int) -> None:
 
         def load(self):
             from . import create_app
-            return create_app({"ASYNC_MODE": "gevent"})
+            return taking_turns(create_app({"ASYNC_MODE": "gevent"}))
 
     QueueServer().run()
+
+
+def taking_turns(app):
+    """Each request first waits until every other connection's ready input has been seen.
+    gevent switches greenlets only when one blocks: a keep-alive connection whose next
+    request is already in its buffer would be served again and again while the others
+    wait (at 200 busy clients, p50 of a few ms and p99 of seconds)."""
+    import gevent
+
+    def turn(environ, start_response):
+        gevent.idle()
+        return app(environ, start_response)
+    return turn
 
 
 def run_eventlet(host: str, port: int) -> None:

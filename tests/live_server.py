@@ -51,10 +51,8 @@ class LiveServer:
         for name in self.DROP_ENV:
             env.pop(name, None)
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queueapp", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--worker", self.worker], env=env, cwd=self.cwd or ROOT, stdout=self.log,
-            stderr=subprocess.STDOUT, preexec_fn=self.preexec_fn)
+        self.proc = subprocess.Popen(self.command(), env=env, cwd=self.cwd or ROOT, stdout=self.log,
+                                     stderr=subprocess.STDOUT, preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -67,6 +65,10 @@ class LiveServer:
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not start: {self.read_log()}")
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "queueapp", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                "--worker", self.worker]
 
     def read_log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""

@@ -30,6 +30,11 @@ class Ticket(Base):
         UniqueConstraint("office_id", "business_date", "prefix", "number", name="uq_ticket_number"),
         UniqueConstraint("office_id", "idempotency_key", name="uq_ticket_idempotency"),
         Index("ix_tickets_line", "office_id", "business_date", "status", "service_id"),
+        # The ETA's recent service times: one service's finished tickets of a day, newest
+        # first, without reading the year of history (migration 0006).
+        Index("ix_tickets_service_times", "service_id", "business_date", "status", "finished_at"),
+        # What stands at a counter (call-next, the counter's row on every board).
+        Index("ix_tickets_at_counter", "counter_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +68,13 @@ class TicketEvent(Base):
     """Append-only log: durations, reports and the audit trail come from here."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_office_seq", "office_id", "seq"),)
+    __table_args__ = (
+        Index("ix_ticket_events_office_seq", "office_id", "seq"),
+        # A counter's calls of the day (the fair merge's streak, at every call-next).
+        Index("ix_ticket_events_counter_calls", "counter_id", "type", "at"),
+        # The lobby board's latest calls: the office's call events of one day.
+        Index("ix_ticket_events_office_calls", "office_id", "type", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))

@@ -2,48 +2,51 @@
 the staff view, each with the seq it is valid at."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from .. import repository
 from ..db import Database
-from ..domain import dispatch, eta
+from ..domain import announce, dispatch, eta
+from ..domain.errors import InvalidInput
 from ..domain.events import CALL_EVENTS, EventType, call_id
 from ..domain.hours import is_open
 from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Counter, DailyCounter, Office, Ticket, TicketEvent
-from .tickets import (counter_brief, line_item, mean_service_minutes, open_counters_by_service, service_brief,
-                      ticket_view)
+from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
+                      service_brief, ticket_view)
 
 RECENT_CALLS = 10
 
 
-def services_overview(session: Session, office: Office, now: datetime) -> list[dict]:
-    """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left."""
+def services_overview(session: Session, office: Office, now: datetime,
+                      only: set[int] | None = None) -> list[dict]:
+    """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left.
+    `only`: the rows of these service ids (what an event changed), in the same order."""
     day = business_date(now, office.timezone)
-    office_open = is_open(repository.calendar_of(session, office, day), now)
-    waiting = dict(session.execute(
-        select(Ticket.service_id, func.count()).where(
-            Ticket.office_id == office.id, Ticket.business_date == day,
-            Ticket.status.in_(list(CALLABLE))).group_by(Ticket.service_id)).all())
-    issued = dict(session.execute(
-        select(Ticket.service_id, func.count()).where(
-            Ticket.office_id == office.id, Ticket.business_date == day).group_by(Ticket.service_id)).all())
-    last_numbers = dict(session.execute(
-        select(DailyCounter.service_id, DailyCounter.last_number).where(
-            DailyCounter.business_date == day,
-            DailyCounter.service_id.in_([s.id for s in office.services]))).all())
+    services = [s for s in office.services if only is None or s.id in only]
+    if not services:
+        return []
+    # The day's hours and holiday kept a few seconds; closed by hand is read with the office.
+    calendar = cached(session, (office.id, "calendar", day), lambda: repository.calendar_of(session, office, day))
+    office_open = is_open(replace(calendar, closed=office.closed), now)
+    counts = {service_id: (issued, waiting) for service_id, issued, waiting in session.execute(
+        _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
+    last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
     open_counters = open_counters_by_service(session, office.id)
     result = []
-    for service in office.services:
-        used = max(last_numbers.get(service.id, 0), issued.get(service.id, 0))
+    for service in services:
+        issued, n_waiting = counts.get(service.id, (0, 0))
+        used = max(last_numbers.get(service.id, 0), issued)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
-        n_waiting = waiting.get(service.id, 0)
         estimate = eta.estimate_wait(n_waiting, open_counters.get(service.id, 0),
                                      mean_service_minutes(session, service, day))
         result.append({
@@ -59,9 +62,18 @@ def services_overview(session: Session, office: Office, now: datetime) -> list[d
     return result
 
 
+# Tickets issued today and waiting now, per service, in one pass over the day's tickets.
+_SERVICE_COUNTS = (select(Ticket.service_id, func.count(),
+                          func.sum(case((Ticket.status.in_(list(CALLABLE)), 1), else_=0)))
+                   .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"))
+                   .group_by(Ticket.service_id))
+_LAST_NUMBERS = select(DailyCounter.service_id, DailyCounter.last_number).where(
+    DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))
+
+
 def counters_overview(session: Session, office: Office) -> list[dict]:
     current = {t.counter_id: t for t in session.execute(
-        select(Ticket).where(Ticket.office_id == office.id, Ticket.counter_id.is_not(None),
+        select(Ticket).where(Ticket.counter_id.in_([c.id for c in office.counters]),
                              Ticket.status.in_(list(AT_COUNTER)))).scalars()}
     return [_counter_row(counter, current.get(counter.id)) for counter in office.counters]
 
@@ -77,7 +89,9 @@ def _counter_row(counter: Counter, ticket: Ticket | None) -> dict:
     return {
         "id": counter.id, "number": counter.number, "name": counter.name,
         "state": counter.state.value, "priority_first": counter.priority_first,
-        "services": [{"code": link.service.prefix, "order": link.order} for link in counter.links],
+        # Equal orders in the office's service order (the database returns ties in any order).
+        "services": [{"code": link.service.prefix, "order": link.order} for link in
+                     sorted(counter.links, key=lambda link: (link.order, link.service.position, link.service_id))],
         "current": {"number": ticket.code, "status": ticket.status.value,
                     "service": ticket.service.prefix} if ticket else None,
     }
@@ -89,12 +103,34 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .join(Counter, Counter.id == TicketEvent.counter_id)
             .where(TicketEvent.office_id == office.id, TicketEvent.type.in_([e.value for e in CALL_EVENTS]),
+                   # Calls of today's tickets happen today: the index reads only the day's calls.
+                   TicketEvent.at >= repository.day_bounds(day, office.timezone)[0],
                    Ticket.business_date == day)
-            .order_by(TicketEvent.seq.desc()).limit(limit))
-    return [{"call_id": call_id(office.slug, ev.seq), "seq": ev.seq, "at": ev.at.isoformat(),
-             "number": ticket.code, "service": ticket.service.prefix,
-             "counter": counter_brief(counter), "recall": ev.type == EventType.TICKET_RECALLED.value}
+            # "seq + 0": SQLite would otherwise walk the office's whole log backwards by seq
+            # instead of sorting the day's few calls.
+            .order_by((TicketEvent.seq + 0).desc()).limit(limit))
+    return [public_call(office.slug, ev.seq, ev.at, ev.type, ticket.code, ticket.service.prefix, counter)
             for ev, ticket, counter in session.execute(stmt)]
+
+
+def public_call(office_slug: str, seq: int, at: datetime, type_: str, number: str, service: str,
+                counter: Counter) -> dict:
+    """A call as the lobby board lists it, with what a display says for it in each language."""
+    return {"call_id": call_id(office_slug, seq), "seq": seq, "at": at.isoformat(), "number": number,
+            "service": service, "counter": counter_brief(counter),
+            "recall": type_ == EventType.TICKET_RECALLED.value,
+            "announcement": announcements(number, counter.number)}
+
+
+def announcements(number: str, counter_number: int) -> dict | None:
+    """The phrase and clip names of a call in each display language (clips are files under
+    the display's sounds folder: "chime", else "<lang>/<name>")."""
+    try:
+        said = {lang: announce.announcement(number, counter_number, lang) for lang in announce.LANGUAGES}
+    except InvalidInput:
+        return None
+    return {lang: {"text": a.text, "clips": [name if name == announce.CHIME else f"{lang}/{name}"
+                                              for name in a.clips]} for lang, a in said.items()}
 
 
 def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
@@ -112,24 +148,100 @@ def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
 
 def counter_screen(session: Session, counter: Counter, now: datetime) -> dict:
     """A clerk's screen: the counter, the ticket at it, and its waiting line in call order."""
-    office = counter.office
+    return counter_screens(session, counter.office, {counter.id}, now)[counter.id]
+
+
+# A clerk's screen lists the first of its line in call order, with the counts of the rest.
+SCREEN_WAITING = 20
+
+
+def counter_screens(session: Session, office: Office, counter_ids: set[int], now: datetime,
+                    line: list | None = None) -> dict[int, dict]:
+    """counter_screen of several counters of one office, in a fixed number of statements;
+    `line`: the office's line of the day (queries.tickets.line_positions), when already read."""
+    counters = [c for c in office.counters if c.id in counter_ids]
+    if not counters:
+        return {}
     day = business_date(now, office.timezone)
-    current = session.execute(select(Ticket).where(
-        Ticket.counter_id == counter.id, Ticket.status.in_(list(AT_COUNTER)))).scalars().first()
-    service_ids = [link.service_id for link in counter.links]
-    # Listed in the order call_next would call them, fair merge included.
-    tickets = {t.id: t for t in repository.line(session, office.id, day, service_ids)}
-    order = dispatch.call_order(repository.counter_policy(session, counter, now),
-                                [repository.candidate(t) for t in tickets.values()])
-    held = session.execute(select(Ticket).where(
+    if line is None:
+        line = line_positions(session, office.id, day)
+    current = {t.counter_id: t for t in session.execute(select(Ticket).where(
+        Ticket.counter_id.in_([c.id for c in counters]), Ticket.status.in_(list(AT_COUNTER)))).scalars()}
+    held = list(session.execute(select(Ticket).where(
         Ticket.office_id == office.id, Ticket.business_date == day,
-        Ticket.service_id.in_(service_ids), Ticket.status == TicketStatus.ON_HOLD)).scalars()
-    return {
-        "counter": _counter_row(counter, current),
-        "current": ticket_view(session, current, staff=True) if current else None,
-        "waiting": [line_item(tickets[c.ticket_id]) for c in order],
-        "on_hold": [line_item(t) for t in held],
-    }
+        Ticket.status == TicketStatus.ON_HOLD)).scalars())
+    policies = repository.counter_policies(session, office, counters, now)
+    codes = {s.id: s.prefix for s in office.services}
+    by_id = {t.id: t for t in line}
+    candidates = [repository.candidate(t) for t in line]
+    screens = {}
+    for counter in counters:
+        service_ids = {link.service_id for link in counter.links}
+        # Listed in the order call_next would call them, fair merge included.
+        order = dispatch.call_order(policies[counter.id], candidates)
+        counts: dict[str, int] = {}
+        for candidate in order:
+            counts[codes[candidate.service_id]] = counts.get(codes[candidate.service_id], 0) + 1
+        at_counter = current.get(counter.id)
+        screens[counter.id] = {
+            "counter": _counter_row(counter, at_counter),
+            "current": ticket_view(session, at_counter, staff=True) if at_counter else None,
+            "waiting": [line_item(by_id[c.ticket_id], codes[c.service_id]) for c in order[:SCREEN_WAITING]],
+            "waiting_total": len(order),
+            "waiting_counts": counts,
+            "on_hold": [line_item(t) for t in held if t.service_id in service_ids],
+        }
+    return screens
+
+
+class SnapshotCache:
+    """A room's snapshot, built once per (room, seq) and shared by every screen subscribing
+    at that seq: after a restart a hall of screens reconnecting at once costs one build,
+    not one each. Builders of the same room wait for the first one (a lock per room). An
+    entry also ages out after TTL seconds, for what changes with the clock alone (the
+    office opening, cached ETA inputs of another process)."""
+
+    TTL = 2.0
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.entries: dict[str, tuple[tuple, float, dict]] = {}
+        self.locks: dict[str, threading.Lock] = {}
+        self.guard = threading.Lock()
+
+    def get(self, room: str, version: tuple, build) -> dict:
+        found = self._fresh(room, version)
+        if found is not None:
+            return found
+        with self.guard:
+            lock = self.locks.setdefault(room, threading.Lock())
+        with lock:
+            found = self._fresh(room, version)
+            if found is None:
+                found = build()
+                self.entries[room] = (version, self.clock() + self.TTL, found)
+        return found
+
+    def _fresh(self, room: str, version: tuple) -> dict | None:
+        entry = self.entries.get(room)
+        if entry is not None and entry[0] == version and entry[1] > self.clock():
+            return entry[2]
+        return None
+
+
+_SNAPSHOTS: WeakKeyDictionary[Database, SnapshotCache] = WeakKeyDictionary()
+
+
+def shared_snapshot(session: Session, office: Office, room: str, now: datetime, build) -> dict:
+    """`build()`'s snapshot of `room`, shared while the office's seq and day stay the same.
+    Shared snapshots are never changed by their readers."""
+    db = session.info.get("database")
+    if db is None:
+        return build()
+    cache = _SNAPSHOTS.get(db)
+    if cache is None:
+        cache = _SNAPSHOTS[db] = SnapshotCache()
+    return cache.get(room, (office.seq, business_date(now, office.timezone)), build)
 
 
 def staff_snapshot(session: Session, office: Office, now: datetime) -> dict:
@@ -158,7 +270,8 @@ def office_state(db: Database, office_slug: str, now: datetime, *, part: str) ->
     with db.read() as session:
         office = repository.office_by_slug(session, office_slug)
         if part == "board":
-            return board_snapshot(session, office, now)
+            return shared_snapshot(session, office, f"office:{office.slug}", now,
+                                   lambda: board_snapshot(session, office, now))
         if part == "services":
             return services_overview(session, office, now)
         return counters_overview(session, office)

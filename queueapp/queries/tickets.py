@@ -1,6 +1,7 @@
 """Read side of one ticket: its view (position, ETA) for the citizen or the clerk."""
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
@@ -8,8 +9,9 @@ from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from .. import repository
-from ..db import Database
+from ..db import Database, PublishedEvent
 from ..domain import eta
+from ..domain.events import EventType
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus, allowed_actions
 from ..models import Counter, CounterService, CounterState, Service, Ticket, UTCDateTime
 
@@ -38,14 +40,82 @@ _PEOPLE_AHEAD = select(func.count()).where(
 
 
 def open_counters_by_service(session: Session, office_id: int) -> dict[int, int]:
+    cache = _eta_cache(session)
+    if cache is None:
+        return _read_open_counters(session, office_id)
+    return cache.get((office_id, "open"), lambda: _read_open_counters(session, office_id))
+
+
+def _read_open_counters(session: Session, office_id: int) -> dict[int, int]:
     return {service_id: n for service_id, n in session.execute(_OPEN_COUNTERS, {"office_id": office_id})}
 
 
+def cached(session: Session, key: tuple, load):
+    """An office's input kept for a few seconds (EtaCache); key[0] is the office id."""
+    cache = _eta_cache(session)
+    return load() if cache is None else cache.get(key, load)
+
+
 def mean_service_minutes(session: Session, service: Service, day) -> float:
+    cache = _eta_cache(session)
+    if cache is None:
+        return _read_mean_minutes(session, service, day)
+    return cache.get((service.office_id, service.id, day), lambda: _read_mean_minutes(session, service, day))
+
+
+def _read_mean_minutes(session: Session, service: Service, day) -> float:
     rows = session.execute(_RECENT_SERVICE_TIMES, {"service_id": service.id, "day": day})
     durations = [(finished - (started or called)).total_seconds()
                  for called, started, finished in rows if (started or called)]
     return eta.rolling_mean_minutes(list(reversed(durations)), service.expected_minutes)
+
+
+# Events after which an office's ETA inputs are stale: a finished ticket adds a service
+# time; a counter opening or closing, or an administrator's change, changes who serves what.
+ETA_CHANGES = frozenset({EventType.TICKET_FINISHED.value, EventType.COUNTER_UPDATED.value,
+                         EventType.OFFICE_CONFIGURED.value})
+
+
+class EtaCache:
+    """The ETA inputs of each office (open counters per service, recent service times per
+    service and day) and the day's opening hours the boards show, kept per process. The after-commit listener drops an office's inputs
+    when one of its events changes them (ETA_CHANGES); a change made by another process
+    (several processes share PostgreSQL) is seen after TTL seconds at most."""
+
+    TTL = 5.0
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.entries: dict[tuple, tuple[float, object]] = {}
+
+    def get(self, key: tuple, load):
+        now = self.clock()
+        found = self.entries.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+        value = load()
+        self.entries[key] = (now + self.TTL, value)
+        return value
+
+    def after_commit(self, events: list[PublishedEvent]) -> None:
+        stale = {event.office_id for event in events if event.type in ETA_CHANGES}
+        if stale:
+            self.entries = {key: entry for key, entry in self.entries.items() if key[0] not in stale}
+
+
+_ETA: WeakKeyDictionary[Database, EtaCache] = WeakKeyDictionary()
+
+
+def _eta_cache(session: Session) -> EtaCache | None:
+    """The ETA cache of the session's database (None for a session made elsewhere)."""
+    db = session.info.get("database")
+    if db is None:
+        return None
+    cache = _ETA.get(db)
+    if cache is None:
+        cache = _ETA[db] = EtaCache()
+        db.add_listener(cache.after_commit, first=True)
+    return cache
 
 
 def counter_brief(counter: Counter | None) -> dict | None:
@@ -62,8 +132,9 @@ def _value(member) -> str | None:
     return member.value if member is not None else None
 
 
-def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False) -> dict:
-    """A ticket as a citizen (or, with staff=True, a clerk) sees it. No personal data."""
+def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, position: int | None = None) -> dict:
+    """A ticket as a citizen (or, with staff=True, a clerk) sees it. No personal data.
+    `position`: the people ahead when already known (line_positions), else counted."""
     status = TicketStatus(ticket.status)
     view = {
         "id": ticket.id,
@@ -83,17 +154,42 @@ def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False) -> dic
         "eta_range": None,
     }
     if status in CALLABLE:
-        ahead = people_ahead(session, ticket)
-        open_n = open_counters_by_service(session, ticket.office_id).get(ticket.service_id, 0)
-        estimate = eta.estimate_wait(ahead, open_n, mean_service_minutes(session, ticket.service,
-                                                                       ticket.business_date))
-        view.update(position=ahead, eta_minutes=estimate.minutes,
-                    eta_range=[estimate.low, estimate.high] if estimate.minutes is not None else None)
+        view.update(wait(session, ticket, people_ahead(session, ticket) if position is None else position))
     if staff:
         view.update(service_id=ticket.service_id, counter_id=ticket.counter_id,
                     started_at=ticket.started_at.isoformat() if ticket.started_at else None,
                     finished_at=ticket.finished_at.isoformat() if ticket.finished_at else None)
     return view
+
+
+def wait(session: Session, ticket: Ticket, ahead: int) -> dict:
+    """A waiting ticket's place: people ahead and the estimated wait."""
+    open_n = open_counters_by_service(session, ticket.office_id).get(ticket.service_id, 0)
+    return place(ahead, open_n, mean_service_minutes(session, ticket.service, ticket.business_date))
+
+
+def place(ahead: int, open_counters: int, mean_minutes: float) -> dict:
+    estimate = eta.estimate_wait(ahead, open_counters, mean_minutes)
+    return {"position": ahead, "eta_minutes": estimate.minutes,
+            "eta_range": [estimate.low, estimate.high] if estimate.minutes is not None else None}
+
+
+# The whole line of an office's day, each ticket with the people ahead of it in its
+# service's line: domain.dispatch.people_ahead for every ticket in one statement
+# (tests/integration/test_position_query.py checks that both agree).
+_LINE = (select(Ticket.id, Ticket.token, Ticket.office_id, Ticket.service_id, Ticket.business_date, Ticket.status,
+                Ticket.priority, Ticket.channel, Ticket.queued_at, Ticket.issued_at, Ticket.number, Ticket.code,
+                Ticket.counter_id, (func.row_number().over(
+            partition_by=Ticket.service_id,
+            order_by=(_PRIORITY_RANK, Ticket.queued_at, Ticket.number, Ticket.id)) - 1).label("position"))
+         .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+                Ticket.status.in_(list(CALLABLE))))
+
+
+def line_positions(session: Session, office_id: int, day) -> list:
+    """Every callable ticket of the office today as a row of the columns a line shows (no
+    ORM object: a line can be long), with `position`, the people ahead of it."""
+    return list(session.execute(_LINE, {"office_id": office_id, "day": day}))
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
@@ -105,11 +201,11 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
         "number": ticket.number}).scalar_one()
 
 
-def line_item(ticket: Ticket) -> dict:
-    """A ticket as a row of a staff list."""
+def line_item(ticket, service_code: str | None = None) -> dict:
+    """A ticket (or a line_positions row, with its service's code) as a row of a staff list."""
     return {"id": ticket.id, "number": ticket.code, "status": ticket.status.value,
             "actions": [action.value for action in allowed_actions(ticket.status)],
-            "service": ticket.service.prefix, "priority": _value(ticket.priority),
+            "service": service_code or ticket.service.prefix, "priority": _value(ticket.priority),
             "channel": ticket.channel.value, "issued_at": ticket.issued_at.isoformat(),
             "queued_at": ticket.queued_at.isoformat(), "counter_id": ticket.counter_id}
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import repository
 from ..db import Database, UnitOfWork
@@ -60,7 +61,10 @@ def _claim(uow: UnitOfWork, office: Office, counter: Counter, ticket: Ticket, ac
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
         raise errors.IllegalTransition("ticket already taken")
-    uow.session.refresh(ticket)
+    # The row now holds exactly these values: no need to read it back.
+    for name, value in (("status", TicketStatus.CALLED), ("counter_id", counter.id),
+                        ("staff_id", actor.staff_id), ("called_at", now), ("call_count", 1)):
+        set_committed_value(ticket, name, value)
     event = record(uow, office, ticket, EventType.TICKET_CALLED, now, actor=actor,
                    data={"counter_id": counter.id})
     return TicketChange.of(event)

@@ -92,6 +92,9 @@ def board(slug: str):
             "zone": ZONE_NAMES.get(office.timezone, ""), "timezone": office.timezone,
             "announce_url": url_for("display.announcement", slug=office.slug),
             "chime_url": url_for("display.sound", filename=f"{announce.CHIME}.ogg"),
+            # Calls name their clips ("chime", "id/seratus"): files under this folder.
+            "sounds_url": url_for("display.sound", filename=f"{announce.CHIME}.ogg").removesuffix(
+                f"{announce.CHIME}.ogg"),
             "texts": _texts(),
         }
         return render_template("display/board.html", office=office, config=config)

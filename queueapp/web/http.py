@@ -1,10 +1,11 @@
 """HTTP helpers every blueprint shares: reading a JSON body and its fields, dates and
-times in requests, and the absolute links responses carry."""
+times in requests, the absolute links responses carry, and the session cookie."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 
 from ..domain import errors
@@ -71,3 +72,14 @@ def booking_links(view: dict) -> dict:
     base = f"/booking/a/{view['manage_token']}"
     return {**view, "manage_url": public_url(base), "qr_url": public_url(base + "/qr.png"),
             "pdf_url": public_url(base + "/confirmation.pdf"), "ics_url": public_url(base + "/appointment.ics")}
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for a request that
+    brings no session cookie (every kiosk, display and phone request): it costs more than
+    a small JSON answer."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from ..extensions import limiter
+
+# The blueprints that have limits; every other request skips the limiter altogether.
+LIMITED = frozenset({"api_booking", "booking"})
+
 
 def _limit_name() -> str:
     """Kiosks check in many citizens from one address, so check-in has its own limit."""
@@ -20,3 +25,8 @@ def booking_limit() -> str:
 
 def no_booking_limit() -> bool:
     return not current_app.config.get(_limit_name())
+
+
+@limiter.request_filter
+def _not_limited() -> bool:
+    return request.blueprint not in LIMITED

@@ -152,3 +152,22 @@ def test_a_burst_never_issues_past_the_quota(any_db, demo, quota):
 
     run_all([take] * 20)
     assert Tally(outcomes) == {"ok": quota, "quota": 20 - quota}
+
+
+def test_sqlite_writers_get_the_write_lock_in_the_order_they_asked_for_it():
+    from queueapp.db import FairLock
+    lock, order, threads = FairLock(), [], []
+    lock.acquire()
+    for n in range(6):
+        def writer(n=n):
+            lock.acquire()
+            order.append(n)
+            lock.release()
+        threads.append(threading.Thread(target=writer))
+        threads[-1].start()
+        while len(lock._waiters) < n + 1:   # this writer now waits behind the ones before it
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == list(range(6))

@@ -33,3 +33,28 @@ def test_people_ahead_in_sql_matches_the_domain_rule_on_a_mixed_line(demo, clock
         line = [repository.candidate(t) for t in rows]
         for row in rows:
             assert ticket_views.people_ahead(s, row) == people_ahead(repository.candidate(row), line), row.code
+
+
+def test_the_whole_line_in_one_statement_matches_the_domain_rule(demo, clock):
+    rng = random.Random(11)
+    clerk = actor_of(demo, "loket1")
+    issued = [tickets.issue_ticket(demo, "demo", rng.choice("ABC"), now=clock.advance(seconds=rng.randint(0, 60)),
+                                   priority=rng.choice([None, None, "lansia", "ibu_hamil"])) for _ in range(40)]
+    for ticket in rng.sample(issued, 6):
+        tickets.hold(demo, clerk, ticket["id"], now=clock())
+    for ticket in rng.sample(issued, 4):
+        try:
+            tickets.transfer(demo, clerk, ticket["id"], "A", now=clock.advance(seconds=5),
+                             position=rng.choice(["keep", "end"]))
+        except Exception:  # noqa: BLE001 - held or already in A
+            pass
+    with demo.read() as s:
+        rows = s.execute(select(Ticket)).scalars().all()
+        line = [repository.candidate(t) for t in rows]
+        office_id, day = rows[0].office_id, rows[0].business_date
+        positions = {row.id: row.position for row in ticket_views.line_positions(s, office_id, day)}
+        callable_ids = {c.ticket_id for c in line if c.status.value in ("waiting", "transferred")}
+        assert set(positions) == callable_ids
+        for row in rows:
+            if row.id in positions:
+                assert positions[row.id] == people_ahead(repository.candidate(row), line), row.code

@@ -77,3 +77,28 @@ def test_the_call_order_a_clerk_sees_follows_the_fair_merge():
     line = [walk_in(1, -60), walk_in(2, -30), appointment(3, -10), appointment(4, -5), appointment(5, 0)]
     # Two appointments whose slots have come, then a walk-in, then the third appointment.
     assert [c.ticket_id for c in call_order(policy(), line)] == [3, 4, 1, 5, 2]
+
+
+def test_the_call_order_in_one_sort_equals_calling_choose_again_and_again():
+    import random
+    from dataclasses import replace
+
+    from queueapp.domain.dispatch import call_order
+
+    def by_choosing(policy, candidates):
+        remaining, order = list(candidates), []
+        while (chosen := policy.choose(remaining)) is not None:
+            order.append(chosen)
+            remaining = [c for c in remaining if c.ticket_id != chosen.ticket_id]
+            policy = replace(policy, streak=policy.streak + 1 if chosen.channel == "appointment" else 0)
+        return order
+
+    rng = random.Random(14)
+    for _ in range(300):
+        line = [walk_in(n, rng.randint(-90, 60), rng.choice([None, None, None, "lansia"]), rng.choice([1, 2, 3]))
+                if rng.random() < 0.6 else appointment(n, rng.randint(-60, 60), rng.choice([1, 2, 3]))
+                for n in range(rng.randint(0, 25))]
+        fair = FairMergePolicy(service_order={1: 1, 2: rng.choice([1, 2])}, priority_first=rng.random() < 0.7,
+                               appointments_in_a_row=rng.choice([0, 1, 2, 3]), streak=rng.randint(0, 3),
+                               now=T0 + timedelta(minutes=rng.randint(-30, 30)))
+        assert call_order(fair, line) == by_choosing(fair, line)

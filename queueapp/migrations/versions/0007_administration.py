@@ -1,7 +1,7 @@
 """administration: zones, the service standard, displays, staff scope, the audit log
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-27
 
 An office can be set up without SQL: zones (agencies of a Mal Pelayanan Publik) with
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,9 @@
 /*
  * counter.js: the clerk's workstation (an ES module). State comes from live.js (room
- * counter:<id>, refreshed whenever anything happens in the office's staff room); every
- * action is a POST to the JSON API with the session cookie and the X-CSRFToken header.
+ * counter:<id>): whenever a change touches this counter's line, its event brings the
+ * counter's whole `screen` (nothing is read back); the staff room brings a fresh snapshot
+ * when an administrator changes the office. Every action is a POST to the JSON API with
+ * the session cookie and the X-CSRFToken header.
  * The action buttons follow the current ticket's `actions` (what the state table allows).
  */
 import {$, make, pageData, setText} from "/static/shared/dom.js";
@@ -18,7 +20,6 @@ var texts = config.texts;
 var counterRoom = "counter:" + counterId;
 var state = null;
 var live = null;
-var refreshTimer = null;
 
 function word(kind, value) { return label(config.labels, kind, value); }
 
@@ -85,9 +86,9 @@ function renderCurrent(t) {
 }
 
 function renderLine(waiting, held) {
-  var counts = {};
-  waiting.forEach(function (item) { counts[item.service] = (counts[item.service] || 0) + 1; });
-  setText("waiting-total", waiting.length);
+  // The screen lists the first of the line; the counts cover all of it.
+  var counts = state.waiting_counts || {};
+  setText("waiting-total", state.waiting_total === undefined ? waiting.length : state.waiting_total);
   var countList = $("service-counts");
   countList.textContent = "";
   state.counter.services.forEach(function (link) {
@@ -112,19 +113,9 @@ function render(snapshotState) {
   tick();
 }
 
-function refresh() {
-  // Any change in the office may change this counter's line: take a fresh snapshot.
-  if (refreshTimer) { return; }
-  refreshTimer = setTimeout(function () {
-    refreshTimer = null;
-    if (live) { live.resync(counterRoom); }
-  }, 100);
-}
-
 function act(path, body) {
   return api(path, body).then(function (result) {
     say(result && result.number ? result.number + " · " + word("TicketStatus", result.status) : texts.done);
-    refresh();
     return result;
   }).catch(function (error) { say(error.message, true); throw error; });
 }
@@ -140,7 +131,6 @@ function callNext() {
     return api(actionPath(t, "finish")).then(function () { return api(path); });
   }).then(function (result) {
     if (result) { say(result.number + " · " + word("TicketStatus", result.status)); }
-    refresh();
   }).catch(function (error) { say(error.message, true); });
 }
 
@@ -185,7 +175,7 @@ setInterval(tick, 1000);
 live = connect({
   rooms: [{counter: counterId}, {office: office, staff: true}],
   onSnapshot: function (room, snapshot) { if (room === counterRoom) { render(snapshot.state); } },
-  onEvent: function () { refresh(); },
+  onEvent: function (room, event) { if (room === counterRoom && event.screen) { render(event.screen); } },
   onStatus: function (status) { $("connection").hidden = status !== "offline"; },
   onError: function (error) { say(error.message || error.code, true); }
 });

@@ -1,9 +1,9 @@
 /*
  * The citizen's status page (an ES module): keeps the server-rendered ticket current
  * through live.js; without it (no JavaScript, or no modules) the page refreshes itself.
- * Rooms: {ticket: token} for the ticket's own changes, and {office: slug} so that people
- * ahead and the wait move when others are called (an event of our service re-reads the
- * ticket's snapshot). When called: the counter in big type, a chime, a vibration and a
+ * Rooms: {ticket: token} for the ticket's own changes and, when others move the line,
+ * the ticket's new `place` (people ahead, wait): nothing is read back. {office: slug}
+ * brings a fresh snapshot when an administrator changes the office. When called: the counter in big type, a chime, a vibration and a
  * notification if the citizen allowed them. "Leave the queue" shows while the ticket's
  * `actions` hold "cancel".
  */
@@ -14,12 +14,11 @@ import {connect} from "/static/shared/live.js";
 var root = $("ticket");
 var texts = pageData("texts");
 var token = root.getAttribute("data-token");
-var service = root.getAttribute("data-service");
 var ticketRoom = "ticket:" + token;
 var lastCall = null;
 var rendered = false;
 var audio = null;
-var pending = null;
+var shownTicket = null;
 var live;
 
 function chime() {
@@ -49,6 +48,7 @@ function alertCalled(ticket) {
 }
 
 function render(ticket) {
+  shownTicket = ticket;
   root.setAttribute("data-status", ticket.status);
   setText("number", ticket.number);
   setText("status", texts.status[ticket.status] || ticket.status);
@@ -70,10 +70,13 @@ function render(ticket) {
   lastCall = call;
 }
 
-function refreshSoon() {
-  // Several calls in a row re-read the ticket once.
-  if (pending) { return; }
-  pending = setTimeout(function () { pending = null; live.resync(ticketRoom); }, 300);
+function apply(event) {
+  if (event.ticket) { render(event.ticket); }
+  if (event.place && shownTicket) {
+    var place = event.place;
+    render(Object.assign({}, shownTicket, {position: place.position, eta_minutes: place.eta_minutes,
+                                           eta_range: place.eta_range}));
+  }
 }
 
 live = connect({
@@ -82,13 +85,7 @@ live = connect({
     if (room === ticketRoom) { render(snap.state.ticket); }
   },
   onEvent: function (room, event) {
-    if (room === ticketRoom) {
-      if (event.ticket) { render(event.ticket); }
-    } else if (event.ticket && event.ticket.service && event.ticket.service.code === service) {
-      refreshSoon();
-    } else if (event.type === "counter.updated") {
-      refreshSoon();
-    }
+    if (room === ticketRoom) { apply(event); }
   },
   onStatus: function (status) {
     $("live").hidden = status !== "offline";

@@ -1,0 +1,180 @@
+"""The after-commit projector: once per commit, what every screen of the office needs to
+apply the change without reading anything back.
+
+From the events of one transaction (services record facts, never views) it reads, in a
+fixed number of statements whatever the number of screens:
+- each event's ticket as the ticket's own screens see it;
+- the public call of a call or recall, with what a display says for it (id and en);
+- the board rows (waiting, ETA, quota) of the services the events touched;
+- the place and ETA of every waiting ticket of those services (one statement: the
+  office's line with the people ahead of each, queries.tickets.line_positions);
+- the screen of every counter serving those services (its line in call order).
+Screens apply these; they take a fresh snapshot only on a seq gap, after a reconnect,
+or when an administrator changed the office (office.configured).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..db import Database, PublishedEvent
+from ..domain.events import CALL_EVENTS, EventType
+from ..domain.numbering import business_date
+from ..models import Counter, Office, Ticket
+from .boards import counter_screens, public_call, services_overview
+from .tickets import (line_positions, mean_service_minutes, open_counters_by_service, place, remember_sent,
+                      ticket_view)
+
+
+@dataclass
+class Projection:
+    """What one commit changed for the screens of one office."""
+
+    office_slug: str
+    seq: int                                    # the last event's seq: the state below is valid at it
+    events: list[tuple[PublishedEvent, dict | None, dict | None]] = field(default_factory=list)
+    calls: dict[int, dict] = field(default_factory=dict)        # seq of a call event -> public call
+    services: list[dict] = field(default_factory=list)          # board rows of the services touched
+    places: dict[str, dict] = field(default_factory=dict)       # token -> place of a waiting ticket
+    screens: dict[int, dict] = field(default_factory=dict)      # counter id -> counter screen
+
+
+# The office with its services; its counters with their services only when a commit needs
+# them (a call names its counter, a counter screen is watched): a ticket issued reads neither.
+_OFFICE = select(Office).where(Office.id == bindparam("office_id")).options(selectinload(Office.services))
+_COUNTERS = (select(Counter).where(Counter.office_id == bindparam("office_id"))
+             .options(selectinload(Counter.links)).order_by(Counter.number))
+@dataclass(frozen=True)
+class Watching:
+    """The counter and ticket rooms that have screens in them, when the server can tell
+    (one process; behind a message queue another process may hold them: None, all)."""
+
+    counters: frozenset[int] | None = None
+    tickets: frozenset[str] | None = None
+
+
+EVERYONE = Watching()
+
+
+_EVENT_TICKETS = (select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter)))
+
+# Events that tell screens to take a fresh snapshot: nothing to project for them.
+_RESYNC = frozenset({EventType.OFFICE_CONFIGURED.value})
+
+
+def project(db: Database, events: list[PublishedEvent], watching: Watching = EVERYONE) -> list[Projection]:
+    """One projection per office of the committed events, read in one transaction; counter
+    screens and places only for the rooms `watching` names (nobody reads an unwatched room)."""
+    by_office: dict[int, list[PublishedEvent]] = {}
+    for event in events:
+        by_office.setdefault(event.office_id, []).append(event)
+    with db.read() as session:
+        projections = [_project_office(session, office_events, watching) for office_events in by_office.values()]
+    sent = _SENT_PLACES.setdefault(db, SentPlaces())
+    for projection, office_events in zip(projections, by_office.values()):
+        for event, view, _ in projection.events:
+            if view is not None:
+                remember_sent(db, view["id"], event.seq, view)
+        projection.places = sent.changed(office_events[0].office_id, office_events[0].seq, projection.seq,
+                                         projection.places)
+    return projections
+
+
+class SentPlaces:
+    """The places this process last sent, per office: a commit sends only the places it
+    changed (a ticket issued at the back of the line moves nobody). Trusted only while this
+    process projected every commit of the office: after one by another process (several
+    processes share PostgreSQL), or projections finishing out of order, every place is sent."""
+
+    KEPT = 20_000
+
+    def __init__(self):
+        self.seq: dict[int, int] = {}
+        self.places: dict[int, dict[str, dict]] = {}
+
+    def changed(self, office_id: int, first_seq: int, last_seq: int, places: dict[str, dict]) -> dict[str, dict]:
+        memo = self.places.get(office_id)
+        if memo is None or self.seq.get(office_id) != first_seq - 1 or len(memo) > self.KEPT:
+            memo = self.places[office_id] = {}
+        changed = {token: place for token, place in places.items() if memo.get(token) != place}
+        memo.update(changed)
+        self.seq[office_id] = last_seq
+        return changed
+
+
+_SENT_PLACES: WeakKeyDictionary[Database, SentPlaces] = WeakKeyDictionary()
+
+
+def _project_office(session: Session, events: list[PublishedEvent], watching: Watching) -> Projection:
+    office = session.execute(_OFFICE, {"office_id": events[0].office_id}).scalar_one()
+    now = events[-1].at
+    projection = Projection(office.slug, events[-1].seq)
+    ticket_ids = {e.ticket_id for e in events if e.ticket_id}
+    tickets = {t.id: t for t in session.execute(
+        _EVENT_TICKETS.where(Ticket.id.in_(ticket_ids))).unique().scalars()} if ticket_ids else {}
+    counters = {}
+    if watching.counters is None or watching.counters or any(e.counter_id for e in events):
+        loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
+        set_committed_value(office, "counters", loaded)
+        counters = {c.id: c for c in loaded}
+    if any(e.type in _RESYNC for e in events):
+        projection.events = [(e, None, None) for e in events]
+        return projection
+
+    services, counter_ids = _touched(events, tickets, counters, office)
+    if watching.counters is not None:   # a counter's own update always carries its row
+        counter_ids = {c for c in counter_ids if c in watching.counters} | {
+            e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
+    phones = services and (watching.tickets is None or bool(watching.tickets))
+    day = business_date(now, office.timezone)
+    line = line_positions(session, office.id, day) if phones or counter_ids else []
+    positions = {row.id: row.position for row in line}
+    projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
+    for event in events:
+        ticket = tickets.get(event.ticket_id)
+        view = ticket_view(session, ticket, position=positions.get(ticket.id)) if ticket is not None else None
+        counter = None
+        if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in projection.screens:
+            counter = projection.screens[event.counter_id]["counter"]
+        projection.events.append((event, view, counter))
+        if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
+            projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
+                                                      ticket.service.prefix, counters[event.counter_id])
+    if services:
+        projection.services = services_overview(session, office, now, only=services)
+    own = {e.ticket_id for e in events}
+    open_counters = open_counters_by_service(session, office.id)
+    means = {s.id: mean_service_minutes(session, s, day) for s in office.services if s.id in services}
+    for row in line:
+        if row.service_id in services and row.id not in own and (
+                watching.tickets is None or row.token in watching.tickets):
+            projection.places[row.token] = {"id": row.id, **place(row.position, open_counters.get(row.service_id, 0),
+                                                                 means[row.service_id])}
+    return projection
+
+
+def _touched(events: list[PublishedEvent], tickets: dict[int, Ticket], counters: dict,
+             office: Office) -> tuple[set[int], set[int]]:
+    """The services whose line or board row the events may change, and the counters whose
+    screen shows one of them (or that an event names)."""
+    services: set[int] = set()
+    named: set[int] = set()
+    by_prefix = {s.prefix: s.id for s in office.services}
+    for event in events:
+        ticket = tickets.get(event.ticket_id)
+        if ticket is not None:
+            services.add(ticket.service_id)
+        if event.type == EventType.TICKET_TRANSFERRED.value:
+            services.add(by_prefix.get(event.data.get("from_service")))
+        if event.counter_id is not None:
+            named.add(event.counter_id)
+            if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in counters:
+                # A counter opening or closing changes the ETA of its services' lines.
+                services |= {link.service_id for link in counters[event.counter_id].links}
+    services.discard(None)
+    serving = {c.id for c in counters.values() if any(link.service_id in services for link in c.links)}
+    return services, serving | (named & set(counters))
