@@ -41,13 +41,16 @@ function clipUrl(name) {
   return config.sounds_url + name + ".ogg";
 }
 
-function fetchPlan(call) {
+// The languages each call is spoken in, in order ("id,en": Indonesian, then English).
+var languages = config.languages && config.languages.length ? config.languages : [config.lang];
+
+function planIn(call, lang) {
   // The call carries its phrase and clips; /announce answers for a call that does not.
-  var said = call.announcement && call.announcement[config.lang];
+  var said = call.announcement && call.announcement[lang];
   if (said) {
-    return Promise.resolve({text: said.text, lang: config.lang, clips: said.clips.map(clipUrl)});
+    return Promise.resolve({text: said.text, lang: lang, clips: said.clips.map(clipUrl)});
   }
-  var url = config.announce_url + "?lang=" + encodeURIComponent(config.lang) +
+  var url = config.announce_url + "?lang=" + encodeURIComponent(lang) +
     "&number=" + encodeURIComponent(call.number) + "&counter=" + encodeURIComponent(call.counter.number);
   function attempt(left) {
     return requestJson(url).catch(function (error) {
@@ -56,6 +59,15 @@ function fetchPlan(call) {
     });
   }
   return attempt(3);
+}
+
+function fetchPlan(call) {
+  // One chime, then the call in each language.
+  return Promise.all(languages.map(function (lang) { return planIn(call, lang); })).then(function (plans) {
+    return plans.slice(1).reduce(function (all, next) {
+      return {text: all.text + " " + next.text, lang: all.lang, clips: all.clips.concat(next.clips.slice(1))};
+    }, plans[0]);
+  });
 }
 
 var announcer = createAnnouncer({plan: fetchPlan, repeat: config.repeat, speech: config.speech});

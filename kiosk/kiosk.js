@@ -32,6 +32,10 @@ function newKey() {
 
 // --- screens -------------------------------------------------------------------------
 function show(name) {
+  if (name === "start" && state.reload) {   // the office was reconfigured: take its new settings
+    location.reload();
+    return;
+  }
   var screens = document.querySelectorAll(".k-screen");
   for (var i = 0; i < screens.length; i++) { screens[i].hidden = screens[i].id !== "screen-" + name; }
   state.screen = name;
@@ -114,6 +118,12 @@ function renderServices(services) {
   var closedText = config.office.holiday ? texts.closed_today
     : config.office.opens ? texts.office_closed : texts.closed_all_day;
   banner.textContent = officeClosed ? fill(closedText, config.office) : "";
+}
+
+// A kiosk of one zone (an agency of an MPP) offers that zone's services only.
+function shown(services) {
+  var only = config.shown_services || [];
+  return only.length ? services.filter(function (s) { return only.indexOf(s.code) >= 0; }) : services;
 }
 
 function applyServices(rows) {
@@ -306,7 +316,13 @@ show("start");
 
 var live = connect({
   rooms: [{office: slug}],
-  onSnapshot: function (room, snap) { renderServices(snap.state.services); },
+  onSnapshot: function (room, snap) { renderServices(shown(snap.state.services)); },
+  // An administrator changed the office (hours, names, this kiosk's zone): the snapshot that
+  // follows updates the buttons; the page itself reloads when no citizen is using it.
+  onConfigured: function () {
+    state.reload = true;
+    if (state.screen === "start") { show("start"); }
+  },
   onEvent: function (room, event) { if (event.services) { applyServices(event.services); } },
   onStatus: function (status) {
     $("k-offline").hidden = status !== "offline";

@@ -131,6 +131,8 @@ def test_an_office_is_set_up_in_the_browser_and_serves_its_first_citizen(browser
     log_in(clerk, url, "loket1.mariso")
     expect(clerk).to_have_url(url + "/counter")
     clerk.locator("a[data-counter='1']").click()
+    expect(clerk.locator("#counter-state")).to_have_text("Buka")
+    expect(clerk.locator("#waiting-list li")).to_have_count(1)
     clerk.locator("[data-action='call-next']").click()
     expect(clerk.locator("#current-number")).to_have_text("A-001")
     expect(display.locator("#latest-number")).to_have_text("A-001", timeout=15000)

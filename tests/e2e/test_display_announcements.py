@@ -172,3 +172,32 @@ def test_a_display_limited_to_some_services_shows_only_their_calls(browser, live
     wait_for_played(page, 1)
     assert page.evaluate("window.__played[0].text") == "Queue number F one, please go to counter five."
     context.close()
+
+
+def test_a_display_set_up_in_admin_for_two_languages_speaks_each_call_in_both(browser, live_server, api):
+    from datetime import datetime, timezone
+
+    from queueapp.db import Database
+    from queueapp.services import catalog, devices
+    db = Database(live_server.database_url)
+    now = datetime.now(timezone.utc)
+    devices.add_display(db, None, "demo", {"name": "lobi-e", "services": ["E"], "language": "id,en"}, now=now)
+    catalog.add_counter(db, None, "demo", {"number": 9, "services": {"E": 1}, "state": "open"}, now=now)
+    db.dispose()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.add_init_script(STUB_PLAYER)
+    page.goto(live_server.url + "/display/demo?display=lobi-e&autostart=1")
+    page.wait_for_function("document.body.dataset.seq !== undefined")
+    expect(page.locator("#services li")).to_have_count(1)
+    issued = issue(live_server, "E")
+    response = api.post(f"{live_server.url}/api/v1/counters/{counter_id(live_server, 9)}/call",
+                        json={"number": issued["number"]})
+    assert response.status_code == 200, response.text
+    expect(page.locator("#latest-number")).to_have_text(issued["number"], timeout=2000)
+    wait_for_played(page, 1)
+    text = page.evaluate("window.__played[0].text")
+    assert text.startswith("Nomor antrian E ") and "silakan menuju loket sembilan. Queue number E " in text
+    assert text.endswith("please go to counter nine.")
+    assert page.evaluate("window.__played.length") == 1        # one call, one announcement
+    context.close()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from .conftest import staff_token
 
@@ -219,3 +220,24 @@ def test_a_booked_citizen_checks_in_at_the_kiosk_and_gets_an_appointment_ticket(
     status = requests.get(f"{live_server.url}/api/v1/offices/demo/board", timeout=5).json()
     assert {s["code"]: s["waiting"] for s in status["services"]}["B"] >= 1
     assert "Warga Uji" not in page.content()
+
+
+def test_a_kiosk_of_one_agency_offers_its_services_only_and_follows_admin_changes(live_server, kiosk):
+    from datetime import datetime, timezone
+
+    from queueapp.db import Database
+    from queueapp.services import catalog, devices, offices
+    db = Database(live_server.database_url)
+    now = datetime.now(timezone.utc)
+    zone = offices.add_zone(db, None, "demo", name="Imigrasi", agency="Kantor Imigrasi", now=now)
+    catalog.add_service(db, None, "demo", {"code": "P", "name": "Paspor", "zone_id": zone}, now=now)
+    devices.add_kiosk(db, None, "demo", {"name": "imigrasi", "zone_id": zone}, now=now)
+    kiosk.goto(f"{live_server.url}/kiosk/demo?kiosk=imigrasi")
+    buttons = kiosk.locator(".k-service")
+    expect(buttons).to_have_count(1)
+    renamed = requests.patch(f"{live_server.url}/api/v1/offices/demo/services/P", json={"name": "Paspor Biasa"},
+                             headers={"Authorization": f"Bearer {staff_token(live_server, 'admin')}"}, timeout=5)
+    assert renamed.status_code == 200, renamed.text     # the server tells every screen of the office
+    expect(kiosk.locator('.k-service[data-service="P"]')).to_contain_text("Paspor Biasa", timeout=10000)
+    expect(buttons).to_have_count(1)
+    db.dispose()
