@@ -151,3 +151,16 @@ def redis_or_skip(url: str = REDIS_URL):
     except Exception as exc:  # noqa: BLE001
         service_unavailable("Redis", exc)
 
+
+
+def csrf_of(html: bytes) -> str:
+    """The CSRF token a page's form carries."""
+    import re
+    return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
+
+
+def log_in(client, username: str = "loket1", password: str = "demo12345", next_url: str = "", **environ):
+    """Log in through the real form (with its CSRF token); returns the response."""
+    token = csrf_of(client.get("/login").data)
+    return client.post(f"/login{next_url}", data={"username": username, "password": password, "csrf_token": token},
+                       environ_base=environ)

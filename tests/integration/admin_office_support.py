@@ -2,7 +2,6 @@
 session), a second office, the audit log and the events an office published."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from queueapp.db import Database
 from queueapp.domain.permissions import Role
 from queueapp.models import AuditEntry, Office, StaffUser, Zone
 from queueapp.services import offices, staff
+from ..support import csrf_of, log_in  # noqa: F401 - the tests import them from here
 
 PASSWORD = "demo12345"
 # A cheap hash: these accounts log in many times per test run.
@@ -31,15 +31,6 @@ def add_member(db: Database, username: str, role: str, office_slug: str | None, 
 
 def bearer(db: Database, username: str) -> dict:
     return {"Authorization": f"Bearer {staff.create_token(db, username, now=datetime.now(timezone.utc))}"}
-
-
-def csrf_of(html: bytes) -> str:
-    return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
-
-
-def log_in(client, username: str):
-    token = csrf_of(client.get("/login").data)
-    return client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
 
 
 def set_up_people(db: Database, now: datetime) -> None:

@@ -3,7 +3,6 @@ an owner, a zone "Dukcapil" of the demo office with its own admin and clerk, and
 office "lain" with its admin and clerk. Every password is PASSWORD."""
 from __future__ import annotations
 
-import re
 import shutil
 import uuid
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from queueapp.db import Database
 from queueapp.models import AuditEntry, Office, StaffUser, Zone
 from queueapp.services import staff
+from ..support import csrf_of, log_in  # noqa: F401 - the tests import them from here
 
 PASSWORD = "demo12345"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
@@ -99,13 +99,3 @@ def audit_count(db: Database, **where) -> int:
 def audit_rows(db: Database) -> list[AuditEntry]:
     with db.read() as s:
         return list(s.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars())
-
-
-def csrf_of(html: bytes) -> str:
-    return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
-
-
-def log_in(client, username: str, password: str = PASSWORD, **environ):
-    token = csrf_of(client.get("/login").data)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                       environ_base=environ)

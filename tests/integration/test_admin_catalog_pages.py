@@ -9,16 +9,8 @@ from sqlalchemy import select
 from queueapp.models import BookingRule, Counter, Office, Service
 
 from .catalog_fixtures import audit_entries, cast, counts
-
-
-def csrf_of(html: bytes) -> str:
-    return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
-
-
-def log_in(client, username):
-    token = csrf_of(client.get("/login").data)
-    assert client.post("/login", data={"username": username, "password": "demo12345",
-                                       "csrf_token": token}).status_code == 302
+from .. import support
+from ..support import csrf_of
 
 
 def form_of(page: bytes) -> dict[str, str]:
@@ -205,3 +197,7 @@ def test_a_form_sent_without_its_csrf_token_is_refused_readably_and_saves_nothin
     assert response.status_code == 400
     assert "Formulir sudah kedaluwarsa" in response.get_data(as_text=True)
     assert service_row(demo, "Z") is None
+
+
+def log_in(client, username):
+    assert support.log_in(client, username).status_code == 302

@@ -9,16 +9,7 @@ from queueapp.models import Counter, CounterService, CounterState, Office, Servi
 from queueapp.services import staff
 
 from ..support import set_walk_in_hours
-
-
-def csrf_of(html: bytes) -> str:
-    return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
-
-
-def log_in(client, username):
-    token = csrf_of(client.get("/login").data)
-    assert client.post("/login", data={"username": username, "password": "demo12345",
-                                       "csrf_token": token}).status_code == 302
+from .. import support
 
 
 def counter_of(db, slug, number):
@@ -90,3 +81,7 @@ def test_the_workstation_offers_every_action_and_the_transfer_services(client, d
     for action in ("call-next", "recall", "start", "finish", "no_show", "hold"):   # Action values
         assert f'data-action="{action}"' in page
     assert page.count('<option value="') == 6 and 'data-state="paused"' in page
+
+
+def log_in(client, username):
+    assert support.log_in(client, username).status_code == 302

@@ -1,17 +1,8 @@
 """Staff log-in: hashed passwords checked, CSRF on every form, log-out, session expiry."""
-import re
 from datetime import timedelta
 
 import pytest
-
-
-def csrf_of(html: bytes) -> str:
-    return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1).decode()
-
-
-def log_in(client, username="loket1", password="demo12345", next_url=""):
-    token = csrf_of(client.get("/login").data)
-    return client.post(f"/login{next_url}", data={"username": username, "password": password, "csrf_token": token})
+from ..support import csrf_of, log_in
 
 
 def test_a_clerk_logs_in_and_lands_on_the_counter_choice(client, demo):
