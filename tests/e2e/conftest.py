@@ -98,3 +98,19 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def two_processes(start_server, tmp_path):
+    """Two servers of one deployment: the demo office on a PostgreSQL schema of their own,
+    events shared through a Redis channel of their own (scale-out as docs/DEPLOYMENT.md says)."""
+    from ..support import REDIS_URL, create_pg_schema, drop_pg_schema, redis_or_skip
+    import uuid
+    redis_or_skip()
+    schema, url = create_pg_schema()
+    try:
+        env = prepare_instance(tmp_path / "shared", database_url=url)
+        env.update({"QUEUEAPP_REDIS_URL": REDIS_URL, "QUEUEAPP_REDIS_CHANNEL": f"test-{uuid.uuid4().hex}"})
+        yield start_server(env=env), start_server(env=dict(env))
+    finally:
+        drop_pg_schema(schema)

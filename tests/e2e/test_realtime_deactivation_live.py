@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import pytest
 import requests
 import socketio
 
-from ..support import REDIS_URL, create_pg_schema, drop_pg_schema, redis_or_skip
-from .conftest import prepare_instance, staff_token
+from .conftest import staff_token
 
 
 class StaffSocket:
@@ -73,14 +71,5 @@ def test_deactivating_a_clerk_disconnects_the_clerks_live_socket(start_server):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_deactivation_through_one_process_disconnects_the_socket_held_by_another(start_server, tmp_path):
-    redis_or_skip()
-    schema, url = create_pg_schema()
-    try:
-        env = prepare_instance(tmp_path / "shared", database_url=url)
-        env.update({"QUEUEAPP_REDIS_URL": REDIS_URL, "QUEUEAPP_REDIS_CHANNEL": f"test-{uuid.uuid4().hex}"})
-        first = start_server(env=env)
-        second = start_server(env=dict(env))
-        _check_deactivation_disconnects(first, second)
-    finally:
-        drop_pg_schema(schema)
+def test_deactivation_through_one_process_disconnects_the_socket_held_by_another(two_processes):
+    _check_deactivation_disconnects(*two_processes)

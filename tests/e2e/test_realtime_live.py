@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import pytest
 import requests
@@ -12,7 +11,7 @@ import socketio
 from queueapp.db import Database
 from ..support import tickets
 
-from ..support import REDIS_URL, Clock, create_pg_schema, drop_pg_schema, redis_or_skip
+from ..support import Clock
 from .conftest import prepare_instance, staff_token
 
 
@@ -101,34 +100,26 @@ def test_a_client_rejoins_after_a_server_restart_and_sees_what_it_missed(start_s
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_an_event_caused_in_one_process_reaches_a_client_of_another(start_server, tmp_path):
-    redis_or_skip()
-    schema, url = create_pg_schema()
+def test_an_event_caused_in_one_process_reaches_a_client_of_another(two_processes):
+    first, second = two_processes
+    token = staff_token(first, "loket1")
+    watcher = Watcher(first.url, {"office": "demo"})
+    staff_watcher = Watcher(first.url, {"office": "demo", "staff": True}, auth={"token": token})
     try:
-        env = prepare_instance(tmp_path / "shared", database_url=url)
-        env.update({"QUEUEAPP_REDIS_URL": REDIS_URL, "QUEUEAPP_REDIS_CHANNEL": f"test-{uuid.uuid4().hex}"})
-        first = start_server(env=env)
-        second = start_server(env=dict(env))
-        token = staff_token(first, "loket1")
-        watcher = Watcher(first.url, {"office": "demo"})
-        staff_watcher = Watcher(first.url, {"office": "demo", "staff": True}, auth={"token": token})
-        try:
-            watcher.wait_for(lambda: watcher.snapshots)
-            staff_watcher.wait_for(lambda: staff_watcher.snapshots)
-            start_seq = watcher.snapshots[0]["seq"]
-            ticket = issue(second)
-            counters = requests.get(f"{second.url}/api/v1/offices/demo/counters", timeout=10).json()
-            called = requests.post(f"{second.url}/api/v1/counters/{counters[0]['id']}/call-next",
-                                   headers={"Authorization": f"Bearer {token}"}, timeout=10)
-            assert called.status_code == 200
-            watcher.wait_for(lambda: len(watcher.events) >= 2)
-            assert [e["seq"] for e in watcher.events[:2]] == [start_seq + 1, start_seq + 2]
-            assert watcher.events[0]["ticket"]["number"] == ticket["number"]
-            assert watcher.events[1]["type"] == "ticket.called" and watcher.events[1]["call_id"]
-            staff_watcher.wait_for(lambda: len(staff_watcher.events) >= 2)
-            assert staff_watcher.events[0]["ticket"]["token"] == ticket["token"]
-        finally:
-            watcher.close()
-            staff_watcher.close()
+        watcher.wait_for(lambda: watcher.snapshots)
+        staff_watcher.wait_for(lambda: staff_watcher.snapshots)
+        start_seq = watcher.snapshots[0]["seq"]
+        ticket = issue(second)
+        counters = requests.get(f"{second.url}/api/v1/offices/demo/counters", timeout=10).json()
+        called = requests.post(f"{second.url}/api/v1/counters/{counters[0]['id']}/call-next",
+                               headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert called.status_code == 200
+        watcher.wait_for(lambda: len(watcher.events) >= 2)
+        assert [e["seq"] for e in watcher.events[:2]] == [start_seq + 1, start_seq + 2]
+        assert watcher.events[0]["ticket"]["number"] == ticket["number"]
+        assert watcher.events[1]["type"] == "ticket.called" and watcher.events[1]["call_id"]
+        staff_watcher.wait_for(lambda: len(staff_watcher.events) >= 2)
+        assert staff_watcher.events[0]["ticket"]["token"] == ticket["token"]
     finally:
-        drop_pg_schema(schema)
+        watcher.close()
+        staff_watcher.close()
