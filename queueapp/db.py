@@ -88,8 +88,9 @@ class FairLock:
     under load some writers wait for seconds while others pass again and again; handed
     over in order, a writer waits for those ahead of it only (latency in step with load)."""
 
-    def __init__(self):
-        self._guard = threading.Lock()
+    def __init__(self, make_lock=threading.Lock):
+        self._make_lock = make_lock   # under gevent or eventlet, threading.Lock is theirs (patched)
+        self._guard = make_lock()
         self._locked = False
         self._waiters: deque = deque()
 
@@ -98,10 +99,21 @@ class FairLock:
             if not self._locked:
                 self._locked = True
                 return
-            turn = threading.Lock()
+            turn = self._make_lock()
             turn.acquire()
             self._waiters.append(turn)
-        turn.acquire()   # released by the holder's release(): the lock is now ours
+        try:
+            turn.acquire()   # released by the holder's release(): the lock is now ours
+        except BaseException:
+            # Interrupted while waiting (a timeout, a killed greenlet): leave the line, or,
+            # when the lock was handed over meanwhile, pass it on, never keep it held.
+            with self._guard:
+                handed = turn not in self._waiters
+                if not handed:
+                    self._waiters.remove(turn)
+            if handed:
+                self.release()
+            raise
 
     def release(self) -> None:
         with self._guard:

@@ -171,3 +171,18 @@ def test_sqlite_writers_get_the_write_lock_in_the_order_they_asked_for_it():
     for thread in threads:
         thread.join(5)
     assert order == list(range(6))
+
+
+def test_a_writer_interrupted_while_waiting_never_leaves_the_write_lock_held():
+    import gevent
+    from gevent.lock import BoundedSemaphore   # what threading.Lock is under `queueapp serve`
+
+    from queueapp.db import FairLock
+    lock = FairLock(BoundedSemaphore)
+    lock.acquire()
+    waiter = gevent.spawn(lock.acquire)
+    gevent.sleep(0)
+    assert len(lock._waiters) == 1
+    waiter.kill()                        # e.g. the request timed out while queued
+    lock.release()
+    assert not lock._locked and not lock._waiters
