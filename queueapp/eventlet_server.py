@@ -10,7 +10,8 @@ def main() -> None:
     host, port = sys.argv[1], int(sys.argv[2])
     from queueapp import create_app
     from queueapp.extensions import socketio
-    app = create_app({"ASYNC_MODE": "eventlet"})
+    from queueapp.server import started
+    app = started(create_app({"ASYNC_MODE": "eventlet"}))
     socketio.run(app, host=host, port=port, log_output=False)
 
 

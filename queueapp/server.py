@@ -11,6 +11,30 @@ from . import config
 
 WORKERS = ("gevent", "eventlet", "threading")
 
+FIRST_RUN = ("No staff account exists yet. Create the owner first:\n"
+             "  queueapp create-user NAME --role owner\n"
+             "then log in at /login and set up the office at /admin (or: queueapp office import FILE).")
+
+
+def first_run(app) -> bool:
+    """Whether the database has no staff account yet (the owner is still to be made).
+    False when the schema is not there yet: `queueapp db upgrade` comes first."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .queries.office_document import staff_count
+    try:
+        return staff_count(app.extensions["queueapp.db"]) == 0
+    except DBAPIError:
+        return False
+
+
+def started(app):
+    """The app a server runs, after saying how to begin on an empty database. Called once
+    the worker has patched the standard library (nothing is imported before gevent's patch)."""
+    if first_run(app):
+        app.logger.warning(FIRST_RUN)
+    return app
+
 
 def run_gevent(host: str, port: int) -> None:
     """gunicorn with one gevent worker: Flask-SocketIO's supported production set-up.
@@ -34,7 +58,7 @@ def run_gevent(host: str, port: int) -> None:
 
         def load(self):
             from . import create_app
-            return taking_turns(create_app({"ASYNC_MODE": "gevent"}))
+            return taking_turns(started(create_app({"ASYNC_MODE": "gevent"})))
 
     QueueServer().run()
 
@@ -62,7 +86,7 @@ def run_threading(host: str, port: int) -> None:
     """The simple threaded server: fine for one small office or for development."""
     from . import create_app
     from .extensions import socketio
-    app = create_app({"ASYNC_MODE": "threading"})
+    app = started(create_app({"ASYNC_MODE": "threading"}))
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False,
                  log_output=False)
 

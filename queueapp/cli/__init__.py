@@ -43,27 +43,11 @@ class Commands(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-FIRST_RUN = ("No staff account exists yet. Create the owner first:\n"
-             "  queueapp create-user NAME --role owner\n"
-             "then log in at /login and set up the office at /admin (or: queueapp office import FILE).")
-
-
 @click.group(cls=Commands, epilog="First run: queueapp create-user NAME --role owner, then /admin in the browser.")
 def main() -> None:
     """Electronic queue and appointment system for public-service offices."""
 
 
-def first_run_hint(database) -> None:
-    """On an empty database, say how to begin (printed by `serve`)."""
-    from sqlalchemy.exc import DBAPIError
-
-    from ..queries.office_document import staff_count
-    try:
-        empty = staff_count(database) == 0
-    except DBAPIError:   # not migrated yet: `queueapp db upgrade` comes first
-        return
-    if empty:
-        click.echo(FIRST_RUN, err=True)
 
 
 @main.command()
@@ -75,9 +59,6 @@ def first_run_hint(database) -> None:
 def serve(host: str, port: int, worker: str) -> None:
     """Run the server (one process; run several behind nginx with Redis to scale out)."""
     from ..server import run
-    database = _database()
-    first_run_hint(database)
-    database.dispose()
     run(worker, host, port)
 
 

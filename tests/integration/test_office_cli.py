@@ -99,21 +99,15 @@ def test_a_file_with_an_unknown_section_writes_nothing(tmp_path):
 
 
 def test_the_owner_needs_no_office_and_a_first_run_says_how_to_begin(tmp_path):
-    env = _env(tmp_path)
-    _invoke(env, ["db", "upgrade"])
     from queueapp import create_app
-    from queueapp.cli import FIRST_RUN, first_run_hint
-    db = create_app({"DATABASE_URL": env["QUEUEAPP_DATABASE_URL"], "INSTANCE_PATH": str(tmp_path)}).extensions[
-        "queueapp.db"]
-    from click.testing import CliRunner
-    import click
-
-    @click.command()
-    def hint():
-        first_run_hint(db)
-    assert FIRST_RUN in CliRunner().invoke(hint).output
+    from queueapp.server import first_run
+    env = _env(tmp_path)
+    app = create_app({"DATABASE_URL": env["QUEUEAPP_DATABASE_URL"], "INSTANCE_PATH": str(tmp_path)})
+    assert not first_run(app)                  # no schema yet: `db upgrade` comes first, not the owner
+    _invoke(env, ["db", "upgrade"])
+    assert first_run(app)
     made = _invoke(env, ["create-user", "diskominfo", "--role", "owner", "--password", "rahasia123"])
     assert made.exit_code == 0, made.output
-    assert CliRunner().invoke(hint).output == ""
+    assert not first_run(app)
     clerk = _invoke(env, ["create-user", "x1", "--role", "clerk", "--password", "rahasia123"])
     assert clerk.exit_code == 1   # an office role needs --office
