@@ -56,10 +56,13 @@ def ticket_for(session: Session, actor: Actor, ticket_id: int,
                permission: Permission = Permission.SERVE) -> Ticket:
     """The ticket, when `actor` holds `permission` in its office and the zone of its
     service. Raises TicketNotFound, PermissionDenied."""
-    ticket = session.get(Ticket, ticket_id)
-    if ticket is None:
+    # The ticket with its service's zone in one statement (not a lazy load on every action).
+    found = session.execute(select(Ticket, Service.zone_id).join(Service, Service.id == Ticket.service_id)
+                            .where(Ticket.id == ticket_id)).first()
+    if found is None:
         raise errors.TicketNotFound(ticket=ticket_id)
-    require(actor, permission, ticket.office_id, ticket.service.zone_id)
+    ticket, zone_id = found
+    require(actor, permission, ticket.office_id, zone_id)
     return ticket
 
 
