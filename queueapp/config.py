@@ -86,6 +86,10 @@ VARIABLES = (
     Variable("BOOKING_RATE_LIMIT", "BOOKING_RATE_LIMIT", "10 per minute;60 per hour", _rate_limit, True),
     Variable("BOOKING_READ_RATE_LIMIT", "BOOKING_READ_RATE_LIMIT", "120 per minute", _rate_limit, True),
     Variable("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    # The supervisor's dashboard: a counter paused longer than this alerts (0: never), and
+    # how often a serving process checks the alerts (0: never; docs/DASHBOARD.md).
+    Variable("PAUSE_ALERT_MINUTES", "PAUSE_ALERT_MINUTES", 15, _count),
+    Variable("ALERT_CHECK_SECONDS", "ALERT_CHECK_SECONDS", 30, _count),
 )
 
 # Settings no variable changes.

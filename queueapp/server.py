@@ -33,6 +33,8 @@ def started(app):
     the worker has patched the standard library (nothing is imported before gevent's patch)."""
     if first_run(app):
         app.logger.warning(FIRST_RUN)
+    from . import alert_watch
+    alert_watch.start(app)
     return app
 
 

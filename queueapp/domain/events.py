@@ -23,10 +23,15 @@ class EventType(str, enum.Enum):
     # An administrator changed what screens show (a service renamed, hours, a counter's
     # services, the running text): every screen of the office takes a fresh snapshot.
     OFFICE_CONFIGURED = "office.configured"
+    # The supervisor's dashboard: a condition of domain.alerts began or ended (data: the
+    # alert's key, kind, subject, minutes and limit). Staff screens may react; boards ignore them.
+    ALERT_RAISED = "alert.raised"
+    ALERT_CLEARED = "alert.cleared"
 
 
 # A call puts a number on the lobby board and is announced once per call id.
 CALL_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED})
+ALERT_EVENTS = frozenset({EventType.ALERT_RAISED, EventType.ALERT_CLEARED})
 
 
 def call_id(office_slug: str, seq: int) -> str:
