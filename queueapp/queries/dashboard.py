@@ -95,10 +95,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def build(session: Session, office: Office, actor: Actor | None, now: datetime, *,
-          pause_alert_minutes: int) -> dict:
-    """The dashboard of `office` as `actor` may see it (services and counters of its zone,
-    and those of no zone, when the actor belongs to one zone; None: the whole office),
-    valid at the office's seq."""
+          pause_alert_minutes: int, figures_only: bool = False) -> dict:
+    """The dashboard of `office` as `actor` may see it (a member of one zone: that zone's
+    services and counters; None: the whole office), valid at the office's seq.
+    `figures_only`: without the lists of waiting tickets and arrivals (the alert check)."""
     day = business_date(now, office.timezone)
     day_start = repository.day_bounds(day, office.timezone)[0]
 
@@ -146,9 +146,10 @@ def build(session: Session, office: Office, actor: Actor | None, now: datetime, 
         "services": service_rows,
         "counters": counter_rows,
         "totals": _totals(counts, service_ids),
-        "arrivals_by_hour": _arrivals(session, office, day, service_ids),
+        "arrivals_by_hour": [] if figures_only else _arrivals(session, office, day, service_ids),
+        "hour_now": now.astimezone(ZoneInfo(office.timezone)).hour,
         "alerts": [alert.as_dict() for alert in found],
-        "tickets": _waiting(session, office, day, service_ids),
+        "tickets": [] if figures_only else _waiting(session, office, day, service_ids),
     }
 
 
@@ -232,7 +233,7 @@ def office_alerts(db: Database, now: datetime, *, pause_alert_minutes: int) -> d
         offices = session.execute(select(Office).options(
             selectinload(Office.services), selectinload(Office.counters).selectinload(Counter.links))).scalars()
         for office in offices:
-            view = build(session, office, None, now, pause_alert_minutes=pause_alert_minutes)
+            view = build(session, office, None, now, pause_alert_minutes=pause_alert_minutes, figures_only=True)
             found[office.id] = [alerts.Alert(alerts.AlertKind(a["kind"]), a["subject"], a["minutes"],
                                              a["limit_minutes"]) for a in view["alerts"]]
     return found

@@ -24,9 +24,8 @@ bp = Blueprint("dashboard", __name__)
 csrf.exempt(bp)  # JSON writes are checked in staff_required; the page is read-only
 
 
-def _snapshot(actor) -> callable:
-    return lambda slug: dashboard.dashboard(get_db(), actor, slug, now(),
-                                            pause_alert_minutes=current_app.config["PAUSE_ALERT_MINUTES"])
+def _snapshot(actor, slug: str) -> dict:
+    return dashboard.dashboard(get_db(), actor, slug, now(), pause_alert_minutes=current_app.config["PAUSE_ALERT_MINUTES"])
 
 
 def _config() -> dict:
@@ -66,14 +65,14 @@ def mine():
 @bp.get("/dashboard/<slug>")
 @login_required
 def page(slug: str):
-    snapshot = _snapshot(current_user.actor())(slug)
+    snapshot = _snapshot(current_user.actor(), slug)
     return render_template("dashboard/dashboard.html", snapshot=snapshot, config=_config())
 
 
 @bp.get("/api/v1/offices/<slug>/dashboard")
 @staff_required
 def snapshot(slug: str):
-    return jsonify(_snapshot(g.actor)(slug))
+    return jsonify(_snapshot(g.actor, slug))
 
 
 @bp.post("/api/v1/offices/<slug>/dashboard/counters/<int:counter_id>/state")

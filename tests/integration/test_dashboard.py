@@ -75,7 +75,7 @@ def test_the_dashboard_of_a_known_morning(any_db, demo):
     assert rows[4]["state"] == "paused" and rows[4]["pause_breach"] and rows[4]["served"] == 0
     assert snap["totals"] == {"issued": 4, "waiting": 1, "at_counters": 1, "on_hold": 0, "served": 1,
                               "no_show": 1, "cancelled": 0}
-    assert snap["arrivals_by_hour"][8] == 4 and sum(snap["arrivals_by_hour"]) == 4
+    assert snap["arrivals_by_hour"][8] == 4 and sum(snap["arrivals_by_hour"]) == 4 and snap["hour_now"] == 9
     assert [a["key"] for a in snap["alerts"]] == ["wait_over_target:C", "counter_paused:4"]
     assert snap["alerts"][0] == {"key": "wait_over_target:C", "kind": "wait_over_target", "subject": "C",
                                  "minutes": 70, "limit_minutes": 60}
@@ -240,3 +240,27 @@ def test_a_zone_supervisor_cannot_touch_another_zones_counter_or_ticket(client, 
     assert client.post(f"{base}/counters/{counter_id(demo, 4)}/state", json={"state": "paused"},
                        headers=headers).status_code == 200
     assert client.post(f"{base}/tickets/{own}/cancel", headers=headers).status_code == 200
+
+
+# --- The serving process's alert check: events on the staff room ---
+
+
+def test_the_alert_check_tells_the_staff_room_once_and_clears_on_a_call(app, demo, clock):
+    from queueapp.alert_watch import AlertWatch
+    from queueapp.extensions import socketio
+
+    from ..conftest import token_for
+    tickets.issue_ticket(demo, "demo", "E", now=clock() - timedelta(minutes=31))   # E's target: 30 minutes
+    supervisor = socketio.test_client(app, auth={"token": token_for(demo, "supervisor")})
+    supervisor.emit("subscribe", {"office": "demo", "staff": True})
+    supervisor.get_received()
+    watch = AlertWatch(app)
+    demo.add_listener(watch.after_commit)
+    assert watch.check() == 1 and watch.check() == 0
+    events = [m["args"][0] for m in supervisor.get_received() if m["name"] == "event"]
+    assert [(e["type"], e["room"]) for e in events] == [("alert.raised", "staff:demo")]
+    counters.call_next(demo, actor(demo, "loket4"), counter_id(demo, 4), now=clock())
+    assert watch.soon    # a call in an office with an alert: checked at the next second
+    assert watch.check() == 1
+    types = [m["args"][0]["type"] for m in supervisor.get_received() if m["name"] == "event"]
+    assert types == ["ticket.called", "alert.cleared"]

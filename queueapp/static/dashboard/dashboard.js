@@ -58,20 +58,26 @@ function renderTotals() {
   });
 }
 
-/* The arrivals of the day per hour as a polyline over the hours that had any, plus the current one. */
+/* The arrivals of the day as one bar per hour, up to the current hour (drawn lighter: it is
+   still filling); the SVG's title lists them for a screen reader. */
 function renderSparkline() {
   var svg = $("arrivals");
-  var counts = state.arrivals_by_hour;
+  var counts = state.arrivals_by_hour.slice(0, state.hour_now + 1);
   var max = Math.max.apply(null, counts.concat([1]));
-  var points = counts.map(function (n, hour) {
-    return (hour * 10 + 5) + "," + (38 - Math.round(n / max * 34));
-  }).join(" ");
   var ns = "http://www.w3.org/2000/svg";
   svg.textContent = "";
-  var line = document.createElementNS(ns, "polyline");
-  line.setAttribute("points", points);
-  line.setAttribute("class", "spark");
-  svg.appendChild(line);
+  counts.forEach(function (n, hour) {
+    var height = Math.max(n ? 2 : 0, Math.round(n / max * 36));
+    var bar = document.createElementNS(ns, "rect");
+    bar.setAttribute("x", String(hour * 10 + 1));
+    bar.setAttribute("y", String(40 - height));
+    bar.setAttribute("width", "8");
+    bar.setAttribute("height", String(height));
+    bar.setAttribute("class", hour === state.hour_now ? "bar now" : "bar");
+    bar.dataset.hour = String(hour);
+    bar.dataset.count = String(n);
+    svg.appendChild(bar);
+  });
   var title = document.createElementNS(ns, "title");
   title.textContent = counts.map(function (n, hour) { return hour + ":00 " + n; })
     .filter(function (_, hour) { return counts[hour] > 0; }).join(", ");

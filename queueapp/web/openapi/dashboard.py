@@ -45,6 +45,7 @@ DASHBOARD = {"type": "object", "properties": {
         "issued", "waiting", "at_counters", "on_hold", "served", "no_show", "cancelled")}},
     "arrivals_by_hour": {"type": "array", "items": _INT, "minItems": 24, "maxItems": 24,
                          "description": "Tickets issued in each local hour, 0 to 23"},
+    "hour_now": {"type": "integer", "description": "The office's local hour now (0-23)"},
     "alerts": {"type": "array", "items": ALERT},
     "tickets": {"type": "array", "description": "Waiting and held tickets (first 500), for the actions",
                 "items": {"type": "object"}}}}
