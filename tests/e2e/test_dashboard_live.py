@@ -11,16 +11,24 @@ from queueapp.db import Database
 from queueapp.models import Service
 from queueapp.services import tickets
 
+from ..support import LiveServer
 from .conftest import prepare_instance, staff_token
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the module, checking alerts every second (each test uses its own service)."""
+    env = prepare_instance(tmp_path_factory.mktemp("dashboard")) | {"QUEUEAPP_ALERT_CHECK_SECONDS": "1"}
+    live = LiveServer(env).start()
+    yield live
+    live.stop()
+
+
 @pytest.fixture
-def watched(browser, start_server, tmp_path):
-    """A server checking alerts every second, and the supervisor's dashboard, live."""
-    env = prepare_instance(tmp_path / "instance") | {"QUEUEAPP_ALERT_CHECK_SECONDS": "1"}
-    server = start_server(env=env)
+def watched(browser, server):
+    """The supervisor's dashboard, live."""
     context = browser.new_context(locale="id-ID")
     page = context.new_page()
     page.goto(server.url + "/login")
@@ -54,7 +62,7 @@ def test_a_call_at_a_counter_shows_on_the_dashboard_within_a_second(watched):
 
 def test_a_wait_past_the_target_is_marked_and_alerted_live(watched):
     server, page = watched
-    expect(page.locator("#alerts li")).to_have_text(["Tidak ada peringatan."])
+    expect(page.locator("#alerts li[data-alert='wait_over_target:C']")).to_have_count(0)
     expect(page.locator("tr[data-service='C']")).not_to_have_class("breach")
     db = Database(server.env["QUEUEAPP_DATABASE_URL"])
     try:
@@ -68,3 +76,18 @@ def test_a_wait_past_the_target_is_marked_and_alerted_live(watched):
     expect(page.locator("tr[data-service='C']")).to_have_class("breach", timeout=10000)
     expect(page.locator("#alerts li[data-alert='wait_over_target:C']")).to_contain_text("Layanan C")
     expect(page.locator("tr[data-service='C'] [data-cell=target]")).to_have_text("1 menit")
+
+
+def test_the_supervisor_pauses_a_counter_and_cancels_a_ticket_from_the_dashboard(watched):
+    server, page = watched
+    assert requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "D"}).status_code == 201
+    expect(page.locator("tr[data-service='D'] [data-cell=waiting]")).to_have_text("1")
+    page.click("tr[data-counter='2'] button[data-state='paused']")
+    expect(page.locator("tr[data-counter='2'] [data-cell=state]")).to_have_text("Istirahat")
+    expect(page.locator("tr[data-counter='2'] [data-cell=clerk]")).to_have_text("Kepala Seksi Pelayanan")
+    page.fill("#ticket-number", "d-001")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel-ticket")
+    expect(page.locator("#message")).to_have_text("D-001 · Dibatalkan")
+    expect(page.locator("[data-total=cancelled]")).to_have_text("1")
+    expect(page.locator("tr[data-service='D'] [data-cell=waiting]")).to_have_text("0")

@@ -264,3 +264,33 @@ def test_the_alert_check_tells_the_staff_room_once_and_clears_on_a_call(app, dem
     assert watch.check() == 1
     types = [m["args"][0]["type"] for m in supervisor.get_received() if m["name"] == "event"]
     assert types == ["ticket.called", "alert.cleared"]
+
+
+def test_processes_checking_alerts_at_once_announce_each_change_once(any_db, demo):
+    """Each serving process checks; the office lock makes one of them announce."""
+    import threading
+
+    from queueapp.db import Database
+    morning(demo)
+    office_id = _office_id(demo)
+    found = dashboard.office_alerts(demo, at("09:40"), pause_alert_minutes=15)[office_id]
+    processes = [Database(str(demo.url.render_as_string(hide_password=False))) for _ in range(4)]
+    start, recorded, failures = threading.Barrier(len(processes)), [], []
+
+    def check(db):
+        try:
+            start.wait()
+            recorded.append(alert_ops.announce_alerts(db, office_id, found, now=at("09:40")))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+    threads = [threading.Thread(target=check, args=(db,)) for db in processes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for db in processes:
+        db.dispose()
+    assert failures == [] and sorted(recorded) == [0, 0, 0, 2]
+    with demo.read() as s:
+        raised = s.execute(select(TicketEvent.data).where(TicketEvent.type == "alert.raised")).scalars().all()
+    assert sorted(d["key"] for d in raised) == ["counter_paused:4", "wait_over_target:C"]
