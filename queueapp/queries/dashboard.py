@@ -4,10 +4,10 @@ of domain.alerts. The page, GET /api/v1/offices/<slug>/dashboard and the alert c
 all read it here."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from .. import repository
@@ -39,8 +39,6 @@ _WAITING = (select(Ticket.id, Ticket.code, Ticket.service_id, Ticket.status, Tic
                    Ticket.status.in_(list(CALLABLE | {S.ON_HOLD})))
             .order_by(Ticket.queued_at, Ticket.id).limit(bindparam("limit")))
 WAITING_LISTED = 500
-_ISSUED_AT = select(Ticket.service_id, Ticket.issued_at).where(
-    Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"))
 
 
 def visible_office(session: Session, actor: Actor, slug: str) -> Office:
@@ -67,23 +65,28 @@ def _operate(actor: Actor, office: Office, zone_id: int | None) -> None:
         raise errors.OutsideZone("outside your zone", permission=Permission.OPERATE.value)
 
 
-def _latest_events(session: Session, office: Office, since: datetime, counter_ids: list[int]) -> tuple[dict, dict]:
-    """Per counter, from today's log: when its state last changed, and who last acted at
-    it (counters have no log-in of their own: the clerk is whoever calls, serves, opens)."""
+def _latest_events(session: Session, since: datetime, counter_ids: list[int]) -> tuple[dict, dict]:
+    """Per counter, from today's log: when its state last changed, and its clerk: who made
+    the later of that change and its latest call (counters have no log-in of their own).
+    Each maximum reads the (counter, type, at) index alone."""
     if not counter_ids:
         return {}, {}
-    base = (TicketEvent.office_id == office.id, TicketEvent.at >= since, TicketEvent.counter_id.in_(counter_ids))
-    state_seqs = select(func.max(TicketEvent.seq)).where(
-        *base, TicketEvent.type == EventType.COUNTER_UPDATED.value).group_by(TicketEvent.counter_id)
-    staff_seqs = select(func.max(TicketEvent.seq)).where(
-        *base, TicketEvent.staff_id.is_not(None)).group_by(TicketEvent.counter_id)
-    state_since = dict(session.execute(select(TicketEvent.counter_id, TicketEvent.at).where(
-        TicketEvent.office_id == office.id, TicketEvent.seq.in_(state_seqs))).all())
-    staff = {counter_id: {"id": staff_id, "name": name or username} for counter_id, staff_id, name, username in
-             session.execute(select(TicketEvent.counter_id, StaffUser.id, StaffUser.display_name, StaffUser.username)
-                             .join(StaffUser, StaffUser.id == TicketEvent.staff_id)
-                             .where(TicketEvent.office_id == office.id, TicketEvent.seq.in_(staff_seqs)))}
-    return state_since, staff
+    latest: dict[str, dict[int, datetime]] = {}
+    for type_ in (EventType.COUNTER_UPDATED.value, EventType.TICKET_CALLED.value):
+        latest[type_] = dict(session.execute(select(TicketEvent.counter_id, func.max(TicketEvent.at)).where(
+            TicketEvent.counter_id.in_(counter_ids), TicketEvent.type == type_, TicketEvent.at >= since)
+            .group_by(TicketEvent.counter_id)).all())
+    state_since = latest[EventType.COUNTER_UPDATED.value]
+    last_acts = [(counter_id, type_, at) for type_, found in latest.items() for counter_id, at in found.items()]
+    staff: dict[int, tuple[datetime, dict]] = {}
+    if last_acts:
+        for counter_id, at, staff_id, name, username in session.execute(
+                select(TicketEvent.counter_id, TicketEvent.at, StaffUser.id, StaffUser.display_name, StaffUser.username)
+                .join(StaffUser, StaffUser.id == TicketEvent.staff_id)
+                .where(tuple_(TicketEvent.counter_id, TicketEvent.type, TicketEvent.at).in_(last_acts))):
+            if counter_id not in staff or at > staff[counter_id][0]:
+                staff[counter_id] = (at, {"id": staff_id, "name": name or username})
+    return state_since, {counter_id: member for counter_id, (_, member) in staff.items()}
 
 
 def _seconds(since: datetime | None, now: datetime) -> int | None:
@@ -172,7 +175,7 @@ def _counters(session: Session, office: Office, counters: list[Counter], now: da
         Ticket.counter_id.in_(ids), Ticket.status.in_(list(AT_COUNTER)))).scalars()} if ids else {}
     finished = {counter_id: (served, last) for counter_id, served, last in
                 session.execute(_AT_COUNTERS, {"office_id": office.id, "day": day})}
-    state_since, staff = _latest_events(session, office, day_start, ids)
+    state_since, staff = _latest_events(session, day_start, ids)
     codes = {s.id: s.prefix for s in office.services}
     rows = []
     for counter in counters:
@@ -208,12 +211,21 @@ def _totals(counts: dict[int, dict[TicketStatus, int]], service_ids: set[int]) -
 
 
 def _arrivals(session: Session, office: Office, day, service_ids: set[int]) -> list[int]:
-    """Tickets issued in each local hour of the day (24 counts, hour 0 first)."""
+    """Tickets issued in each local hour of the day (24 counts, hour 0 first), counted by the
+    database: each ticket's hour is the number of local hour starts (after midnight) it is at
+    or past, so no time-zone function of either database is needed."""
+    if not service_ids:
+        return [0] * 24
+    midnight = repository.day_bounds(day, office.timezone)[0]
     zone = ZoneInfo(office.timezone)
+    starts = [datetime.combine(day, time(hour), zone) for hour in range(1, 24)]
+    hour = sum((case((Ticket.issued_at >= start, 1), else_=0) for start in starts), literal(0))
     hours = [0] * 24
-    for service_id, issued_at in session.execute(_ISSUED_AT, {"office_id": office.id, "day": day}):
-        if service_id in service_ids:
-            hours[issued_at.astimezone(zone).hour] += 1
+    for index, n in session.execute(
+            select(hour, func.count()).where(Ticket.office_id == office.id, Ticket.business_date == day,
+                                             Ticket.service_id.in_(service_ids), Ticket.issued_at >= midnight)
+            .group_by(hour)):
+        hours[int(index)] += n
     return hours
 
 
