@@ -294,3 +294,26 @@ def test_processes_checking_alerts_at_once_announce_each_change_once(any_db, dem
     with demo.read() as s:
         raised = s.execute(select(TicketEvent.data).where(TicketEvent.type == "alert.raised")).scalars().all()
     assert sorted(d["key"] for d in raised) == ["counter_paused:4", "wait_over_target:C"]
+
+
+def test_the_staff_bar_links_supervisors_not_clerks_and_the_page_speaks_english_too(client, demo):
+    log_in(client, "loket1")
+    assert b'id="dashboard-link"' not in client.get(f"/counter/{counter_id(demo, 1)}").data
+    client.post("/logout", data={"csrf_token": _csrf_field(client)})
+    log_in(client, "supervisor")
+    page = client.get("/dashboard/demo").get_data(as_text=True)
+    assert 'id="dashboard-link"' in page and "Kedatangan per jam" in page
+    assert "Arrivals per hour" in client.get("/dashboard/demo?lang=en").get_data(as_text=True)
+
+
+def _csrf_field(client) -> str:
+    import re
+    page = client.get("/counter").data
+    return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+
+
+def test_an_owner_opens_the_first_office_by_name(client, demo):
+    staff.create_user(demo, "pemilik", "demo12345", office_slug=None, role="owner")
+    log_in(client, "pemilik")
+    assert client.get("/dashboard").headers["Location"].endswith("/dashboard/demo")
+    assert client.get("/api/v1/offices/demo/dashboard").status_code == 200
