@@ -86,6 +86,8 @@ VARIABLES = (
     Variable("BOOKING_RATE_LIMIT", "BOOKING_RATE_LIMIT", "10 per minute;60 per hour", _rate_limit, True),
     Variable("BOOKING_READ_RATE_LIMIT", "BOOKING_READ_RATE_LIMIT", "120 per minute", _rate_limit, True),
     Variable("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    # /health calls the instance folder's disk "low" (still 200, "degraded") under this many MB free.
+    Variable("HEALTH_MIN_FREE_MB", "HEALTH_MIN_FREE_MB", 500, _count),
 )
 
 # Settings no variable changes.

@@ -18,7 +18,11 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 # Per client address; limits are set per blueprint (web.limits), storage in create_app.
-limiter = Limiter(get_remote_address, key_prefix="queueapp-booking", strategy="fixed-window")
+# Redis down: the counts go on in this process's memory (one warning line when it starts,
+# one when Redis is back), never a 500; a Redis host that does not answer costs a second.
+limiter = Limiter(get_remote_address, key_prefix="queueapp-booking", strategy="fixed-window",
+                  in_memory_fallback_enabled=True, swallow_errors=True,
+                  storage_options={"socket_connect_timeout": 1, "socket_timeout": 1})
 
 
 def get_db() -> Database:

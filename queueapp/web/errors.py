@@ -5,12 +5,16 @@
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import errno
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sql
 from werkzeug.exceptions import HTTPException
 
 from .. import messages
 from ..domain import errors
+from ..outages import DATABASE
 
 STATUS = [
     (errors.NotFound, 404),
@@ -19,6 +23,10 @@ STATUS = [
     (errors.Conflict, 409),
     (errors.Unavailable, 503),
 ]
+# A database that does not answer (or refuses writes: read-only, locked, full) and a full or
+# read-only disk are passing states of the machine, not bugs: 503, try again shortly.
+RETRY_AFTER_SECONDS = 30
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 429: "rate_limited"}
 
@@ -58,7 +66,34 @@ def register(app: Flask) -> None:
             response.headers["Retry-After"] = retry_after
         return response
 
+    @app.errorhandler(sql.OperationalError)
+    @app.errorhandler(sql.TimeoutError)   # no pooled connection came free
+    def _database_unavailable(exc: Exception):
+        DATABASE.failed(exc, by=f"request {request.method} {request.path}")
+        return _unavailable()
+
+    @app.errorhandler(sql.DBAPIError)
+    def _database_error(exc: sql.DBAPIError):
+        if exc.connection_invalidated:   # the connection broke under the statement
+            DATABASE.failed(exc, by=f"request {request.method} {request.path}")
+            return _unavailable()
+        return _unexpected(exc)
+
+    @app.errorhandler(OSError)
+    def _os_error(exc: OSError):
+        if exc.errno in DISK_ERRNOS:
+            app.logger.warning("disk full or read-only on %s %s: %s", request.method, request.path, exc.strerror)
+            return _unavailable()
+        return _unexpected(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return _respond("internal_error", messages.for_code("internal_error"), 500)
+
+
+def _unavailable():
+    """503 with Retry-After, as JSON or a page; the page needs no database."""
+    response = make_response(_respond("unavailable", messages.for_code("unavailable"), 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,0 +1,123 @@
+"""A database that does not answer or refuses writes, and a full disk: 503 with Retry-After
+(try again shortly), never 500; /health says which part is failing."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from queueapp import create_app
+from queueapp.db import Database
+
+from ..support import free_port
+
+INDONESIAN = "Layanan sedang tidak dapat digunakan sebentar. Silakan coba lagi dalam satu menit."
+ENGLISH = "The service is briefly unavailable. Please try again in a minute."
+
+
+def app_on(database: Database, folder, **settings):
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_PATH": folder, **settings}, database=database)
+
+
+@pytest.fixture
+def postgresql_gone(tmp_path):
+    """An app whose PostgreSQL is down: nothing listens on its port."""
+    gone = Database(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test?connect_timeout=2")
+    yield app_on(gone, tmp_path).test_client()
+    gone.dispose()
+
+
+@pytest.fixture
+def read_only_sqlite(demo_template, tmp_path):
+    """An app on a copy of the demo database that SQLite opens read-only (as a file made
+    read-only would be, for a user other than root)."""
+    path = tmp_path / "queueapp.db"
+    shutil.copy(demo_template, path)
+    database = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    yield app_on(database, tmp_path).test_client()
+    database.dispose()
+
+
+def assert_unavailable(response):
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_ticket_asked_for_while_postgresql_is_down_gets_503_in_the_users_language(postgresql_gone):
+    response = postgresql_gone.post("/api/v1/offices/demo/tickets", json={"service": "A"})
+    assert_unavailable(response)
+    assert response.get_json() == {"error": {"code": "unavailable", "message": INDONESIAN}}
+    english = postgresql_gone.post("/api/v1/offices/demo/tickets", json={"service": "A"},
+                                   headers={"Accept-Language": "en"})
+    assert_unavailable(english)
+    assert english.get_json()["error"]["message"] == ENGLISH
+
+
+def test_a_page_opened_while_postgresql_is_down_is_a_readable_503_page(postgresql_gone):
+    response = postgresql_gone.get("/kiosk/demo")
+    assert_unavailable(response)
+    assert response.mimetype == "text/html" and INDONESIAN in response.get_data(as_text=True)
+
+
+def test_health_says_unavailable_with_503_while_postgresql_is_down(postgresql_gone):
+    response = postgresql_gone.get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable" and response.get_json()["database"] == "unreachable"
+
+
+def test_a_ticket_on_a_read_only_database_gets_503_while_pages_still_read(read_only_sqlite):
+    response = read_only_sqlite.post("/api/v1/offices/demo/tickets", json={"service": "A"})
+    assert_unavailable(response)
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert read_only_sqlite.get("/api/v1/offices/demo/board").status_code == 200
+
+
+def test_health_reports_a_database_that_answers_but_refuses_writes(read_only_sqlite):
+    response = read_only_sqlite.get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.get_json() | {"disk_free_mb": None} == {
+        "status": "unavailable", "database": "not_writable", "redis": "not_configured", "disk": "ok",
+        "disk_free_mb": None}
+
+
+def test_a_full_disk_answers_503_with_retry_after(demo, tmp_path):
+    app = app_on(demo, tmp_path)
+
+    @app.get("/test/write-a-file")
+    def write_a_file():
+        with open("/dev/full", "wb") as full:   # the kernel's always-full device: ENOSPC
+            full.write(b"ticket")
+            full.flush()
+        return "written"
+
+    response = app.test_client().get("/test/write-a-file", headers={"Accept": "application/json"})
+    assert_unavailable(response)
+    assert response.get_json()["error"]["code"] == "unavailable"
+
+
+def test_health_reports_a_disk_that_is_low_as_degraded_but_still_200(demo, tmp_path):
+    response = app_on(demo, tmp_path, HEALTH_MIN_FREE_MB=10**12).test_client().get("/api/v1/health")
+    assert response.status_code == 200
+    health = response.get_json()
+    assert health["status"] == "degraded" and health["disk"] == "low" and health["database"] == "ok"
+    assert health["disk_free_mb"] >= 0
+
+
+def test_health_reports_an_instance_folder_it_cannot_write_to(demo, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    response = app_on(demo, tmp_path, INSTANCE_PATH=blocked / "instance").test_client().get("/api/v1/health")
+    assert response.status_code == 200 and response.get_json()["disk"] == "not_writable"
+    assert response.get_json()["status"] == "degraded"
+
+
+def test_health_reports_redis_unreachable_as_degraded_not_as_down(demo, tmp_path):
+    app = app_on(demo, tmp_path, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    response = app.test_client().get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "degraded" and response.get_json()["redis"] == "unreachable"
+
+
+def test_health_is_ok_when_everything_answers(demo, tmp_path):
+    health = app_on(demo, tmp_path).test_client().get("/api/v1/health").get_json()
+    assert health["status"] == "ok" and health["database"] == "ok" and health["disk"] == "ok"
