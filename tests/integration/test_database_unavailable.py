@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timezone
 
 import pytest
 
 from queueapp import create_app
 from queueapp.db import Database
+from queueapp.services import staff
 
 from ..support import free_port
 
@@ -30,12 +32,24 @@ def postgresql_gone(tmp_path):
 @pytest.fixture
 def read_only_sqlite(demo_template, tmp_path):
     """An app on a copy of the demo database that SQLite opens read-only (as a file made
-    read-only would be, for a user other than root)."""
+    read-only would be, for a user other than root), and a clerk's token made before."""
     path = tmp_path / "queueapp.db"
     shutil.copy(demo_template, path)
+    writable = Database(f"sqlite:///{path}")
+    token = staff.create_token(writable, "loket1", now=datetime.now(timezone.utc))
+    writable.dispose()
     database = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
-    yield app_on(database, tmp_path).test_client()
+    client = app_on(database, tmp_path).test_client()
+    client.staff_headers = {"Authorization": f"Bearer {token}"}
+    yield client
     database.dispose()
+
+
+def issue(client, **headers):
+    """A ticket asked for as a clerk would (the token is checked against the database too)."""
+    headers = {"Authorization": "Bearer not-checked-before-the-database", **getattr(client, "staff_headers", {}),
+               **headers}
+    return client.post("/api/v1/offices/demo/tickets", json={"service": "A"}, headers=headers)
 
 
 def assert_unavailable(response):
@@ -44,11 +58,10 @@ def assert_unavailable(response):
 
 
 def test_a_ticket_asked_for_while_postgresql_is_down_gets_503_in_the_users_language(postgresql_gone):
-    response = postgresql_gone.post("/api/v1/offices/demo/tickets", json={"service": "A"})
+    response = issue(postgresql_gone)
     assert_unavailable(response)
     assert response.get_json() == {"error": {"code": "unavailable", "message": INDONESIAN}}
-    english = postgresql_gone.post("/api/v1/offices/demo/tickets", json={"service": "A"},
-                                   headers={"Accept-Language": "en"})
+    english = issue(postgresql_gone, **{"Accept-Language": "en"})
     assert_unavailable(english)
     assert english.get_json()["error"]["message"] == ENGLISH
 
@@ -66,7 +79,7 @@ def test_health_says_unavailable_with_503_while_postgresql_is_down(postgresql_go
 
 
 def test_a_ticket_on_a_read_only_database_gets_503_while_pages_still_read(read_only_sqlite):
-    response = read_only_sqlite.post("/api/v1/offices/demo/tickets", json={"service": "A"})
+    response = issue(read_only_sqlite)
     assert_unavailable(response)
     assert response.get_json()["error"]["code"] == "unavailable"
     assert read_only_sqlite.get("/api/v1/offices/demo/board").status_code == 200
