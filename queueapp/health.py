@@ -52,7 +52,9 @@ def redis_state(url: str | None) -> str:
     client = _redis_clients.get(url)
     if client is None:
         import redis
-        client = _redis_clients[url] = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+        from .message_queue import redis_options
+        client = _redis_clients[url] = redis.Redis.from_url(url, **redis_options(timeout=2))
     try:
         client.ping()
     except Exception as exc:  # noqa: BLE001
