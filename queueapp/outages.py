@@ -49,10 +49,10 @@ class Outage:
                 self._since = self._reminded = now
                 seconds = None
         if seconds is None:
-            log.warning("%s unavailable (noticed by the %s: %s)",
+            log.warning("%s is unavailable (noticed by the %s: %s)",
                         self.name, by, describe(exc))
         else:
-            log.warning("%s still unavailable after %.0f s (%d failed attempts)", self.name, seconds, failures)
+            log.warning("%s is still unavailable after %.0f s (%d failed attempts)", self.name, seconds, failures)
 
     def recovered(self) -> None:
         with self._lock:
@@ -60,7 +60,7 @@ class Outage:
                 return
             seconds, failures = time.monotonic() - self._since, self._failures
             self._since, self._failures = None, 0
-        log.warning("%s available again after %.0f s (%d failed attempts meanwhile)", self.name, seconds, failures)
+        log.warning("%s is available again after %.0f s (%d failed attempts meanwhile)", self.name, seconds, failures)
 
 
 # One per process: the message queue, the health check and whoever else uses Redis report here.

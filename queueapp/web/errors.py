@@ -47,7 +47,15 @@ def _respond(code: str, text: str, http_status: int):
     return render_template("error.html", code=code, message=text), http_status
 
 
+def _writes_again(_events) -> None:
+    """A committed write ends a database outage in the log (so does the health check)."""
+    if DATABASE.down:
+        DATABASE.recovered()
+
+
 def register(app: Flask) -> None:
+    app.extensions["queueapp.db"].add_listener(_writes_again)
+
     @app.errorhandler(errors.DomainError)
     def _domain(exc: errors.DomainError):
         return _respond(exc.code, messages.for_error(exc), status_for(exc))

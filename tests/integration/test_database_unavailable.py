@@ -134,3 +134,24 @@ def test_health_reports_redis_unreachable_as_degraded_not_as_down(demo, tmp_path
 def test_health_is_ok_when_everything_answers(demo, tmp_path):
     health = app_on(demo, tmp_path).test_client().get("/api/v1/health").get_json()
     assert health["status"] == "ok" and health["database"] == "ok" and health["disk"] == "ok"
+
+
+def test_a_database_outage_is_logged_once_and_its_end_when_a_write_succeeds_again(demo, tmp_path, caplog):
+    from queueapp.outages import DATABASE
+    path = tmp_path / "queueapp.db"
+    shutil.copy(demo.url.database, path)
+    writable = Database(f"sqlite:///{path}")
+    read_only = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    clerk = {"Authorization": f"Bearer {staff.create_token(writable, 'loket1', now=datetime.now(timezone.utc))}"}
+    refusing, writing = app_on(read_only, tmp_path).test_client(), app_on(writable, tmp_path).test_client()
+    try:
+        with caplog.at_level("WARNING", logger="queueapp.outages"):
+            for _ in range(5):
+                assert_unavailable(issue(refusing, **clerk))
+            assert issue(writing, **clerk).status_code == 201
+    finally:
+        read_only.dispose()
+        writable.dispose()
+    assert [r.getMessage().split(" (")[0].split(" after")[0] for r in caplog.records] == [
+        "The database is unavailable", "The database is available again"]
+    assert not DATABASE.down

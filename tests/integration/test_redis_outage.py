@@ -129,8 +129,8 @@ def reaches(watcher: Watcher, number: str, timeout: float) -> bool:
 
 def outage_lines(server: LiveServer) -> dict[str, int]:
     log = server.log_path.read_text(errors="replace").splitlines()
-    return {"start": sum("Redis unavailable" in line for line in log),
-            "end": sum("Redis available again" in line for line in log),
+    return {"start": sum("Redis is unavailable" in line for line in log),
+            "end": sum("Redis is available again" in line for line in log),
             "warnings and errors": sum(" WARNING " in line or " ERROR " in line for line in log)}
 
 

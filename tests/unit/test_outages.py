@@ -14,7 +14,7 @@ def test_a_thousand_failures_make_two_log_lines(caplog):
         redis.recovered()
         redis.recovered()
     assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
-        "Redis unavailable", "Redis available again after 0 s"]
+        "Redis is unavailable", "Redis is available again after 0 s"]
     assert "1000 failed attempts" in caplog.records[-1].getMessage()
     assert not redis.down
 
