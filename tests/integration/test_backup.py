@@ -13,16 +13,19 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import requests
 from sqlalchemy import create_engine, select, text
 
 from queueapp import backup
 from queueapp.db import Database
 from queueapp.models import Ticket
 from queueapp.schema import upgrade
+from queueapp.services import staff
 from queueapp.services.demo import seed_demo
 from queueapp.services.tickets import issue_ticket
 
-from ..support import IN_CI, MONDAY_0900_WIB, PG_URL, ROOT, service_unavailable
+from ..e2e.conftest import prepare_instance
+from ..support import IN_CI, MONDAY_0900_WIB, PG_URL, ROOT, LiveServer, service_unavailable
 
 NOW = datetime(2026, 11, 27, 12, 30, 5, tzinfo=timezone.utc)
 
@@ -182,3 +185,45 @@ def test_a_postgresql_database_goes_through_pg_dump_and_pg_restore(scratch_datab
         source.dispose()
     backup.restore(source_url, made, force=True)
     assert ticket_ids(source_url) == issued
+
+
+def test_the_backup_command_copies_a_live_servers_database_while_kiosks_take_numbers(tmp_path):
+    env = prepare_instance(tmp_path / "office")
+    database = Database(env["QUEUEAPP_DATABASE_URL"])
+    clerk = {"Authorization": f"Bearer {staff.create_token(database, 'loket1', now=datetime.now(timezone.utc))}"}
+    database.dispose()
+    server = LiveServer(env).start()
+    acknowledged: list[int] = []
+    lock, stop, failures = threading.Lock(), threading.Event(), []
+
+    def kiosk(service: str):
+        with requests.Session() as session:
+            while not stop.is_set():
+                response = session.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": service},
+                                        headers=clerk, timeout=30)
+                if response.status_code != 201:
+                    failures.append(response.text)
+                    return
+                with lock:
+                    acknowledged.append(response.json()["id"])
+
+    kiosks = [threading.Thread(target=kiosk, args=(service,)) for service in "AB"]
+    try:
+        for thread in kiosks:
+            thread.start()
+        while len(acknowledged) < 10 and not failures:
+            threading.Event().wait(0.05)
+        with lock:
+            before_backup = set(acknowledged)
+        made = run(["backup", "--into", str(tmp_path / "backups")], env)
+    finally:
+        stop.set()
+        for thread in kiosks:
+            thread.join()
+        server.stop()
+    assert not failures and made.returncode == 0, (failures, made.stderr)
+    fresh = {**env, "QUEUEAPP_INSTANCE_PATH": str(tmp_path / "new-pc"),
+             "QUEUEAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'new-pc' / 'queueapp.db'}"}
+    restored = run(["restore", made.stdout.strip().splitlines()[-1]], fresh)
+    assert restored.returncode == 0, restored.stderr
+    assert before_backup <= ticket_ids(fresh["QUEUEAPP_DATABASE_URL"]) <= set(acknowledged)
