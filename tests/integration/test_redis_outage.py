@@ -20,7 +20,7 @@ from ..e2e.conftest import prepare_instance
 from ..e2e.test_realtime_live import Watcher
 from ..support import IN_CI, LiveServer, create_pg_schema, drop_pg_schema, free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 class RedisServer:
