@@ -27,6 +27,7 @@ STATUS = [
 # read-only disk are passing states of the machine, not bugs: 503, try again shortly.
 RETRY_AFTER_SECONDS = 30
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+READ_ONLY_SQLSTATE = "25006"
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 429: "rate_limited"}
 
@@ -82,7 +83,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(sql.DBAPIError)
     def _database_error(exc: sql.DBAPIError):
-        if exc.connection_invalidated:   # the connection broke under the statement
+        # The connection broke under the statement, or PostgreSQL is read-only (a standby
+        # after a fail-over): psycopg's ReadOnlySqlTransaction is no OperationalError.
+        if exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) == READ_ONLY_SQLSTATE:
             DATABASE.failed(exc, by=f"request {request.method} {request.path}")
             return _unavailable()
         return _unexpected(exc)

@@ -155,3 +155,25 @@ def test_a_database_outage_is_logged_once_and_its_end_when_a_write_succeeds_agai
     assert [r.getMessage().split(" (")[0].split(" after")[0] for r in caplog.records] == [
         "The database is unavailable", "The database is available again"]
     assert not DATABASE.down
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_answers_503_to_a_ticket_and_health_says_not_writable(tmp_path):
+    from queueapp.services.demo import seed_demo
+
+    from ..support import create_pg_schema, drop_pg_schema
+    schema, url = create_pg_schema()
+    try:
+        writable = Database(url)
+        seed_demo(writable, example_holidays=False)
+        clerk = {"Authorization": f"Bearer {staff.create_token(writable, 'loket1', now=datetime.now(timezone.utc))}"}
+        writable.dispose()
+        # As a standby after a fail-over: every transaction is read-only.
+        standby = Database(url + "%20-cdefault_transaction_read_only%3Don")
+        client = app_on(standby, tmp_path).test_client()
+        assert_unavailable(issue(client, **clerk))
+        health = client.get("/api/v1/health")
+        assert health.status_code == 503 and health.get_json()["database"] == "not_writable"
+        standby.dispose()
+    finally:
+        drop_pg_schema(schema)
