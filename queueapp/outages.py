@@ -67,5 +67,6 @@ class Outage:
 REDIS = Outage("Redis")
 # Requests that met a database failure (answered 503), and the health check.
 DATABASE = Outage("The database")
-# The instance folder (health check).
-DISK = Outage("The instance folder")
+# The disk: requests that met a full or read-only one (answered 503), and the health check
+# of the instance folder.
+DISK = Outage("The disk")

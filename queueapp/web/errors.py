@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import messages
 from ..domain import errors
-from ..outages import DATABASE
+from ..outages import DATABASE, DISK
 
 STATUS = [
     (errors.NotFound, 404),
@@ -93,7 +93,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(OSError)
     def _os_error(exc: OSError):
         if exc.errno in DISK_ERRNOS:
-            app.logger.warning("disk full or read-only on %s %s: %s", request.method, request.path, exc.strerror)
+            DISK.failed(exc, by=f"request {request.method} {request.path}")
             return _unavailable()
         return _unexpected(exc)
 
