@@ -50,8 +50,11 @@ def create_app(test_config: dict | None = None, *, database: Database | None = N
     login_manager.login_view = "staff.login"
     limiter.init_app(app)
     app.after_request(remember_locale)
+    # The manager is always handed in (None: this process only), so an app built earlier in
+    # the same process never leaves its message queue behind on the shared SocketIO object.
+    from .message_queue import client_manager
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
-                      message_queue=app.config["REDIS_URL"], channel=app.config["REDIS_CHANNEL"],
+                      client_manager=client_manager(app.config["REDIS_URL"], app.config["REDIS_CHANNEL"]),
                       logger=False, engineio_logger=False)
 
     realtime.init(app)

@@ -28,6 +28,12 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError("must be a whole number, 1 or more")
+    return int(value)
+
+
 def _minutes(value: str) -> int:
     return _count(value) * 60
 
@@ -90,6 +96,11 @@ VARIABLES = (
     # how often a serving process checks the alerts (0: never; docs/DASHBOARD.md).
     Variable("PAUSE_ALERT_MINUTES", "PAUSE_ALERT_MINUTES", 15, _count),
     Variable("ALERT_CHECK_SECONDS", "ALERT_CHECK_SECONDS", 30, _count),
+    # /health calls the instance folder's disk "low" (still 200, "degraded") under this many MB free.
+    Variable("HEALTH_MIN_FREE_MB", "HEALTH_MIN_FREE_MB", 500, _count),
+    # `queueapp backup`: the folder (default <instance>/backups) and how many backups it keeps.
+    Variable("BACKUP_DIR", "BACKUP_DIR", parse=lambda value: Path(value).resolve()),
+    Variable("BACKUP_KEEP", "BACKUP_KEEP", 14, _positive),
 )
 
 # Settings no variable changes.

@@ -12,13 +12,18 @@ from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
 
 from .db import Database
+from .message_queue import redis_options
 
 socketio = SocketIO()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 # Per client address; limits are set per blueprint (web.limits), storage in create_app.
-limiter = Limiter(get_remote_address, key_prefix="queueapp-booking", strategy="fixed-window")
+# Redis down: the counts go on in this process's memory (one warning line when it starts,
+# one when Redis is back), never a 500; a Redis host that does not answer costs seconds, once.
+limiter = Limiter(get_remote_address, key_prefix="queueapp-booking", strategy="fixed-window",
+                  in_memory_fallback_enabled=True, swallow_errors=True,
+                  storage_options=redis_options(timeout=2))
 
 
 def get_db() -> Database:

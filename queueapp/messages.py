@@ -66,6 +66,7 @@ PROTOCOL_MESSAGES = {
     "method_not_allowed": _l("This method is not allowed here."),
     "rate_limited": _l("Too many requests. Please wait a moment and try again."),
     "internal_error": _l("Something went wrong on the server. The team has been notified."),
+    "unavailable": _l("The service is briefly unavailable. Please try again in a minute."),
 }
 
 

@@ -252,5 +252,10 @@ from .office import COMMANDS  # noqa: E402 - the groups register on `main` once 
 for _command in COMMANDS:
     main.add_command(_command)
 
+from .backup import COMMANDS as BACKUP_COMMANDS  # noqa: E402
+
+for _command in BACKUP_COMMANDS:
+    main.add_command(_command)
+
 if __name__ == "__main__":
     main()

@@ -2,10 +2,13 @@
 Errors map in web.errors; appointments are in web.api_booking, printing in web.kiosk."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from ..domain import errors
 from ..extensions import csrf, get_db, now
+from ..health import report as health_report
 from ..queries import boards
 from ..queries import tickets as ticket_views
 from ..services import counters as counter_ops
@@ -31,12 +34,11 @@ def openapi():
 
 @bp.get("/health")
 def health():
-    try:
-        get_db().ping()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        current_app.logger.warning("health check: database unreachable")
-        return jsonify({"status": "unavailable"}), 503
-    return jsonify({"status": "ok"})
+    """503 only when the database fails; Redis or the disk make it "degraded" (queueapp.health)."""
+    document, status = health_report(get_db(), redis_url=current_app.config["REDIS_URL"],
+                                     folder=Path(current_app.config["INSTANCE_PATH"]),
+                                     min_free_mb=current_app.config["HEALTH_MIN_FREE_MB"])
+    return jsonify(document), status
 
 
 @bp.get("/offices")

@@ -5,12 +5,16 @@
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import errno
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sql
 from werkzeug.exceptions import HTTPException
 
 from .. import messages
 from ..domain import errors
+from ..outages import DATABASE, DISK
 
 STATUS = [
     (errors.NotFound, 404),
@@ -19,6 +23,11 @@ STATUS = [
     (errors.Conflict, 409),
     (errors.Unavailable, 503),
 ]
+# A database that does not answer (or refuses writes: read-only, locked, full) and a full or
+# read-only disk are passing states of the machine, not bugs: 503, try again shortly.
+RETRY_AFTER_SECONDS = 30
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+READ_ONLY_SQLSTATE = "25006"
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 429: "rate_limited"}
 
@@ -39,7 +48,15 @@ def _respond(code: str, text: str, http_status: int):
     return render_template("error.html", code=code, message=text), http_status
 
 
+def _writes_again(_events) -> None:
+    """A committed write ends a database outage in the log (so does the health check)."""
+    if DATABASE.down:
+        DATABASE.recovered()
+
+
 def register(app: Flask) -> None:
+    app.extensions["queueapp.db"].add_listener(_writes_again)
+
     @app.errorhandler(errors.DomainError)
     def _domain(exc: errors.DomainError):
         return _respond(exc.code, messages.for_error(exc), status_for(exc))
@@ -58,7 +75,36 @@ def register(app: Flask) -> None:
             response.headers["Retry-After"] = retry_after
         return response
 
+    @app.errorhandler(sql.OperationalError)
+    @app.errorhandler(sql.TimeoutError)   # no pooled connection came free
+    def _database_unavailable(exc: Exception):
+        DATABASE.failed(exc, by=f"request {request.method} {request.path}")
+        return _unavailable()
+
+    @app.errorhandler(sql.DBAPIError)
+    def _database_error(exc: sql.DBAPIError):
+        # The connection broke under the statement, or PostgreSQL is read-only (a standby
+        # after a fail-over): psycopg's ReadOnlySqlTransaction is no OperationalError.
+        if exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) == READ_ONLY_SQLSTATE:
+            DATABASE.failed(exc, by=f"request {request.method} {request.path}")
+            return _unavailable()
+        return _unexpected(exc)
+
+    @app.errorhandler(OSError)
+    def _os_error(exc: OSError):
+        if exc.errno in DISK_ERRNOS:
+            DISK.failed(exc, by=f"request {request.method} {request.path}")
+            return _unavailable()
+        return _unexpected(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return _respond("internal_error", messages.for_code("internal_error"), 500)
+
+
+def _unavailable():
+    """503 with Retry-After, as JSON or a page; the page needs no database."""
+    response = make_response(_respond("unavailable", messages.for_code("unavailable"), 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

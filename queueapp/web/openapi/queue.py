@@ -4,11 +4,19 @@ from __future__ import annotations
 from .common import CHANNELS, COUNTER_STATES, PRIORITIES, STAFF, TICKET, errors, ok, path_params, ticket_action
 
 
+HEALTH = {"type": "object", "required": ["status", "database", "redis", "disk"], "properties": {
+    "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
+    "database": {"type": "string", "enum": ["ok", "unreachable", "not_writable"]},
+    "redis": {"type": "string", "enum": ["ok", "unreachable", "not_configured"]},
+    "disk": {"type": "string", "enum": ["ok", "low", "not_writable"]},
+    "disk_free_mb": {"type": ["integer", "null"]}}}
+
+
 def queue_paths() -> dict:
     paths = {
-        "/health": {"get": {"summary": "Database reachable", "responses": {
-            **ok({"type": "object", "properties": {"status": {"type": "string"}}}),
-            "503": {"description": "Database unreachable"}}}},
+        "/health": {"get": {"summary": "Database (reachable, writable), Redis and disk of this process",
+                            "responses": {**ok(HEALTH, description="Serving: ok, or degraded (Redis or disk)"),
+                                          **ok(HEALTH, "503", "Database unreachable or not writable")}}},
         "/offices": {"get": {"summary": "All offices", "responses": ok(
             {"type": "array", "items": {"$ref": "#/components/schemas/Office"}})}},
         "/offices/{office}/services": {"get": {
