@@ -3,6 +3,8 @@ script files, no framing, no MIME sniffing, a Referer only to this site, HSTS wh
 address is HTTPS, and no caching of the pages that carry a ticket, a booking or staff data."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response, current_app, request
 
 # Pages whose content is one person's (a ticket's status, a booking's manage link) or staff
@@ -19,9 +21,13 @@ POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'sel
           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; connect-src 'self' {sockets}")
 
 
+HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
+
+
 def content_security_policy(host: str) -> str:
     # 'self' covers this host's ws:/wss: in current browsers; older ones need them named.
-    return POLICY.format(sockets=f"ws://{host} wss://{host}")
+    sockets = f"ws://{host} wss://{host}" if HOST.fullmatch(host) else ""
+    return POLICY.format(sockets=sockets).rstrip()
 
 
 def _no_store() -> bool:

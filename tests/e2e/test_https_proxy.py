@@ -210,6 +210,22 @@ def test_a_display_goes_live_over_wss_on_the_port_nginx_listens_on(behind_nginx,
     assert issued.status_code == 201, issued.text
     display.wait_for_function(f"Number(document.body.dataset.seq) > {seq}", timeout=10000)
     assert display.locator("#status").is_hidden()
+
+    # A call is shown and announced (chime and voice clips: media the policy must let play).
+    clips = []
+    display.on("response", lambda response: clips.append(response.url) if "/display-assets/sounds/" in response.url
+               or response.url.endswith(".ogg") else None)
+    counters = requests.get(f"{proxy.url}/api/v1/offices/demo/counters", verify=False, timeout=10).json()
+    loket1 = next(c["id"] for c in counters if c["number"] == 1)
+    called = requests.post(f"{proxy.url}/api/v1/counters/{loket1}/call-next", verify=False, timeout=10,
+                           headers={"Authorization": f"Bearer {clerk}"})
+    assert called.status_code == 200, called.text
+    display.wait_for_function(f"document.getElementById('latest-number').textContent === {called.json()['number']!r}",
+                              timeout=10000)
+    deadline = time.monotonic() + 10
+    while not clips and time.monotonic() < deadline:
+        display.wait_for_timeout(200)
+    assert clips, "the display played no sound"
     assert violations(display) == []
 
 

@@ -101,3 +101,8 @@ def test_no_template_or_screen_asset_carries_inline_code():
     assert files
     found = {str(path.relative_to(ROOT)): inline_code(path.read_text()) for path in files}
     assert {path: code for path, code in found.items() if code} == {}
+
+
+def test_a_forged_host_cannot_write_into_the_policy(client):
+    policy = client.get("/", headers={"Host": "evil;script-src *"}).headers["Content-Security-Policy"]
+    assert directives(policy)["script-src"] == ["'self'"] and "evil" not in policy
