@@ -3,6 +3,8 @@
 Secure cookies and HSTS. The same set-up through a real nginx: tests/e2e/test_https_proxy.py."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from queueapp import create_app
@@ -185,3 +187,18 @@ def test_the_settings_are_read_from_the_environment(demo, tmp_path, monkeypatch)
 def test_no_cookie_is_marked_for_https_only_on_an_http_only_app(make_app):
     app = make_app()
     assert not app.config["SESSION_COOKIE_SECURE"] and not app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_a_staff_action_over_https_is_checked_like_a_form_and_says_csrf_failed(make_app):
+    app = make_app(TRUSTED_PROXIES=1)
+    client = app.test_client()
+    log_in(client, "loket1")
+    headers = dict(NGINX)
+    page = client.get("/counter/1", headers=headers).get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    headers["X-CSRFToken"] = token
+    refused = client.post("/api/v1/counters/1/call-next", headers=headers)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
+    accepted = client.post("/api/v1/counters/1/call-next",
+                           headers={**headers, "Referer": "https://localhost:8443/counter/1"})
+    assert accepted.get_json()["error"]["code"] == "queue_empty"    # past the check: nobody is waiting
