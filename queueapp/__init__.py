@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import assets, config, i18n
 
@@ -21,6 +22,7 @@ def create_app(test_config: dict | None = None, *, database: Database | None = N
     server). `database` is the one way to hand in a ready Database; otherwise the app opens
     DATABASE_URL."""
     settings = config.load() | (test_config or {})
+    settings = config.https_settings(settings["PUBLIC_URL"]) | settings
     folder = Path(settings["INSTANCE_PATH"])
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=False,
                 template_folder=str(assets.folder("templates")), static_folder="static")
@@ -55,7 +57,12 @@ def create_app(test_config: dict | None = None, *, database: Database | None = N
     from .message_queue import client_manager
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       client_manager=client_manager(app.config["REDIS_URL"], app.config["REDIS_CHANNEL"]),
-                      logger=False, engineio_logger=False)
+                      logger=False, engineio_logger=False,
+                      cors_allowed_origins=realtime.accepted_origins(app.config["PUBLIC_URL"]))
+    if app.config["TRUSTED_PROXIES"]:
+        # Outermost, so the Socket.IO handshake sees the client's scheme, host and address too.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
 
     realtime.init(app)
     web.register(app)

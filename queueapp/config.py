@@ -101,12 +101,23 @@ VARIABLES = (
     # `queueapp backup`: the folder (default <instance>/backups) and how many backups it keeps.
     Variable("BACKUP_DIR", "BACKUP_DIR", parse=lambda value: Path(value).resolve()),
     Variable("BACKUP_KEEP", "BACKUP_KEEP", 14, _positive),
+    # How many reverse proxies stand in front of the app (1 behind one nginx). Their
+    # X-Forwarded-* headers (client address, scheme, host, port, prefix) are believed for
+    # that many hops only; 0 believes none, as anyone can send those headers.
+    Variable("TRUSTED_PROXIES", "TRUSTED_PROXIES", 0, _count),
+    # Strict-Transport-Security max-age when PUBLIC_URL is https; 0 sends no header.
+    Variable("HSTS_SECONDS", "HSTS_SECONDS", 365 * 24 * 3600, _count),
 )
 
 # Settings no variable changes.
 FIXED = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Over HTTPS a form must also carry a Referer of this site (the pages send it: their
+    # Referrer-Policy is same-origin).
+    "WTF_CSRF_SSL_STRICT": True,
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ("id", "en"),
@@ -128,6 +139,14 @@ def load(environ: Mapping[str, str] | None = None) -> dict:
     # Rate-limit counts live where the Socket.IO queue is, so all processes share them.
     settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"
     return settings | FIXED
+
+
+def https_settings(public_url: str | None) -> dict:
+    """Settings that follow from the public address: behind HTTPS every cookie that carries a
+    session (Flask's, Flask-Login's remember cookie; the CSRF token lives in the session) is
+    sent over HTTPS only."""
+    secure = bool(public_url) and public_url.lower().startswith("https://")
+    return {"SESSION_COOKIE_SECURE": secure, "REMEMBER_COOKIE_SECURE": secure}
 
 
 def secret_key(folder: Path) -> str:

@@ -29,7 +29,8 @@ def remember_locale(response):
     """Keep an explicit ?lang= choice for the next pages (kiosk and display switches)."""
     asked = request.args.get("lang")
     if asked in current_app.config["LANGUAGES"]:
-        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
 
 

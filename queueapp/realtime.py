@@ -18,6 +18,7 @@ type "state.updated" with the commit's last seq.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import request, session
 from flask_login import current_user
@@ -225,6 +226,37 @@ def _disconnect_on_close(manager) -> None:
                 manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
         return close(room, namespace)
     manager.basic_close_room = basic_close_room
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] as a browser writes it in Origin: lower case, default port left out."""
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    return f"{scheme}://{host}" if port in (None, DEFAULT_PORTS.get(scheme)) else f"{scheme}://{host}:{port}"
+
+
+def accepted_origins(public_url: str | None):
+    """The Origin check of the Socket.IO handshake (a browser's WebSocket is not bound by
+    CORS, so this is what keeps other sites' pages off the staff rooms): the page must come
+    from PUBLIC_URL or from the address the request was made to. That address is the
+    request's own scheme and Host; forwarded headers count only when TRUSTED_PROXIES has
+    already rewritten them into the request (ProxyFix), never on their own."""
+    public = _origin(public_url) if public_url else None
+
+    def accepted(origin: str, environ: dict) -> bool:
+        scheme = environ.get("wsgi.url_scheme", "http")
+        own = _origin(f"{scheme}://{environ.get('HTTP_HOST', '')}")
+        try:
+            return _origin(origin) in (public, own)
+        except ValueError:      # not a URL: not an origin of ours
+            return False
+    return accepted
 
 
 def init(app) -> None:

@@ -57,6 +57,9 @@ def run_gevent(host: str, port: int) -> None:
             self.cfg.set("errorlog", "-")
             # Several processes run side by side when scaling out: no shared control socket.
             self.cfg.set("control_socket_disable", True)
+            # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default; the app alone
+            # decides which forwarded headers to believe (QUEUEAPP_TRUSTED_PROXIES).
+            self.cfg.set("forwarded_allow_ips", "")
 
         def load(self):
             from . import create_app

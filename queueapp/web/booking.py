@@ -24,8 +24,8 @@ limiter.limit(booking_limit, exempt_when=no_booking_limit)(bp)
 
 @bp.after_request
 def _private(response: Response) -> Response:
-    # Manage links are secrets: never leak them in a Referer, never cache them.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Manage links are secrets: a Referer goes to this site only (its forms need one over
+    # HTTPS for the CSRF check; web.headers sends same-origin), and they are never cached.
     if request.path.startswith("/booking/a/"):
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"

@@ -67,6 +67,26 @@ def staff_token(server: LiveServer, username: str) -> str:
         db.dispose()
 
 
+def _polling_a_function(wait_for_function):
+    """The pages' Content-Security-Policy has no 'unsafe-eval', and Playwright evals an
+    expression string on every poll after the first (an EvalError in the page), while a
+    function it compiles once. So an expression is handed over as a function returning it."""
+    def wait(self, expression: str, **options):
+        text = expression.strip()
+        if not (text.startswith(("function", "async ")) or "=>" in text):
+            expression = f"() => ({expression})"
+        return wait_for_function(self, expression, **options)
+    return wait
+
+
+try:
+    from playwright.sync_api import Frame, Page
+    Page.wait_for_function = _polling_a_function(Page.wait_for_function)
+    Frame.wait_for_function = _polling_a_function(Frame.wait_for_function)
+except ImportError:     # the browser fixture skips
+    pass
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (no browser download)."""

@@ -1,0 +1,54 @@
+"""Security headers on every response: a Content-Security-Policy that runs only the app's own
+script files, no framing, no MIME sniffing, a Referer only to this site, HSTS when the public
+address is HTTPS, and no caching of the pages that carry a ticket, a booking or staff data."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, current_app, request
+
+# Pages whose content is one person's (a ticket's status, a booking's manage link) or staff
+# data: a shared computer or a proxy must not keep them.
+NO_STORE_BLUEPRINTS = frozenset({"status", "booking", "staff", "counter"})
+NO_STORE_PREFIXES = ("admin",)
+
+# Every script is a file under /static or the screens' folders; data reaches it through
+# data-* attributes or <script type="application/json">. No inline script, handler or style.
+# img: QR codes may be data: or blob: URLs; media: the display's chime and announcement
+# clips; frame/object: the kiosk prints its ticket PDF in a frame from a blob: URL.
+POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+          "media-src 'self' blob: data:; font-src 'self'; frame-src 'self' blob:; object-src 'self' blob:; "
+          "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; connect-src 'self' {sockets}")
+
+
+HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
+
+
+def content_security_policy(host: str) -> str:
+    # 'self' covers this host's ws:/wss: in current browsers; older ones need them named.
+    sockets = f"ws://{host} wss://{host}" if HOST.fullmatch(host) else ""
+    return POLICY.format(sockets=sockets).rstrip()
+
+
+def _no_store() -> bool:
+    blueprint = request.blueprint or ""
+    return blueprint in NO_STORE_BLUEPRINTS or blueprint.startswith(NO_STORE_PREFIXES)
+
+
+def secure_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(request.host))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    public_url = current_app.config.get("PUBLIC_URL") or ""
+    hsts = current_app.config.get("HSTS_SECONDS")
+    if hsts and public_url.lower().startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
+    if "Cache-Control" not in headers and _no_store():
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(secure_headers)
