@@ -86,6 +86,15 @@ VARIABLES = (
     Variable("BOOKING_RATE_LIMIT", "BOOKING_RATE_LIMIT", "10 per minute;60 per hour", _rate_limit, True),
     Variable("BOOKING_READ_RATE_LIMIT", "BOOKING_READ_RATE_LIMIT", "120 per minute", _rate_limit, True),
     Variable("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    # Personal data retention (UU 27/2022, docs/PRIVACY.md), in days: then anonymised.
+    # An appointment's name, phone and NIK, after its slot.
+    Variable("RETAIN_APPOINTMENT_DAYS", "RETAIN_APPOINTMENT_DAYS", 30, _count),
+    # The phone's keyed hash of a ticket taken from home, after its issue.
+    Variable("RETAIN_ONLINE_JOIN_DAYS", "RETAIN_ONLINE_JOIN_DAYS", 7, _count),
+    # The client address of an audit entry (staff log-ins), after the entry.
+    Variable("RETAIN_AUDIT_IP_DAYS", "RETAIN_AUDIT_IP_DAYS", 180, _count),
+    # Each server process purges what passed its retention this often (0: only from cron).
+    Variable("PRIVACY_PURGE_HOURS", "PRIVACY_PURGE_HOURS", 24, _count),
 )
 
 # Settings no variable changes.
