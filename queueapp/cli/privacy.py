@@ -70,13 +70,16 @@ def export(phone: str | None, nik: str | None) -> None:
 
 @privacy.command("erase")
 @_who
-@click.confirmation_option(prompt="Anonymise every record of this citizen? This cannot be undone.")
-def erase(phone: str | None, nik: str | None) -> None:
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(phone: str | None, nik: str | None, yes: bool) -> None:
     """Anonymise every record of the citizen with this phone or NIK (appointments, tickets
     taken from home); counts and times stay for the reports."""
     from ..services import privacy as use_cases
     database, settings = _app()
-    done = use_cases.erase(database, _citizen(phone, nik, settings), now=_now())
+    citizen = _citizen(phone, nik, settings)
+    if not yes:
+        click.confirm("Anonymise every record of this citizen? This cannot be undone.", abort=True)
+    done = use_cases.erase(database, citizen, now=_now())
     for kind, count in done.totals().items():
         if kind != "audit_address":
             click.echo(f"{kind}: {count} anonymised")

@@ -61,8 +61,8 @@ def test_export_then_erase_a_citizen_from_the_command_line(tmp_path, demo_templa
 
 def test_a_request_without_a_usable_number_is_one_readable_line(tmp_path, demo_template):
     env, _ = office_with_a_booking(tmp_path, demo_template)
-    for args in (["--phone", "12345"], ["--nik", "123"], []):
-        result = run(["privacy", "export", *args], env)
+    for command, args in (("export", ["--phone", "12345"]), ("erase", ["--nik", "123"]), ("export", [])):
+        result = run(["privacy", command, *args], env)
         assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
         assert result.stderr.startswith("Error: invalid_")
 
