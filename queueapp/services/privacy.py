@@ -2,9 +2,9 @@
 citizen's data on request. Anonymising keeps every row with its times, service, channel
 and status, so reports still count the tickets and appointments.
 
-Each statement is an idempotent `UPDATE ... WHERE <still personal>`: two processes
-purging at once anonymise each row once (the second one's UPDATE finds nothing left), so
-every server process may run the scheduled purge."""
+Each statement is an idempotent `UPDATE ... WHERE <still personal>` (in batches of short
+transactions): two processes purging at once anonymise each row once (the other's UPDATE
+finds nothing left), so every server process may run the scheduled purge."""
 from __future__ import annotations
 
 from collections import Counter
@@ -78,6 +78,28 @@ def _audit(uow: UnitOfWork, action: AuditAction, at: datetime, done: Anonymised,
         audit.record(uow, None, action, at, office_id=office_id, target=target, after=after, username=username)
 
 
+# Rows anonymised per transaction: the first purge of a year's history never holds the
+# (SQLite) write lock long enough to stall the queue.
+BATCH = 500
+
+
+def _purge_class(db: Database, kind: DataClass, model, where, values: dict, dry_run: bool, done: Anonymised) -> None:
+    """Anonymise the rows of one data class in short transactions of BATCH rows. The
+    "still personal" test is repeated on the UPDATE itself, so a row another process
+    anonymised meanwhile is skipped (PostgreSQL re-checks it after the other commits)."""
+    if dry_run:
+        with db.read() as s:
+            done.add(kind, s.execute(select(model.office_id).where(*where)).scalars())
+        return
+    while True:
+        with db.write() as uow:
+            batch = select(model.id).where(*where).order_by(model.id).limit(BATCH)
+            office_ids = _anonymise(uow, model, (model.id.in_(batch), *where), values, False)
+        done.add(kind, office_ids)
+        if len(office_ids) < BATCH:
+            return
+
+
 def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = False,
           username: str = audit.COMMAND_LINE) -> Anonymised:
     """Anonymise every record whose data class's retention has passed at `now`:
@@ -85,18 +107,18 @@ def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = 
     their ticket's issue, audit entries (the client address) by their time. Each office
     whose data changed gets an audit entry with the counts. `dry_run`: count, change nothing."""
     done = Anonymised()
-    with db.write() as uow:
-        done.add(DataClass.APPOINTMENT, _anonymise(
-            uow, Appointment, (Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now),
-                               _appointment_is_personal()), _APPOINTMENT_ERASED, dry_run))
-        issued_before = select(Ticket.id).where(Ticket.issued_at < retention.cutoff(DataClass.ONLINE_JOIN, now))
-        done.add(DataClass.ONLINE_JOIN, _anonymise(
-            uow, OnlineJoin, (OnlineJoin.ticket_id.in_(issued_before), OnlineJoin.phone_hash != ERASED),
-            {"phone_hash": ERASED}, dry_run))
-        done.add(DataClass.AUDIT_ADDRESS, _anonymise(
-            uow, AuditEntry, (AuditEntry.at < retention.cutoff(DataClass.AUDIT_ADDRESS, now),
-                              AuditEntry.address != ERASED), {"address": ERASED}, dry_run))
-        if not dry_run:
+    _purge_class(db, DataClass.APPOINTMENT, Appointment,
+                 (Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now), _appointment_is_personal()),
+                 _APPOINTMENT_ERASED, dry_run, done)
+    issued_before = select(Ticket.id).where(Ticket.issued_at < retention.cutoff(DataClass.ONLINE_JOIN, now))
+    _purge_class(db, DataClass.ONLINE_JOIN, OnlineJoin,
+                 (OnlineJoin.ticket_id.in_(issued_before), OnlineJoin.phone_hash != ERASED),
+                 {"phone_hash": ERASED}, dry_run, done)
+    _purge_class(db, DataClass.AUDIT_ADDRESS, AuditEntry,
+                 (AuditEntry.at < retention.cutoff(DataClass.AUDIT_ADDRESS, now), AuditEntry.address != ERASED),
+                 {"address": ERASED}, dry_run, done)
+    if not dry_run and done.by_office:
+        with db.write() as uow:
             _audit(uow, AuditAction.PRIVACY_PURGED, now, done, username=username, target="retention")
     return done
 
