@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from ..db import Database, UnitOfWork
 from ..domain.audit import AuditAction
@@ -151,13 +151,3 @@ def record_export(db: Database, citizen: Citizen, found: Mapping[int | None, Map
         _audit(uow, AuditAction.PRIVACY_EXPORTED, now, done, username=username,
                target=f"citizen:{citizen.reference}", extra={"by": citizen.by}, always=True)
 
-
-def personal_rows(db: Database) -> dict[str, int]:
-    """How many rows of each data class still hold personal data (for `purge --dry-run`'s
-    summary and the tests)."""
-    with db.read() as s:
-        def count(model, *where) -> int:
-            return s.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
-        return {DataClass.APPOINTMENT.value: count(Appointment, _appointment_is_personal()),
-                DataClass.ONLINE_JOIN.value: count(OnlineJoin, OnlineJoin.phone_hash != ERASED),
-                DataClass.AUDIT_ADDRESS.value: count(AuditEntry, AuditEntry.address != ERASED)}
