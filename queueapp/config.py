@@ -107,6 +107,15 @@ VARIABLES = (
     Variable("TRUSTED_PROXIES", "TRUSTED_PROXIES", 0, _count),
     # Strict-Transport-Security max-age when PUBLIC_URL is https; 0 sends no header.
     Variable("HSTS_SECONDS", "HSTS_SECONDS", 365 * 24 * 3600, _count),
+    # Personal data retention (UU 27/2022, docs/PRIVACY.md), in days: then anonymised.
+    # An appointment's name, phone and NIK, after its slot.
+    Variable("RETAIN_APPOINTMENT_DAYS", "RETAIN_APPOINTMENT_DAYS", 30, _count),
+    # The phone's keyed hash of a ticket taken from home, after its issue.
+    Variable("RETAIN_ONLINE_JOIN_DAYS", "RETAIN_ONLINE_JOIN_DAYS", 7, _count),
+    # The client address of an audit entry (staff log-ins), after the entry.
+    Variable("RETAIN_AUDIT_IP_DAYS", "RETAIN_AUDIT_IP_DAYS", 180, _count),
+    # Each server process purges what passed its retention this often (0: only from cron).
+    Variable("PRIVACY_PURGE_HOURS", "PRIVACY_PURGE_HOURS", 24, _count),
 )
 
 # Settings no variable changes.

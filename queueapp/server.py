@@ -35,7 +35,39 @@ def started(app):
         app.logger.warning(FIRST_RUN)
     from . import alert_watch
     alert_watch.start(app)
+    schedule_purge(app)
     return app
+
+
+# The first purge waits a little after the start, so it never competes with a restart's rush.
+PURGE_FIRST_DELAY = 300
+
+
+def schedule_purge(app) -> None:
+    """Anonymise personal data past its retention every QUEUEAPP_PRIVACY_PURGE_HOURS, in a
+    background task of this process. Every process of a scale-out runs it: the purge is
+    idempotent and safe to run concurrently (services.privacy), so no election is needed."""
+    hours = app.config.get("PRIVACY_PURGE_HOURS", 0)
+    if not hours:
+        return
+    from datetime import datetime, timezone
+
+    from .extensions import socketio
+    from .services import privacy
+
+    def purge_forever() -> None:
+        socketio.sleep(PURGE_FIRST_DELAY)
+        while True:
+            try:
+                done = privacy.purge(app.extensions["queueapp.db"], privacy.retention_of(app.config),
+                                     now=datetime.now(timezone.utc), username=privacy.SCHEDULE)
+                if any(done.totals().values()):
+                    app.logger.info("privacy purge anonymised %s", done.totals())
+            except Exception:  # a failed run is retried at the next one, never stops the server
+                app.logger.exception("privacy purge failed")
+            socketio.sleep(hours * 3600)
+
+    socketio.start_background_task(purge_forever)
 
 
 def run_gevent(host: str, port: int) -> None:

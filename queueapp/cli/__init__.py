@@ -248,8 +248,9 @@ def translations_compile(directory: str | None) -> None:
 
 
 from .office import COMMANDS  # noqa: E402 - the groups register on `main` once it exists
+from .privacy import COMMANDS as PRIVACY_COMMANDS  # noqa: E402
 
-for _command in COMMANDS:
+for _command in COMMANDS + PRIVACY_COMMANDS:
     main.add_command(_command)
 
 from .backup import COMMANDS as BACKUP_COMMANDS  # noqa: E402

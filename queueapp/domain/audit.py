@@ -32,6 +32,10 @@ class AuditAction(str, enum.Enum):
     LOGIN_FAILED = "staff.login_failed"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    # Personal data (UU 27/2022): retention purge, a citizen's export and erasure requests.
+    PRIVACY_PURGED = "privacy.purged"
+    PRIVACY_EXPORTED = "privacy.exported"
+    PRIVACY_ERASED = "privacy.erased"
 
 
 def _clean(value: Any) -> Any:

@@ -9,7 +9,8 @@ document: openapi."""
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from ..models import MAX_ROW_ID
 
@@ -19,6 +20,14 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            # Not werkzeug's "no match": with another method's rule on the same path it
+            # answers 405 (DELETE /api/v1/kiosks/99999999999 -> 405, PATCH allowed).
+            raise NotFound() from None
 
 
 def register(app: Flask) -> None:

@@ -95,6 +95,9 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         AuditAction.LOGIN_FAILED: _l("Failed log-in"),
         AuditAction.TOKEN_CREATED: _l("API token created"),
         AuditAction.TOKEN_REVOKED: _l("API token revoked"),
+        AuditAction.PRIVACY_PURGED: _l("Personal data past retention anonymised"),
+        AuditAction.PRIVACY_EXPORTED: _l("A citizen's data exported on request"),
+        AuditAction.PRIVACY_ERASED: _l("A citizen's data erased on request"),
     },
 }
 

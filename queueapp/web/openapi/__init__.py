@@ -6,12 +6,21 @@ from __future__ import annotations
 
 from .booking import booking_paths
 from .catalog import catalog_paths
-from .common import TICKET_STATUSES
+from .common import TICKET_STATUSES, errors
 from .dashboard import dashboard_paths
 from .kiosk import kiosk_paths
 from .offices import create_office_path, office_paths
 from .queue import queue_paths
 from .staff import staff_paths
+
+
+def _body_errors(paths: dict[str, dict]) -> None:
+    """Every operation taking a JSON body answers 400 when the body is not a JSON object
+    (web.http.json_body, one place for all of them)."""
+    for operations in paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["responses"].setdefault("400", errors(400)["400"])
 
 
 def spec() -> dict:
@@ -20,6 +29,7 @@ def spec() -> dict:
                  catalog_paths(), staff_paths(), dashboard_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
+    _body_errors(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "queueapp API", "version": "1",

@@ -69,15 +69,15 @@ def booking_paths() -> dict:
             "responses": {**ok(TICKET, "201", "Issued"), **errors(404, 409, 422, 429)}}},
         "/offices/{office}/holidays": {
             "get": {"summary": "The office's closed days", "security": STAFF, "parameters": _params("office"),
-                    "responses": {**ok({"type": "array", "items": {"type": "object"}}), **errors(401, 403)}},
+                    "responses": {**ok({"type": "array", "items": {"type": "object"}}), **errors(401, 403, 404)}},
             "post": {"summary": "Add closed days (admin, supervisor)", "security": STAFF,
                      "parameters": _params("office"),
                      "requestBody": _body(["holidays"], {"holidays": {"type": "array", "items": {
                          "type": "object", "properties": {"date": {"type": "string", "format": "date"},
                                                           "name": {"type": "string"}}}}}),
-                     "responses": {**ok({"type": "object"}, "201", "Added"), **errors(401, 403, 422)}}},
+                     "responses": {**ok({"type": "object"}, "201", "Added"), **errors(401, 403, 404, 422)}}},
         "/offices/{office}/holidays/{date}": {"delete": {
             "summary": "Remove a closed day (admin, supervisor)", "security": STAFF,
             "parameters": _params("office", "date"),
-            "responses": {**ok({"type": "object"}), **errors(401, 403, 404)}}},
+            "responses": {**ok({"type": "object"}), **errors(401, 403, 404, 422)}}},
     }

@@ -27,5 +27,5 @@ def kiosk_paths() -> dict:
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
                 "type": "object", "properties": {"kiosk": {"type": "string",
                                                            "description": "Print on this kiosk's printer"}}}}}},
-            "responses": {**printed, **errors(401, 403, 404), **failed}}},
+            "responses": {**printed, **errors(401, 403, 404, 422), **failed}}},
     }

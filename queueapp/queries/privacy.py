@@ -1,0 +1,66 @@
+"""Read side of a citizen's access request (UU 27/2022): everything the system holds
+under one phone number or NIK, as plain dicts, times in each office's zone."""
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..db import Database
+from ..domain import booking
+from ..domain.retention import Citizen, DataClass
+from ..models import Appointment, OnlineJoin, Ticket
+
+
+def _ticket(ticket: Ticket | None, tz: ZoneInfo) -> dict[str, Any] | None:
+    if ticket is None:
+        return None
+    return {"code": ticket.code, "status": ticket.status.value, "channel": ticket.channel.value,
+            "issued_at": ticket.issued_at.astimezone(tz).isoformat(),
+            "finished_at": ticket.finished_at.astimezone(tz).isoformat() if ticket.finished_at else None}
+
+
+def _appointment(a: Appointment, ticket: Ticket | None) -> dict[str, Any]:
+    tz = ZoneInfo(a.office.timezone)
+    return {"office": a.office.slug, "office_name": a.office.name, "service": a.service.prefix,
+            "service_name": a.service.name_id, "code": booking.display_code(a.code), "status": a.status.value,
+            "start": a.slot_start.astimezone(tz).isoformat(), "end": a.slot_end.astimezone(tz).isoformat(),
+            "booked_at": a.created_at.astimezone(tz).isoformat(),
+            "cancelled_at": a.cancelled_at.astimezone(tz).isoformat() if a.cancelled_at else None,
+            "name": a.name, "phone": a.phone, "nik": a.nik_masked,
+            "nik_note": "kept only masked and as a keyed hash" if a.nik_hash else None,
+            "ticket": _ticket(ticket, tz)}
+
+
+def _online_ticket(join: OnlineJoin, ticket: Ticket) -> dict[str, Any]:
+    tz = ZoneInfo(ticket.service.office.timezone)
+    return {"office": ticket.service.office.slug, "office_name": ticket.service.office.name,
+            "service": ticket.service.prefix, "service_name": ticket.service.name_id,
+            "business_date": join.business_date.isoformat(), "phone": "kept only as a keyed hash",
+            "ticket": _ticket(ticket, tz)}
+
+
+def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
+    """Every appointment booked with the citizen's phone (or NIK), with the ticket it became,
+    and every ticket taken from home with that phone. `found` counts them per office id."""
+    with db.read() as s:
+        matches = (Appointment.phone == citizen.value) if citizen.by == "phone" else \
+            (Appointment.nik_hash == citizen.digest)
+        appointments = s.execute(select(Appointment).where(matches).order_by(Appointment.slot_start,
+                                                                               Appointment.id)).scalars().all()
+        tickets = {t.id: t for t in s.execute(select(Ticket).where(
+            Ticket.id.in_([a.ticket_id for a in appointments if a.ticket_id]))).scalars()}
+        joins = []
+        if citizen.by == "phone":
+            joins = s.execute(select(OnlineJoin, Ticket).join(Ticket, Ticket.id == OnlineJoin.ticket_id).where(
+                OnlineJoin.phone_hash == citizen.digest).order_by(Ticket.issued_at, Ticket.id)).all()
+        found: dict[int | None, dict[str, int]] = {}
+        for office_id, kind in [(a.office_id, DataClass.APPOINTMENT) for a in appointments] + \
+                               [(join.office_id, DataClass.ONLINE_JOIN) for join, _ in joins]:
+            counts = found.setdefault(office_id, {})
+            counts[kind.value] = counts.get(kind.value, 0) + 1
+        return {"by": citizen.by, citizen.by: citizen.value,
+                "appointments": [_appointment(a, tickets.get(a.ticket_id)) for a in appointments],
+                "online_tickets": [_online_ticket(join, ticket) for join, ticket in joins],
+                "found": found}
