@@ -252,5 +252,9 @@ from .office import COMMANDS  # noqa: E402 - the groups register on `main` once 
 for _command in COMMANDS:
     main.add_command(_command)
 
+from .simulate import simulate as _simulate  # noqa: E402
+
+main.add_command(_simulate)
+
 if __name__ == "__main__":
     main()

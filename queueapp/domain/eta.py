@@ -1,6 +1,7 @@
 """Estimated wait: people ahead, counters open for the service, recent service times."""
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -135,11 +136,11 @@ def _after_breaks(start: float, minutes: float, breaks) -> float:
     return end
 
 
-def _remaining(counter: CounterNow, history: ServiceHistory | None, mean: float) -> float:
-    """Minutes until a counter can call: its own delay, or what is left of the ticket at it."""
+def _remaining(counter: CounterNow, mean: float) -> float:
+    """Counter minutes left of the ticket at it (a break it is in counts apart)."""
     if counter.busy_minutes is None:
-        return counter.ready_in
-    return max(counter.ready_in, mean * counter.speed - counter.busy_minutes, 0.25 * mean)
+        return 0.0
+    return max(mean * counter.speed - counter.busy_minutes, 0.25 * mean)
 
 
 def _line_rank(w: Waiting) -> tuple:
@@ -156,6 +157,20 @@ def _counter_rank(counter: CounterNow, w: Waiting) -> tuple:
     """The dispatch rank of a ticket at a counter (domain.dispatch.DispatchPolicy.rank)."""
     return (0 if (counter.priority_first and w.priority) else 1, counter.services[w.service_id],
             w.queued, w.number, w.ticket_id)
+
+
+def people_before(state: LineState, ticket_id: int) -> int:
+    """How many waiting tickets a counter serving this ticket's service will call first
+    (its own line and, where a counter merges services, the others'): the queue length
+    the ETA accuracy is reported by."""
+    me = state.ticket(ticket_id)
+    if me is None:
+        return 0
+    mine = state.serving(me.service_id)
+    if not mine:
+        return len(_ahead(state, me))
+    return sum(1 for w in state.waiting if w.ticket_id != ticket_id and any(
+        w.service_id in c.services and _counter_rank(c, w) < _counter_rank(c, me) for c in mine))
 
 
 def estimate_queue_model(state: LineState, ticket_id: int, z: float = 1.2816) -> Estimate:
@@ -189,8 +204,9 @@ def estimate_queue_model(state: LineState, ticket_id: int, z: float = 1.2816) ->
         return (1 - h.no_show_share) * mean + h.no_show_share * (h.no_show_minutes or mean)
 
     capacity = sum(1 / c.speed for c in mine)
-    work = sum(_remaining(c, state.history.get(c.busy_service), means.get(c.busy_service, 0.0)) / c.speed
-               for c in mine)
+    work = sum(_remaining(c, means.get(c.busy_service, 0.0)) / c.speed for c in mine)
+    # A counter due back later than the breaks (none today) starts late by that much.
+    work += sum(max(0.0, c.ready_in - _after_breaks(0.0, 0.0, state.breaks)) for c in mine)
     variance = 0.0
     for w in state.waiting:
         if w.ticket_id == ticket_id:
@@ -269,7 +285,6 @@ def _relevant_counters(state: LineState, service_id: int) -> list[CounterNow]:
 
 def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiting, rng,
             horizon: float) -> float | None:
-    import heapq
     # Priority tickets still to come, per service (only counters calling them first let them jump).
     coming = []
     if not me.priority:
@@ -292,8 +307,7 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
             longer = [d for d in busy.durations[-30:] if d * c.speed > c.busy_minutes]
             total = rng.choice(longer) * c.speed if longer else c.busy_minutes * 1.25
             ready = max(c.ready_in, total - c.busy_minutes)
-        heapq.heappush(heap, (_after_breaks(0.0, ready, state.breaks) if ready else _free_at(0.0, state.breaks),
-                              c.counter_id, c))
+        heapq.heappush(heap, (_free_at(ready, state.breaks), c.counter_id, c))
     while heap:
         t, _, c = heapq.heappop(heap)
         if t > horizon * 2:

@@ -84,9 +84,11 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
     means = {sid: eta.robust_minutes(h) for sid, h in history.items()}
     speeds = {}
     for counter_id, items in by_counter.items():
-        if len(items) >= 5:
-            ratio = sum(minutes / means[sid] for sid, minutes in items if means.get(sid)) / len(items)
-            speeds[counter_id] = min(2.0, max(0.5, ratio))
+        # Shrunk towards 1 (as if 10 more tickets at the usual pace): a few long tickets
+        # do not make a clerk slow.
+        ratios = [minutes / means[sid] for sid, minutes in items[-30:] if means.get(sid)]
+        if ratios:
+            speeds[counter_id] = min(2.0, max(0.5, (sum(ratios) + 10) / (len(ratios) + 10)))
     return history, speeds
 
 

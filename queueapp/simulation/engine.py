@@ -6,18 +6,20 @@ Randomness comes only from random.Random(seed); nothing reads the wall clock, so
 scenario and seed always give the same day."""
 from __future__ import annotations
 
+import atexit
 import heapq
 import random
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
 from ..db import Database
-from ..domain import errors
+from ..domain import errors, eta
 from ..domain.permissions import Actor
 from ..domain.setup import timezone as tz_name
 from ..models import Office, StaffUser
@@ -48,7 +50,8 @@ class Citizen:
     patience: float | None
     ticket_id: int | None = None
     token: str | None = None
-    position: int | None = None
+    position: int | None = None     # people ahead in its own line, as the status page says
+    ahead: int | None = None        # tickets the counters serving it will call first
     called: float | None = None
     outcome: str = "waiting"       # served, no_show, walked_out, not_issued
     quotes: dict[str, tuple | None] = field(default_factory=dict)
@@ -77,6 +80,24 @@ class Day:
     estimators: tuple[str, ...]
 
 
+_TEMPLATE: list[Path] = []
+
+
+def _migrated_template() -> Path:
+    """An empty migrated SQLite database, made once per process (migrating takes seconds)
+    and copied for each simulated day."""
+    if not _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="queueapp-sim-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        engine = create_engine(f"sqlite:///{folder / 'template.db'}")
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        _TEMPLATE.append(folder / "template.db")
+    return _TEMPLATE[0]
+
+
 class Simulation:
     """One scenario day with one seed. `database_url`: an empty database (PostgreSQL or
     SQLite) instead of SQLite in a temporary folder."""
@@ -102,10 +123,12 @@ class Simulation:
     # -- the day ---------------------------------------------------------------------
     def run(self) -> Day:
         with tempfile.TemporaryDirectory(prefix="queueapp-sim-") as folder:
-            url = self.database_url or f"sqlite:///{Path(folder) / 'sim.db'}"
-            self.db = Database(url)
+            if self.database_url is None:
+                shutil.copyfile(_migrated_template(), Path(folder) / "sim.db")
+            self.db = Database(self.database_url or f"sqlite:///{Path(folder) / 'sim.db'}")
             try:
-                upgrade(self.db.engine)
+                if self.database_url is not None:
+                    upgrade(self.db.engine)
                 self._set_up()
                 citizens = self._citizens()
                 for citizen in citizens:
@@ -154,6 +177,9 @@ class Simulation:
     def _citizens(self) -> list[Citizen]:
         s, rng = self.scenario, self.rng
         citizens = []
+        if s.fixed:
+            return [Citizen(index, code, at, priority, False, False, None)
+                    for index, (at, code, priority) in enumerate(s.fixed)]
         for index in range(s.tickets):
             service = rng.choices(s.services, weights=[x.share for x in s.services])[0]
             hours = service.peak or s.by_hour
@@ -201,15 +227,14 @@ class Simulation:
         if "rolling-mean" in self.estimators:
             citizen.quotes["rolling-mean"] = (
                 None if view["eta_minutes"] is None else (view["eta_minutes"], *view["eta_range"]))
-        others = [name for name in self.estimators if name != "rolling-mean"]
-        if not others:
-            return
         with self.db.read() as session:
-            office = session.get(Office, self.office_id)
-            found = eta_queries.estimates(session, office, [citizen.ticket_id], now,
-                                          rng_for=lambda tid: random.Random(f"{self.seed}-{tid}"))
-        for name in others:
-            estimate = found[citizen.ticket_id][name]
+            state = eta_queries.line_state(session, session.get(Office, self.office_id), now)
+        citizen.ahead = eta.people_before(state, citizen.ticket_id)
+        for name in self.estimators:
+            if name == "rolling-mean":
+                continue
+            estimate = (eta.estimate_queue_model(state, citizen.ticket_id) if name == "queue-model" else
+                        eta.estimate_monte_carlo(state, citizen.ticket_id, random.Random(f"{self.seed}-{citizen.ticket_id}")))
             citizen.quotes[name] = None if estimate.minutes is None else (estimate.minutes, estimate.low, estimate.high)
 
     def _on_walk_out(self, citizen: Citizen) -> None:

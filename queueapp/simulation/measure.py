@@ -43,7 +43,7 @@ def report(day: Day) -> dict:
     measured = [c for c in day.citizens if c.wait is not None]
     estimators = {}
     for name in day.estimators:
-        quoted = [(c.quotes[name], c.wait, c.position) for c in measured if c.quotes.get(name) is not None]
+        quoted = [(c.quotes[name], c.wait, c.ahead) for c in measured if c.quotes.get(name) is not None]
         figures = _errors([(q, w) for q, w, _ in quoted])
         figures["unquoted"] = sum(1 for c in measured if c.quotes.get(name) is None)
         figures["by_bucket"] = {bucket: {k: v for k, v in _errors(

@@ -63,6 +63,8 @@ class Scenario:
     max_calls: int = 3
     zones: tuple[str, ...] = ()
     description: str = ""
+    # Citizens at given times instead of drawn ones: (minutes, service code, priority group or None).
+    fixed: tuple[tuple[float, str, str | None], ...] = ()
     extra: dict = field(default_factory=dict)
 
 
@@ -104,6 +106,7 @@ def parse(document: dict, name: str = "scenario") -> Scenario:
             peak=_hours(s["peak"], f"services.{s['code']}.peak") if s.get("peak") else None)
             for s in document["services"])
         codes = {s.code for s in services}
+        opens = _minutes(office["opens"], "office.opens")
         counters = []
         for c in document["counters"]:
             mix = {str(code).upper(): int(order) for code, order in c["services"].items()}
@@ -111,17 +114,17 @@ def parse(document: dict, name: str = "scenario") -> Scenario:
                 raise ScenarioError(f"counters.{c['number']}: unknown service {sorted(set(mix) - codes)[0]}")
             counters.append(CounterSpec(
                 number=int(c["number"]), services=mix, speed=float(c.get("speed", 1.0)),
-                opens=_minutes(c.get("opens", office["opens"]), "counters.opens"),
+                opens=_minutes(c["opens"], "counters.opens") if "opens" in c else opens,
                 closes=_minutes(c["closes"], "counters.closes") if c.get("closes") else None,
                 breaks=_breaks(c["breaks"], "counters.breaks") if "breaks" in c else _breaks(
                     office.get("breaks"), "office.breaks"),
                 priority_first=bool(c.get("priority_first", True)), zone=c.get("zone")))
         scenario = Scenario(
             name=str(document.get("name") or name), day=date.fromisoformat(str(office["date"])),
-            timezone=str(office.get("timezone", "WIB")), opens=_minutes(office["opens"], "office.opens"),
+            timezone=str(office.get("timezone", "WIB")), opens=opens,
             closes=_minutes(office["closes"], "office.closes"), breaks=_breaks(office.get("breaks"), "office.breaks"),
-            services=services, counters=tuple(counters), tickets=int(arrivals["tickets"]),
-            by_hour=_hours(arrivals["by_hour"], "arrivals.by_hour"),
+            services=services, counters=tuple(counters), tickets=int(arrivals.get("tickets", len(arrivals.get("fixed") or ()))),
+            by_hour=_hours(arrivals.get("by_hour") or {8: 1}, "arrivals.by_hour"),
             priority_share=float(arrivals.get("priority_share", 0.05)),
             absent_share=float(citizens.get("absent_share", 0.05)), late_share=float(citizens.get("late_share", 0.5)),
             recall_after_minutes=float(citizens.get("recall_after_minutes", 2.0)),
@@ -129,6 +132,8 @@ def parse(document: dict, name: str = "scenario") -> Scenario:
             patience_minutes=tuple(float(x) for x in citizens.get("patience_minutes", (20, 90))),
             walk_to_counter_minutes=float(citizens.get("walk_to_counter_minutes", 0.5)),
             max_calls=int(office.get("max_calls", 3)), zones=tuple(document.get("zones") or ()),
+            fixed=tuple((_minutes(item["at"], "arrivals.fixed"), str(item["service"]).upper(), item.get("priority"))
+                        for item in arrivals.get("fixed") or ()),
             description=str(document.get("description") or ""))
     except KeyError as exc:
         raise ScenarioError(f"missing field {exc.args[0]}") from None
@@ -138,6 +143,8 @@ def parse(document: dict, name: str = "scenario") -> Scenario:
         raise ScenarioError(str(exc)) from None
     if not services or not scenario.counters:
         raise ScenarioError("a scenario needs services and counters")
+    if any(code not in codes for _, code, _ in scenario.fixed):
+        raise ScenarioError("arrivals.fixed: unknown service")
     if scenario.tickets <= 0:
         raise ScenarioError("arrivals.tickets must be positive")
     return scenario
