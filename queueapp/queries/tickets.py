@@ -164,6 +164,12 @@ def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, positi
 
 def wait(session: Session, ticket: Ticket, ahead: int) -> dict:
     """A waiting ticket's place: people ahead and the estimated wait."""
+    return todays_rule(session, ticket, ahead)
+
+
+def todays_rule(session: Session, ticket: Ticket, ahead: int) -> dict:
+    """The place by the first ETA rule (eta.estimate_wait: people ahead in the ticket's own
+    line / counters open for it x the rolling mean), kept as the simulator's baseline."""
     open_n = open_counters_by_service(session, ticket.office_id).get(ticket.service_id, 0)
     return place(ahead, open_n, mean_service_minutes(session, ticket.service, ticket.business_date))
 

@@ -221,13 +221,14 @@ class Simulation:
                 self._call(counter)
 
     def _quote(self, citizen: Citizen, now: datetime) -> None:
-        # Today's rule is what the kiosk and the status page show: the product's own view.
-        view = ticket_queries.ticket(self.db, citizen.ticket_id)
-        citizen.token, citizen.position = view["token"], view["position"]
-        if "rolling-mean" in self.estimators:
-            citizen.quotes["rolling-mean"] = (
-                None if view["eta_minutes"] is None else (view["eta_minutes"], *view["eta_range"]))
+        # Today's rule is the product's own read side (queries.tickets), not a copy of it.
         with self.db.read() as session:
+            ticket = ticket_queries.load_ticket(session, citizen.ticket_id)
+            citizen.token, citizen.position = ticket.token, ticket_queries.people_ahead(session, ticket)
+            view = ticket_queries.todays_rule(session, ticket, citizen.position)
+            if "rolling-mean" in self.estimators:
+                citizen.quotes["rolling-mean"] = (
+                    None if view["eta_minutes"] is None else (view["eta_minutes"], *view["eta_range"]))
             state = eta_queries.line_state(session, session.get(Office, self.office_id), now)
         citizen.ahead = eta.people_before(state, citizen.ticket_id)
         for name in self.estimators:

@@ -86,3 +86,13 @@ def test_robust_minutes_ignore_one_lost_document():
     history = ServiceHistory(durations=(4.0,) * 9 + (60.0,), fallback_minutes=10.0)
     assert eta.robust_minutes(history) == 4.0
     assert eta.robust_minutes(ServiceHistory(durations=(4.0,), fallback_minutes=10.0)) == 10.0
+
+
+def test_the_whole_line_replay_agrees_with_one_ticket_at_a_time_when_times_never_vary():
+    history = {A: ServiceHistory(durations=(4.0,) * 10), B: ServiceHistory(durations=(2.0,) * 10)}
+    state = line(*[Waiting(10 + i, A if i % 3 else B, -10.0 + i, i) for i in range(9)],
+                 counters=[CounterNow(1, {A: 1, B: 2}), CounterNow(2, {B: 1, A: 1}, busy_minutes=1.0, busy_service=B)],
+                 history=history)
+    whole = eta.monte_carlo_line(state, random.Random(1), draws=5)
+    assert whole == {w.ticket_id: eta.estimate_monte_carlo(state, w.ticket_id, random.Random(1), draws=5)
+                     for w in state.waiting}
