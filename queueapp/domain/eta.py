@@ -317,6 +317,14 @@ def monte_carlo_line(state: LineState, rng, draws: int = 40, horizon: float = 24
     return result
 
 
+def with_newcomers(state: LineState, service_ids) -> LineState:
+    """The state with one newcomer per service at the back of its line (ticket id minus the
+    service id): monte_carlo_line then tells the wait of a number taken now, and the
+    newcomers never delay anyone (they take no counter time)."""
+    newcomers = tuple(Waiting(-sid, sid, 0.0, 10 ** 9) for sid in service_ids)
+    return LineState(state.waiting + newcomers, state.counters, state.history, state.breaks)
+
+
 def _counter_line(state: LineState, counter: CounterNow) -> list[Waiting]:
     return sorted((w for w in state.waiting if w.service_id in counter.services),
                   key=lambda w: _counter_rank(counter, w))
@@ -351,7 +359,7 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
         t, _, c = heapq.heappop(heap)
         if t > horizon * 2:
             return None
-        service = None
+        service = chosen = None
         if c.priority_first:
             for i, (arrival, sid) in enumerate(coming):
                 if arrival > t:
@@ -376,6 +384,11 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
             if me is not None and chosen.ticket_id == me.ticket_id:
                 return t
             service = chosen.service_id
+        if service is not None and chosen is not None and chosen.ticket_id < 0:
+            # A newcomer who is not there (a board's "wait if you take a number now"): it
+            # learns its wait without taking the counter's time.
+            heapq.heappush(heap, (t, c.counter_id, c))
+            continue
         history = state.history.get(service, ServiceHistory())
         if history.no_show_share and rng.random() < history.no_show_share:
             minutes = history.no_show_minutes or _sample(history, rng)

@@ -2,9 +2,10 @@
 as one domain.eta.LineState (the inputs of estimate_queue_model / estimate_monte_carlo)."""
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import repository
@@ -12,7 +13,7 @@ from ..domain import eta
 from ..domain.hours import parse_hhmm
 from ..domain.numbering import business_date, local_time
 from ..domain.states import AT_COUNTER, CounterState, TicketStatus
-from ..models import Counter, Office, Ticket
+from ..models import Counter, Office, Ticket, TicketEvent
 from .tickets import cached, line_positions
 
 # The latest calls that ended today (served or no-show): enough for 30 per service in a
@@ -41,7 +42,8 @@ def _minutes(delta: timedelta) -> float:
 def _breaks_ahead(session: Session, office: Office, now: datetime) -> tuple[tuple[float, float], ...]:
     """Today's breaks of the office's walk-in hours not over yet, in minutes from now."""
     day = business_date(now, office.timezone)
-    calendar = cached(session, (office.id, "calendar", day), lambda: repository.calendar_of(session, office, day))
+    # Read afresh (not through the few-second EtaCache): the line's replay is kept per seq anyway.
+    calendar = repository.calendar_of(session, office, day)
     local = local_time(now, office.timezone)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     result = []
@@ -121,11 +123,57 @@ def line_state(session: Session, office: Office, now: datetime) -> eta.LineState
     return eta.LineState(waiting, tuple(counters), history, breaks)
 
 
-def estimates(session: Session, office: Office, ticket_ids: list[int], now: datetime, rng_for=None) -> dict:
-    """{ticket id: {estimator name: Estimate}} for the better estimators, from one LineState.
-    `rng_for(ticket_id)` gives the Monte-Carlo's random.Random (seeded by ticket id by default)."""
-    import random
-    state = line_state(session, office, now)
-    rng_for = rng_for or (lambda ticket_id: random.Random(ticket_id))
-    return {tid: {"queue-model": eta.estimate_queue_model(state, tid),
-                  "monte-carlo": eta.estimate_monte_carlo(state, tid, rng_for(tid))} for tid in ticket_ids}
+# The estimate shown is as of the office's last change (its last event): the same figure
+# on a phone that loads its page and on one that got the change pushed (queries.projector).
+_LAST_CHANGE = (select(TicketEvent.at)
+                .join(Office, and_(Office.id == TicketEvent.office_id, Office.seq == TicketEvent.seq))
+                .where(Office.id == bindparam("office_id")))
+NO_ESTIMATE = eta.Estimate(None, None, None)
+
+
+def last_change(session: Session, office_id: int) -> datetime | None:
+    return session.execute(_LAST_CHANGE, {"office_id": office_id}).scalars().first()
+
+
+def line_estimates(session: Session, office: Office, now: datetime | None = None) -> dict[int, eta.Estimate]:
+    """The chosen estimator (eta.monte_carlo_line, docs/ETA.md) for every waiting ticket of
+    the office, and for a newcomer to each service (key: minus the service id), as of the
+    office's last change (`now`: its time, when the caller knows it). Kept per office seq
+    (EtaCache): every screen of one change reads one replay. Seeded with 0: the same
+    line gives the same figures."""
+    return _replayed(session, office, now)[0]
+
+
+def linked_services(session: Session, office: Office, service_ids: set[int],
+                    now: datetime | None = None) -> set[int]:
+    """These services and every service sharing a serving counter with them, transitively:
+    a change in one line moves the estimates of all (a counter serving A and B splits its
+    time)."""
+    groups = _replayed(session, office, now)[1]
+    found, todo = set(service_ids), list(service_ids)
+    while todo:
+        for other in groups.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _replayed(session: Session, office: Office, now: datetime | None):
+    def load():
+        moment = last_change(session, office.id) or now
+        if moment is None:
+            return {}, {}
+        state = line_state(session, office, moment)
+        groups: dict[int, set[int]] = {}
+        for counter in state.counters:
+            for sid in counter.services:
+                groups.setdefault(sid, set()).update(counter.services)
+        state = eta.with_newcomers(state, [s.id for s in office.services])
+        return eta.monte_carlo_line(state, random.Random(0)), groups
+    return cached(session, (office.id, "line-estimates", office.seq), load)
+
+
+def ticket_estimate(session: Session, ticket: Ticket) -> eta.Estimate:
+    office = session.get(Office, ticket.office_id)
+    return line_estimates(session, office).get(ticket.id, NO_ESTIMATE)
