@@ -21,7 +21,6 @@ from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Counter, DailyCounter, Office, Ticket, TicketEvent
-from .eta import line_estimates
 from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
                       service_brief, ticket_view)
 
@@ -43,16 +42,13 @@ def services_overview(session: Session, office: Office, now: datetime,
         _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
     last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
     open_counters = open_counters_by_service(session, office.id)
-    estimates = line_estimates(session, office, now)
     result = []
     for service in services:
         issued, n_waiting = counts.get(service.id, (0, 0))
         used = max(last_numbers.get(service.id, 0), issued)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
-        # A newcomer's wait by the chosen estimator (docs/ETA.md); today's first rule
-        # before the office's first change of all.
-        estimate = estimates.get(-service.id) or eta.estimate_wait(
-            n_waiting, open_counters.get(service.id, 0), mean_service_minutes(session, service, day))
+        estimate = eta.estimate_wait(n_waiting, open_counters.get(service.id, 0),
+                                     mean_service_minutes(session, service, day))
         result.append({
             **service_brief(service),
             "open": bool(office_open and service.active and quota_left != 0),

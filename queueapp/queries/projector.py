@@ -26,8 +26,8 @@ from ..domain.events import CALL_EVENTS, EventType
 from ..domain.numbering import business_date
 from ..models import Counter, Office, Ticket
 from .boards import counter_screens, public_call, services_overview
-from .eta import NO_ESTIMATE, line_estimates, linked_services
-from .tickets import line_positions, placed, remember_sent, ticket_view
+from .tickets import (line_positions, mean_service_minutes, open_counters_by_service, place, remember_sent,
+                      ticket_view)
 
 
 @dataclass
@@ -126,8 +126,6 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         return projection
 
     services, counter_ids = _touched(events, tickets, counters, office)
-    # The estimates of every line sharing a counter with a touched one move too (docs/ETA.md).
-    services = linked_services(session, office, services, now) if services else services
     if watching.counters is not None:   # a counter's own update always carries its row
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
@@ -136,11 +134,9 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     line = line_positions(session, office.id, day) if phones or counter_ids else []
     positions = {row.id: row.position for row in line}
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
-    estimates = line_estimates(session, office, now) if tickets or services else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
-        view = ticket_view(session, ticket, position=positions.get(ticket.id),
-                           estimate=estimates.get(ticket.id, NO_ESTIMATE)) if ticket is not None else None
+        view = ticket_view(session, ticket, position=positions.get(ticket.id)) if ticket is not None else None
         counter = None
         if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in projection.screens:
             counter = projection.screens[event.counter_id]["counter"]
@@ -151,10 +147,13 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     if services:
         projection.services = services_overview(session, office, now, only=services)
     own = {e.ticket_id for e in events}
+    open_counters = open_counters_by_service(session, office.id)
+    means = {s.id: mean_service_minutes(session, s, day) for s in office.services if s.id in services}
     for row in line:
         if row.service_id in services and row.id not in own and (
                 watching.tickets is None or row.token in watching.tickets):
-            projection.places[row.token] = {"id": row.id, **placed(row.position, estimates.get(row.id, NO_ESTIMATE))}
+            projection.places[row.token] = {"id": row.id, **place(row.position, open_counters.get(row.service_id, 0),
+                                                                 means[row.service_id])}
     return projection
 
 

@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from queueapp.cli import main
+from queueapp.models import Ticket
 from queueapp.simulation import engine, measure, scenario
 
 ONE_COUNTER = {
@@ -83,3 +84,28 @@ def test_the_command_prints_json(tmp_path):
     assert result.exit_code == 0, result.output
     parsed = json.loads(result.output)
     assert parsed["estimators"]["queue-model"]["by_bucket"]["<10"]["n"] == 3
+
+
+def test_the_replay_of_the_counters_quotes_a_waiting_ticket_and_nothing_when_no_counter_is_open(demo):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from queueapp.models import Counter
+    from queueapp.queries import eta as eta_views
+    from queueapp.services import counters, tickets
+    from tests.conftest import actor_of
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # Monday 09:00 WIB
+    supervisor = actor_of(demo, "supervisor")
+    with demo.read() as session:
+        ids = dict(session.execute(select(Counter.number, Counter.id)).all())
+    # Service D (Surat Pindah) is served by counters 4 and 5.
+    first = tickets.issue_ticket(demo, "demo", "D", now=now)
+    second = tickets.issue_ticket(demo, "demo", "D", now=now)
+    with demo.read() as session:
+        estimate = eta_views.ticket_estimate(session, session.get(Ticket, second.ticket_id))
+    assert estimate.minutes is not None and estimate.low <= estimate.minutes < estimate.high
+    for number in (4, 5):
+        counters.set_counter_state(demo, supervisor, ids[number], "closed", now=now)
+    with demo.read() as session:
+        assert eta_views.ticket_estimate(session, session.get(Ticket, first.ticket_id)).minutes is None

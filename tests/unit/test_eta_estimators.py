@@ -96,3 +96,14 @@ def test_the_whole_line_replay_agrees_with_one_ticket_at_a_time_when_times_never
     whole = eta.monte_carlo_line(state, random.Random(1), draws=5)
     assert whole == {w.ticket_id: eta.estimate_monte_carlo(state, w.ticket_id, random.Random(1), draws=5)
                      for w in state.waiting}
+
+
+def test_a_newcomer_to_each_service_learns_its_wait_without_delaying_anyone():
+    history = {A: ServiceHistory(durations=(4.0,) * 10), B: ServiceHistory(durations=(2.0,) * 10)}
+    state = line(Waiting(10, A, -2.0, 1), Waiting(11, B, -1.0, 1), counters=[CounterNow(1, {A: 1, B: 1})],
+                 history=history)
+    alone = eta.monte_carlo_line(state, random.Random(1), draws=3)
+    both = eta.monte_carlo_line(eta.with_newcomers(state, [A, B]), random.Random(1), draws=3)
+    assert both[10] == alone[10] and both[11] == alone[11]
+    # A number taken now, for A or B, waits for both tickets already there: 4 + 2 minutes.
+    assert both[-A].minutes == both[-B].minutes == 6
