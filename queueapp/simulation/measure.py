@@ -6,8 +6,7 @@ from ..domain import eta
 from .engine import Day
 
 BUCKETS = (("<10", 0, 10), ("10-30", 10, 31), (">30", 31, 10 ** 9))
-# The estimator the product quotes (queries.tickets / queries.boards); see docs/ETA.md.
-CHOSEN = "monte-carlo"
+CHOSEN = eta.CHOSEN
 
 
 def quantile(values: list[float], q: float) -> float | None:
@@ -69,7 +68,8 @@ def report(day: Day) -> dict:
             if waits else None}
     return {"scenario": day.scenario.name, "seed": day.seed, "tickets": len(day.citizens),
             "estimators": estimators, "services": services,
-            "chosen": CHOSEN if CHOSEN in estimators else eta.BASELINE, "baseline": eta.BASELINE}
+            "chosen": CHOSEN if CHOSEN in estimators else eta.BASELINE, "baseline": eta.BASELINE,
+            "in_product": eta.IN_PRODUCT}
 
 
 def table(result: dict) -> str:
