@@ -51,7 +51,8 @@ def markdown(results: dict) -> str:
     for name, found in results.items():
         reports = found["reports"]
         s = reports[0]
-        lines += [f"### {name} ({len(reports)} seeds: {', '.join(str(r['seed']) for r in reports)})", "",
+        seeds = "seed" if len(reports) == 1 else "seeds"
+        lines += [f"### {name} ({len(reports)} {seeds}: {', '.join(str(r['seed']) for r in reports)})", "",
                   f"{s['tickets']} tickets a day. Errors in minutes, at issue, over all the days' called tickets; "
                   "\"worst seed\" is the highest MAE of one day.", "",
                   "| estimator | MAE all | p90 error | coverage | MAE < 30 ahead | worst seed < 30 | "
