@@ -258,5 +258,9 @@ from .backup import COMMANDS as BACKUP_COMMANDS  # noqa: E402
 for _command in BACKUP_COMMANDS:
     main.add_command(_command)
 
+from .simulate import simulate as _simulate  # noqa: E402
+
+main.add_command(_simulate)
+
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 """Estimated wait: people ahead, counters open for the service, recent service times."""
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -33,3 +34,400 @@ def estimate_wait(people_ahead: int, open_counters: int, mean_minutes: float) ->
     minutes = math.ceil(rounds * mean_minutes)
     spread = max(1, math.ceil(minutes * 0.3))
     return Estimate(minutes, max(0, minutes - spread), minutes + spread)
+
+
+# ---------------------------------------------------------------------------------------
+# Estimators that use what the office knows (docs/ETA.md compares them with the rule above
+# on simulated office days). Each is a pure function of a LineState, the office's line and
+# counters at one moment, with times in minutes from that moment.
+
+@dataclass(frozen=True)
+class ServiceHistory:
+    """Recent history of one service: counter minutes per ticket (call to finish, oldest
+    first), the share of calls that ended as no-shows and the minutes one cost, the
+    priority tickets per minute lately, and the admin's expected minutes as a fallback."""
+
+    durations: tuple[float, ...] = ()
+    fallback_minutes: float = 10.0
+    no_show_share: float = 0.0
+    no_show_minutes: float = 0.0
+    priority_per_minute: float = 0.0
+
+
+@dataclass(frozen=True)
+class CounterNow:
+    """A counter that serves or will serve: `services` maps service id to its order there,
+    `ready_in` the minutes until it can call (0: open and free; a break's end for a
+    counter paused in the office's break), `busy_minutes` the minutes its current ticket
+    has been at it (None when free), `speed` its clerk's minutes per expected minute."""
+
+    counter_id: int
+    services: dict[int, int]
+    priority_first: bool = True
+    ready_in: float = 0.0
+    busy_minutes: float | None = None
+    busy_service: int | None = None
+    speed: float = 1.0
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A callable ticket: `queued` its place in time (minutes, negative: before now)."""
+
+    ticket_id: int
+    service_id: int
+    queued: float
+    number: int
+    priority: bool = False
+
+
+@dataclass(frozen=True)
+class LineState:
+    waiting: tuple[Waiting, ...]
+    counters: tuple[CounterNow, ...]
+    history: dict[int, ServiceHistory]
+    # The office's breaks still ahead today (or under way), minutes from now: counters pause.
+    breaks: tuple[tuple[float, float], ...] = ()
+
+    def ticket(self, ticket_id: int) -> Waiting | None:
+        return next((w for w in self.waiting if w.ticket_id == ticket_id), None)
+
+    def serving(self, service_id: int) -> list[CounterNow]:
+        return [c for c in self.counters if service_id in c.services]
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def robust_minutes(history: ServiceHistory, window: int = 30, minimum_samples: int = 3) -> float:
+    """Trimmed mean (10% off each end) of the latest `window` counter minutes: one
+    citizen with a lost document does not move everybody's estimate."""
+    recent = sorted(d for d in history.durations[-window:] if d > 0)
+    if len(recent) < minimum_samples:
+        return float(history.fallback_minutes)
+    cut = len(recent) // 10
+    kept = recent[cut:len(recent) - cut] or recent
+    return sum(kept) / len(kept)
+
+
+def _spread_minutes(history: ServiceHistory, window: int = 30) -> float:
+    """A robust standard deviation of one ticket's counter minutes (the 10th-90th
+    percentile distance / 2.56); half the fallback before there is history."""
+    recent = [d for d in history.durations[-window:] if d > 0]
+    if len(recent) < 5:
+        return history.fallback_minutes * 0.5
+    return max(0.1, (_quantile(recent, 0.9) - _quantile(recent, 0.1)) / 2.56)
+
+
+def _after_breaks(start: float, minutes: float, breaks) -> float:
+    """The moment `minutes` of counter time starting at `start` end, counters pausing in
+    the breaks (a ticket under way at a break's start is finished first)."""
+    end = start + minutes
+    for b0, b1 in breaks:
+        if start < b0 <= end or b0 <= start < b1:
+            end += b1 - max(b0, start)
+    return end
+
+
+def _remaining(counter: CounterNow, mean: float) -> float:
+    """Counter minutes left of the ticket at it (a break it is in counts apart)."""
+    if counter.busy_minutes is None:
+        return 0.0
+    return max(mean * counter.speed - counter.busy_minutes, 0.25 * mean)
+
+
+def _line_rank(w: Waiting) -> tuple:
+    return (0 if w.priority else 1, w.queued, w.number, w.ticket_id)
+
+
+def _ahead(state: LineState, me: Waiting) -> list[Waiting]:
+    """The tickets before `me` in its service's own line (dispatch.line_rank)."""
+    mine = _line_rank(me)
+    return [w for w in state.waiting if w.service_id == me.service_id and _line_rank(w) < mine]
+
+
+def _counter_rank(counter: CounterNow, w: Waiting) -> tuple:
+    """The dispatch rank of a ticket at a counter (domain.dispatch.DispatchPolicy.rank)."""
+    return (0 if (counter.priority_first and w.priority) else 1, counter.services[w.service_id],
+            w.queued, w.number, w.ticket_id)
+
+
+def people_before(state: LineState, ticket_id: int) -> int:
+    """How many waiting tickets a counter serving this ticket's service will call first
+    (its own line and, where a counter merges services, the others'): the queue length
+    the ETA accuracy is reported by."""
+    me = state.ticket(ticket_id)
+    if me is None:
+        return 0
+    mine = state.serving(me.service_id)
+    if not mine:
+        return len(_ahead(state, me))
+    return sum(1 for w in state.waiting if w.ticket_id != ticket_id and any(
+        w.service_id in c.services and _counter_rank(c, w) < _counter_rank(c, me) for c in mine))
+
+
+def estimate_queue_model(state: LineState, ticket_id: int, z: float = 1.2816) -> Estimate:
+    """A queueing-model estimate. Each waiting ticket's work (its service's robust mean
+    minutes, or the minutes a no-show costs at the observed no-show share) is spread
+    evenly over the counters that serve it; the ticket waits for the part of that work
+    which the counters serving it will do before it (by each counter's dispatch rank:
+    priority, the counter's service order, time in line), plus what is left of the
+    tickets at those counters, divided by the counters' speed. Priority tickets still to
+    come (their observed rate) stretch a non-priority ticket's wait; the office's breaks
+    add their length. The range is the 10th-90th percentile of a normal approximation of
+    the sum of those service times, plus a 30% model error. None when no counter serving
+    the service is open or due back from a break."""
+    found = queue_model_minutes(state, ticket_id)
+    if found is None:
+        return Estimate(None, None, None)
+    wait, sd = found
+    return _estimate(wait, wait - z * sd, wait + z * sd)
+
+
+def queue_model_minutes(state: LineState, ticket_id: int) -> tuple[float, float] | None:
+    """estimate_queue_model's expected wait and its standard deviation, unrounded."""
+    me = state.ticket(ticket_id)
+    mine = state.serving(me.service_id) if me is not None else []
+    if not mine:
+        return None
+    means = {sid: robust_minutes(h) for sid, h in state.history.items()}
+    spreads = {sid: _spread_minutes(h) for sid, h in state.history.items()}
+    fallback = ServiceHistory()
+    served_by: dict[int, int] = {}
+    for counter in state.counters:
+        for sid in counter.services:
+            served_by[sid] = served_by.get(sid, 0) + 1
+
+    def cost(sid: int) -> float:
+        h = state.history.get(sid, fallback)
+        mean = means.get(sid, h.fallback_minutes)
+        return (1 - h.no_show_share) * mean + h.no_show_share * (h.no_show_minutes or mean)
+
+    capacity = sum(1 / c.speed for c in mine)
+    work = sum(_remaining(c, means.get(c.busy_service, 0.0)) / c.speed for c in mine)
+    # A counter due back later than the breaks (none today) starts late by that much.
+    work += sum(max(0.0, c.ready_in - _after_breaks(0.0, 0.0, state.breaks)) for c in mine)
+    variance = 0.0
+    for w in state.waiting:
+        if w.ticket_id == ticket_id:
+            continue
+        share = sum(1 for c in mine if w.service_id in c.services
+                    and _counter_rank(c, w) < _counter_rank(c, me)) / served_by.get(w.service_id, 1)
+        if share:
+            work += share * cost(w.service_id)
+            variance += share * spreads.get(w.service_id, 0.0) ** 2
+    wait = work / capacity
+    if not me.priority:
+        jumping = sum(state.history.get(sid, fallback).priority_per_minute * means.get(sid, 0.0)
+                      / served_by.get(sid, 1) * sum(1 for c in mine if sid in c.services)
+                      for sid in {sid for c in mine for sid in c.services} if any(c.priority_first for c in mine))
+        wait /= 1 - min(0.5, jumping / capacity)
+    wait = _after_breaks(0.0, wait, state.breaks)
+    sd = math.sqrt(variance) / capacity
+    return wait, math.sqrt(sd ** 2 + (0.3 * wait) ** 2)
+
+
+def _estimate(point: float, low: float, high: float) -> Estimate:
+    minutes = max(0, round(point))
+    return Estimate(minutes, max(0, min(minutes, math.floor(low))), max(minutes, math.ceil(high), minutes + 1))
+
+
+def _sample(history: ServiceHistory, rng, window: int = 30) -> float:
+    recent = [d for d in history.durations[-window:] if d > 0]
+    if len(recent) < 3:
+        # Before there is history: a lognormal around the admin's expected minutes.
+        return rng.lognormvariate(math.log(max(history.fallback_minutes, 0.5)), 0.5)
+    return rng.choice(recent)
+
+
+def estimate_monte_carlo(state: LineState, ticket_id: int, rng, draws: int = 40,
+                         horizon: float = 240.0) -> Estimate:
+    """Replay the counters: each draw runs the dispatch rule (priority first where the
+    counter says so, then the counter's service order, then time in line) over the
+    current line, with counter minutes drawn from each service's recent history (times
+    the counter's speed), no-shows drawn at their observed share, priority tickets still
+    to come drawn at their observed rate, and counters pausing in the office's breaks.
+    The estimate is the median of the draws, the range their 10th-90th percentile.
+    `rng` is a random.Random (the caller seeds it). None when no counter serving the
+    service is open or due back from a break."""
+    waits = monte_carlo_waits(state, ticket_id, rng, draws, horizon)
+    if not waits:
+        return Estimate(None, None, None)
+    return _draws_estimate(waits)
+
+
+def _draws_estimate(waits: list[float]) -> Estimate:
+    """The median of the draws, and their 10th-90th percentile widened by what the draws
+    do not model (a clerk back late, a long recall, arrivals): 5% of the median and half a
+    minute below, 10% and a minute above (set on kecamatan-small seeds 1-2, docs/ETA.md)."""
+    median = _quantile(waits, 0.5)
+    return _estimate(median, _quantile(waits, 0.1) - 0.05 * median - 0.5, _quantile(waits, 0.9) + 0.1 * median + 1)
+
+
+def monte_carlo_waits(state: LineState, ticket_id: int, rng, draws: int = 40,
+                      horizon: float = 240.0) -> list[float]:
+    """The waits of estimate_monte_carlo's draws, sorted (empty: no estimate)."""
+    me = state.ticket(ticket_id)
+    if me is None or not state.serving(me.service_id):
+        return []
+    relevant = _relevant_counters(state, me.service_id)
+    lines = {c.counter_id: _counter_line(state, c) for c in relevant}
+    waits = []
+    for _ in range(draws):
+        found = _replay(state, relevant, lines, me, rng, horizon)
+        if found is not None:
+            waits.append(found)
+    return sorted(waits)
+
+
+def _relevant_counters(state: LineState, service_id: int) -> list[CounterNow]:
+    """The counters serving the service and, transitively, those sharing a service with them."""
+    services, chosen = {service_id}, {}
+    grew = True
+    while grew:
+        grew = False
+        for c in state.counters:
+            if c.counter_id not in chosen and services & set(c.services):
+                chosen[c.counter_id] = c
+                services |= set(c.services)
+                grew = True
+    return list(chosen.values())
+
+
+def monte_carlo_line(state: LineState, rng, draws: int = 40, horizon: float = 240.0) -> dict[int, Estimate]:
+    """estimate_monte_carlo for every waiting ticket at once, from the same draws (each
+    draw replays the whole line): what a screen of the whole line needs, in draws x line
+    steps instead of tickets x draws x line."""
+    lines = {c.counter_id: _counter_line(state, c) for c in state.counters}
+    waits: dict[int, list[float]] = {}
+    for _ in range(draws):
+        _replay(state, list(state.counters), lines, None, rng, horizon, waits)
+    result = {}
+    for w in state.waiting:
+        found = sorted(waits.get(w.ticket_id, ()))
+        # A ticket some draws never reached (past the horizon) gets no estimate.
+        result[w.ticket_id] = _draws_estimate(found) if len(found) == draws else Estimate(None, None, None)
+    return result
+
+
+def with_newcomers(state: LineState, service_ids) -> LineState:
+    """The state with one newcomer per service at the back of its line (ticket id minus the
+    service id): monte_carlo_line then tells the wait of a number taken now, and the
+    newcomers never delay anyone (they take no counter time)."""
+    newcomers = tuple(Waiting(-sid, sid, 0.0, 10 ** 9) for sid in service_ids)
+    return LineState(state.waiting + newcomers, state.counters, state.history, state.breaks)
+
+
+def _counter_line(state: LineState, counter: CounterNow) -> list[Waiting]:
+    return sorted((w for w in state.waiting if w.service_id in counter.services),
+                  key=lambda w: _counter_rank(counter, w))
+
+
+def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiting | None, rng,
+            horizon: float, record: dict | None = None) -> float | None:
+    # Priority tickets still to come, per service (only counters calling them first let them jump).
+    coming = []
+    if me is None or not me.priority:
+        for sid in {sid for c in counters for sid in c.services}:
+            rate = state.history.get(sid, ServiceHistory()).priority_per_minute
+            t = rng.expovariate(rate) if rate > 0 else horizon
+            while t < horizon:
+                coming.append((t, sid))
+                t += rng.expovariate(rate)
+        coming.sort()
+    taken_coming = [False] * len(coming)
+    taken: set[int] = set()
+    pointers = {c.counter_id: 0 for c in counters}
+    heap = []
+    for c in counters:
+        if c.busy_minutes is None:
+            ready = c.ready_in
+        else:
+            busy = state.history.get(c.busy_service, ServiceHistory())
+            longer = [d for d in busy.durations[-30:] if d * c.speed > c.busy_minutes]
+            total = rng.choice(longer) * c.speed if longer else c.busy_minutes * 1.25
+            ready = max(c.ready_in, total - c.busy_minutes)
+        heapq.heappush(heap, (_free_at(ready, state.breaks), c.counter_id, c))
+    while heap:
+        t, _, c = heapq.heappop(heap)
+        if t > horizon * 2:
+            return None
+        service = chosen = None
+        if c.priority_first:
+            for i, (arrival, sid) in enumerate(coming):
+                if arrival > t:
+                    break
+                if not taken_coming[i] and sid in c.services and not _priority_waiting(lines[c.counter_id], pointers,
+                                                                                        c, taken):
+                    taken_coming[i] = True
+                    service = sid
+                    break
+        if service is None:
+            line = lines[c.counter_id]
+            i = pointers[c.counter_id]
+            while i < len(line) and line[i].ticket_id in taken:
+                i += 1
+            pointers[c.counter_id] = i
+            if i >= len(line):
+                continue   # this counter has nobody left for it in this replay
+            chosen = line[i]
+            taken.add(chosen.ticket_id)
+            if record is not None:
+                record.setdefault(chosen.ticket_id, []).append(t)
+            if me is not None and chosen.ticket_id == me.ticket_id:
+                return t
+            service = chosen.service_id
+        if service is not None and chosen is not None and chosen.ticket_id < 0:
+            # A newcomer who is not there (a board's "wait if you take a number now"): it
+            # learns its wait without taking the counter's time.
+            heapq.heappush(heap, (t, c.counter_id, c))
+            continue
+        history = state.history.get(service, ServiceHistory())
+        if history.no_show_share and rng.random() < history.no_show_share:
+            minutes = history.no_show_minutes or _sample(history, rng)
+        else:
+            minutes = _sample(history, rng) * c.speed
+        heapq.heappush(heap, (_free_at(t + minutes, state.breaks), c.counter_id, c))
+    return None
+
+
+def _priority_waiting(line: list[Waiting], pointers: dict, counter: CounterNow, taken: set[int]) -> bool:
+    """Whether a priority ticket already in line is next for this counter."""
+    for w in line[pointers[counter.counter_id]:]:
+        if w.ticket_id not in taken:
+            return w.priority
+    return False
+
+
+def _free_at(t: float, breaks) -> float:
+    """A counter free at `t` calls at once, or at the end of the break it falls into."""
+    for b0, b1 in breaks:
+        if b0 <= t < b1:
+            return b1
+    return t
+
+
+def estimate_rolling_mean(state: LineState, ticket_id: int, durations_minutes: list[float] | None = None) -> Estimate:
+    """Today's rule (estimate_wait with rolling_mean_minutes) on a LineState: people ahead
+    in the ticket's own line / counters open for it x the rolling mean."""
+    me = state.ticket(ticket_id)
+    if me is None:
+        return Estimate(None, None, None)
+    history = state.history.get(me.service_id, ServiceHistory())
+    ahead = len(_ahead(state, me))
+    open_n = sum(1 for c in state.serving(me.service_id) if c.ready_in == 0)
+    mean = rolling_mean_minutes([d * 60 for d in history.durations], history.fallback_minutes)
+    return estimate_wait(ahead, open_n, mean)
+
+
+ESTIMATORS = ("rolling-mean", "queue-model", "monte-carlo")
+BASELINE = "rolling-mean"        # today's rule
+CHOSEN = "monte-carlo"           # the best by the simulator's figures (docs/ETA.md)
+IN_PRODUCT = "rolling-mean"      # what queries.tickets / queries.boards quote today

@@ -132,9 +132,11 @@ def _value(member) -> str | None:
     return member.value if member is not None else None
 
 
-def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, position: int | None = None) -> dict:
+def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, position: int | None = None,
+                estimate: eta.Estimate | None = None) -> dict:
     """A ticket as a citizen (or, with staff=True, a clerk) sees it. No personal data.
-    `position`: the people ahead when already known (line_positions), else counted."""
+    `position`: the people ahead when already known (line_positions), else counted;
+    `estimate`: its ETA when already known (queries.eta.line_estimates), else read."""
     status = TicketStatus(ticket.status)
     view = {
         "id": ticket.id,
@@ -154,7 +156,8 @@ def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, positi
         "eta_range": None,
     }
     if status in CALLABLE:
-        view.update(wait(session, ticket, people_ahead(session, ticket) if position is None else position))
+        ahead = people_ahead(session, ticket) if position is None else position
+        view.update(wait(session, ticket, ahead) if estimate is None else placed(ahead, estimate))
     if staff:
         view.update(service_id=ticket.service_id, counter_id=ticket.counter_id,
                     started_at=ticket.started_at.isoformat() if ticket.started_at else None,
@@ -163,7 +166,21 @@ def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, positi
 
 
 def wait(session: Session, ticket: Ticket, ahead: int) -> dict:
-    """A waiting ticket's place: people ahead and the estimated wait."""
+    """A waiting ticket's place: people ahead and the estimated wait. Still today's rule:
+    the chosen estimator (queries.eta.line_estimates, docs/ETA.md) is ready but not yet
+    wired in (it moves every line sharing a counter on each change: see docs/ETA.md)."""
+    return todays_rule(session, ticket, ahead)
+
+
+def placed(ahead: int, estimate: eta.Estimate) -> dict:
+    """A place: people ahead and an estimate (no minutes: "belum dapat diperkirakan")."""
+    return {"position": ahead, "eta_minutes": estimate.minutes,
+            "eta_range": [estimate.low, estimate.high] if estimate.minutes is not None else None}
+
+
+def todays_rule(session: Session, ticket: Ticket, ahead: int) -> dict:
+    """The place by the first ETA rule (eta.estimate_wait: people ahead in the ticket's own
+    line / counters open for it x the rolling mean), kept as the simulator's baseline."""
     open_n = open_counters_by_service(session, ticket.office_id).get(ticket.service_id, 0)
     return place(ahead, open_n, mean_service_minutes(session, ticket.service, ticket.business_date))
 

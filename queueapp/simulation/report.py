@@ -1,0 +1,130 @@
+"""docs/ETA.md from several simulated days per scenario: each estimator's error side by
+side, and a plot of quoted against actual waits (matplotlib, the `[sim]` extra).
+
+    python -m queueapp.simulation.report --seeds 5 --mpp-seeds 2
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+from datetime import date
+from pathlib import Path
+
+from ..domain import eta
+from . import engine, measure, scenario
+
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+SCENARIOS = ("kecamatan-small", "dukcapil-busy", "mpp")
+NAMES = {"rolling-mean": "rolling-mean (today's rule)", "queue-model": "queue-model",
+         "monte-carlo": "monte-carlo"}
+
+
+def pooled(days: list) -> dict:
+    """Figures over the citizens of several days, per estimator (and under 30 ahead)."""
+    result = {}
+    for name in eta.ESTIMATORS:
+        pairs = [(c.quotes[name], c.wait, c.ahead) for day in days for c in day.citizens
+                 if c.wait is not None and c.quotes.get(name) is not None]
+        under = [(q, w) for q, w, a in pairs if a <= 30]
+        result[name] = {"all": measure._errors([(q, w) for q, w, _ in pairs]), "under_30": measure._errors(under)}
+    return result
+
+
+def run(seeds: int, mpp_seeds: int, only: tuple[str, ...] = SCENARIOS, first: int = 1) -> dict:
+    results = {}
+    for name in only:
+        chosen = scenario.load(name)
+        days = [engine.simulate(chosen, seed) for seed in range(first, first + (mpp_seeds if name == "mpp" else seeds))]
+        results[name] = {"days": days, "reports": [measure.report(day) for day in days], "pooled": pooled(days)}
+        print(f"{name}: {len(days)} days", flush=True)
+    return results
+
+
+def _f(value, pct=False) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 100:.0f}%" if pct else f"{value:.1f}"
+
+
+def markdown(results: dict) -> str:
+    lines = []
+    for name, found in results.items():
+        reports = found["reports"]
+        s = reports[0]
+        seeds = "seed" if len(reports) == 1 else "seeds"
+        lines += [f"### {name} ({len(reports)} {seeds}: {', '.join(str(r['seed']) for r in reports)})", "",
+                  f"{s['tickets']} tickets a day. Errors in minutes, at issue, over all the days' called tickets; "
+                  "\"worst seed\" is the highest MAE of one day.", "",
+                  "| estimator | MAE all | p90 error | coverage | MAE < 30 ahead | worst seed < 30 | "
+                  "coverage < 30 | n < 30 | MAE > 30 ahead |", "|---|---|---|---|---|---|---|---|---|"]
+        for estimator in eta.ESTIMATORS:
+            pooled_all, under = found["pooled"][estimator]["all"], found["pooled"][estimator]["under_30"]
+            worst = max((r["estimators"][estimator]["under_30"]["mae_minutes"] or 0) for r in reports)
+            over = [r["estimators"][estimator]["by_bucket"][">30"] for r in reports]
+            n_over = sum(b["n"] for b in over)
+            mae_over = (sum((b["mae_minutes"] or 0) * b["n"] for b in over) / n_over) if n_over else None
+            lines.append(f"| {NAMES[estimator]} | {_f(pooled_all['mae_minutes'])} | {_f(pooled_all['p90_error_minutes'])} "
+                         f"| {_f(pooled_all['coverage'], True)} | {_f(under['mae_minutes'])} | {_f(worst)} "
+                         f"| {_f(under['coverage'], True)} | {under['n']} | {_f(mae_over)} |")
+        unquoted = {e: sum(r["estimators"][e]["unquoted"] for r in reports) for e in eta.ESTIMATORS}
+        lines += ["", "Called tickets without an estimate (no counter open for the service when issued): "
+                  + ", ".join(f"{e} {n}" for e, n in unquoted.items()) + ".", ""]
+        lines += ["Waits per service (mean of the days' figures):", "",
+                  "| service | tickets/day | mean wait | p90 wait | target | within target |", "|---|---|---|---|---|---|"]
+        for code in s["services"]:
+            rows = [r["services"][code] for r in reports]
+            mean = lambda key: sum(x[key] or 0 for x in rows) / len(rows)  # noqa: E731
+            lines.append(f"| {code} | {mean('tickets'):.0f} | {mean('mean_wait_minutes'):.1f} | "
+                         f"{mean('p90_wait_minutes'):.1f} | {rows[0]['target_wait_minutes']} | "
+                         f"{mean('service_level') * 100:.0f}% |")
+        lines.append("")
+    lines.append(f"Measured on CPython {platform.python_version()}, {date.today().isoformat()}.")
+    return "\n".join(lines)
+
+
+def plot(name: str, found: dict, path: Path) -> bool:
+    """Quoted against actual wait on the scenario's first day, today's rule beside the
+    other estimators. False when matplotlib is absent (pip install 'queueapp[sim]')."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    citizens = [c for c in found["days"][0].citizens if c.wait is not None]
+    top = max([c.wait for c in citizens] + [1])
+    fig, axes = plt.subplots(1, len(eta.ESTIMATORS), figsize=(4 * len(eta.ESTIMATORS), 4), squeeze=False)
+    for ax, estimator in zip(axes[0], eta.ESTIMATORS):
+        quoted = [(c.quotes[estimator], c.wait) for c in citizens if c.quotes.get(estimator)]
+        ax.errorbar([q[0] for q, _ in quoted], [w for _, w in quoted],
+                    xerr=[[q[0] - q[1] for q, _ in quoted], [q[2] - q[0] for q, _ in quoted]],
+                    fmt="o", markersize=2, elinewidth=0.4, alpha=0.5)
+        ax.plot([0, top], [0, top], color="grey", linewidth=0.8)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_title(f"{name}: {NAMES[estimator]}", fontsize=9)
+        ax.set_xlabel("quoted at issue, with its range (min)", fontsize=8)
+        ax.set_ylabel("actual wait (min)", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--mpp-seeds", type=int, default=2)
+    parser.add_argument("--scenario", action="append", choices=SCENARIOS)
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/eta-figures.md"))
+    args = parser.parse_args()
+    results = run(args.seeds, args.mpp_seeds, tuple(args.scenario or SCENARIOS), args.first_seed)
+    args.out.write_text(markdown(results) + "\n", encoding="utf-8")
+    plotted = all(plot(name, found, DOCS / "img" / f"eta-{name}.png") for name, found in results.items())
+    print(f"figures written to {args.out}" + ("" if plotted else " (no plot: matplotlib missing)"))
+
+
+if __name__ == "__main__":
+    main()

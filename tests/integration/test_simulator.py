@@ -1,0 +1,111 @@
+"""The office-day simulator: a hand-computed day, determinism, the JSON and the table."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from queueapp.cli import main
+from queueapp.models import Ticket
+from queueapp.simulation import engine, measure, scenario
+
+ONE_COUNTER = {
+    "name": "one-counter",
+    "office": {"date": "2026-03-05", "timezone": "WIB", "opens": "07:55", "closes": "12:00"},
+    "services": [{"code": "A", "name": "KTP-el", "share": 1, "minutes": {"median": 5, "sigma": 0},
+                  "expected_minutes": 5}],
+    "counters": [{"number": 1, "services": {"A": 1}}],
+    "arrivals": {"fixed": [{"at": "08:00", "service": "A"}, {"at": "08:01", "service": "A"},
+                           {"at": "08:02", "service": "A"}]},
+    "citizens": {"walk_to_counter_minutes": 0},
+}
+
+SMALL = {
+    "name": "small",
+    "office": {"date": "2026-03-05", "timezone": "WIB", "opens": "08:00", "closes": "10:00"},
+    "services": [{"code": "A", "share": 0.6, "minutes": {"median": 4}}, {"code": "B", "share": 0.4,
+                                                                        "minutes": {"median": 6}}],
+    "counters": [{"number": 1, "services": {"A": 1, "B": 2}}, {"number": 2, "services": {"B": 1, "A": 1}}],
+    "arrivals": {"tickets": 30, "by_hour": {8: 2, 9: 1}, "priority_share": 0.1},
+    "citizens": {"absent_share": 0.1, "walk_out_share": 0.1, "patience_minutes": [5, 30]},
+}
+
+
+def test_one_counter_three_citizens_wait_as_computed_by_hand():
+    day = engine.simulate(scenario.parse(ONE_COUNTER), seed=1)
+    # The counter is free at 08:00; each citizen takes exactly 5 minutes.
+    assert [c.wait for c in day.citizens] == [0, 4, 8]
+    assert all(c.outcome == "served" for c in day.citizens)
+    # Today's rule (the status page's own figure): nobody ahead in line while the first is
+    # at the counter, so 0 minutes for the second citizen; 1 ahead x 5 minutes for the third.
+    assert [c.quotes["rolling-mean"] for c in day.citizens] == [(0, 0, 1), (0, 0, 1), (5, 3, 7)]
+    # The queue model counts what is left at the counter: exact here.
+    assert [c.quotes["queue-model"][0] for c in day.citizens] == [0, 4, 8]
+    figures = measure.report(day)["estimators"]
+    assert figures["rolling-mean"]["mae_minutes"] == pytest.approx(7 / 3, abs=0.01)
+    assert figures["rolling-mean"]["coverage"] == pytest.approx(1 / 3, abs=0.001)
+    assert figures["queue-model"]["mae_minutes"] == 0
+
+
+def test_the_same_seed_gives_the_same_day_and_another_seed_another():
+    small = scenario.parse(SMALL)
+    first, again, other = (measure.report(engine.simulate(small, seed)) for seed in (5, 5, 6))
+    assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
+    assert json.dumps(first, sort_keys=True) != json.dumps(other, sort_keys=True)
+
+
+def test_the_json_has_the_shape_of_the_interface():
+    result = measure.report(engine.simulate(scenario.parse(SMALL), 2))
+    assert result["baseline"] == "rolling-mean" and result["chosen"] in result["estimators"]
+    for figures in result["estimators"].values():
+        assert {"mae_minutes", "p90_error_minutes", "coverage", "by_bucket"} <= set(figures)
+        assert set(figures["by_bucket"]) == {"<10", "10-30", ">30"}
+        for bucket in figures["by_bucket"].values():
+            assert {"mae_minutes", "coverage", "n"} <= set(bucket)
+    assert sum(s["tickets"] for s in result["services"].values()) == 30
+
+
+def test_the_command_prints_the_error_table_of_a_scenario_day():
+    result = CliRunner().invoke(main, ["simulate", "--scenario", "kecamatan-small", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "rolling-mean" in result.output and "(today's rule)" in result.output
+    assert "coverage" in result.output and "10-30" in result.output
+
+
+def test_the_command_names_the_shipped_scenarios_for_an_unknown_one():
+    result = CliRunner().invoke(main, ["simulate", "--scenario", "kelurahan-besar"])
+    assert result.exit_code != 0 and "kecamatan-small" in result.output
+
+
+def test_the_command_prints_json(tmp_path):
+    path = tmp_path / "one.yaml"
+    import yaml
+    path.write_text(yaml.safe_dump(ONE_COUNTER))
+    result = CliRunner().invoke(main, ["simulate", "--scenario", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    parsed = json.loads(result.output)
+    assert parsed["estimators"]["queue-model"]["by_bucket"]["<10"]["n"] == 3
+
+
+def test_the_replay_of_the_counters_quotes_a_waiting_ticket_and_nothing_when_no_counter_is_open(demo):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from queueapp.models import Counter
+    from queueapp.queries import eta as eta_views
+    from queueapp.services import counters, tickets
+    from tests.conftest import actor_of
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # Monday 09:00 WIB
+    supervisor = actor_of(demo, "supervisor")
+    with demo.read() as session:
+        ids = dict(session.execute(select(Counter.number, Counter.id)).all())
+    # Service D (Surat Pindah) is served by counters 4 and 5.
+    first = tickets.issue_ticket(demo, "demo", "D", now=now)
+    second = tickets.issue_ticket(demo, "demo", "D", now=now)
+    with demo.read() as session:
+        estimate = eta_views.ticket_estimate(session, session.get(Ticket, second.ticket_id))
+    assert estimate.minutes is not None and estimate.low <= estimate.minutes < estimate.high
+    for number in (4, 5):
+        counters.set_counter_state(demo, supervisor, ids[number], "closed", now=now)
+    with demo.read() as session:
+        assert eta_views.ticket_estimate(session, session.get(Ticket, first.ticket_id)).minutes is None
