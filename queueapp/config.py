@@ -86,6 +86,16 @@ VARIABLES = (
     Variable("BOOKING_RATE_LIMIT", "BOOKING_RATE_LIMIT", "10 per minute;60 per hour", _rate_limit, True),
     Variable("BOOKING_READ_RATE_LIMIT", "BOOKING_READ_RATE_LIMIT", "120 per minute", _rate_limit, True),
     Variable("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    # Taking a number (POST /api/v1/offices/<office>/tickets): per client address (an
+    # office's kiosks and clerks often share one), and per paired kiosk or staff member
+    # (a person takes a number in about ten seconds at the fastest).
+    Variable("TICKET_RATE_LIMIT", "TICKET_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    Variable("TICKET_DEVICE_RATE_LIMIT", "TICKET_DEVICE_RATE_LIMIT", "12 per minute;300 per hour", _rate_limit, True),
+    # How long an Idempotency-Key replays the ticket of the same request; after it the key is new.
+    Variable("IDEMPOTENCY_HOURS", "IDEMPOTENCY_HOURS", 24, _count),
+    # The largest request body; the office logo upload in the admin area may send up to
+    # its own limit (web.guards), whatever this says.
+    Variable("MAX_BODY_KB", "MAX_BODY_KB", 64, _count),
 )
 
 # Settings no variable changes.
