@@ -81,7 +81,8 @@ def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, no
 def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: datetime,
                  priority: str | None = None, channel: str = "kiosk",
                  idempotency_key: str | None = None, request_hash: str | None = None,
-                 replay_window: timedelta = REPLAY_WINDOW, actor: Actor | None = None) -> TicketChange:
+                 replay_window: timedelta = REPLAY_WINDOW, actor: Actor | None = None,
+                 kiosk_office_id: int | None = None) -> TicketChange:
     """Give the next number of the service today.
 
     Raises OfficeNotFound, ServiceNotFound, ServiceInactive, OfficeClosed (a holiday
@@ -89,7 +90,7 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
     `replay_window` with the same `request_hash` (the caller's request: method, path,
     body, who) returns that ticket instead of a new one (a double tap on the kiosk issues
     once); with another request it raises IdempotencyKeyReused. After the window the key
-    is free again.
+    is free again. A kiosk (`kiosk_office_id`) issues in its own office only (PermissionDenied).
     """
     try:
         group = parse_priority(priority)
@@ -103,6 +104,8 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
         office = uow.lock_office_by_slug(office_slug)
         if actor is not None:
             require(actor, Permission.ISSUE_TICKET, office.id)
+        if kiosk_office_id is not None and kiosk_office_id != office.id:
+            raise errors.PermissionDenied("this kiosk belongs to another office")
         if idempotency_key:
             replayed = _replay(s, office, idempotency_key, request_hash, now - replay_window)
             if replayed is not None:

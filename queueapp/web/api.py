@@ -91,8 +91,6 @@ def issue(slug: str):
     """A paired kiosk or staff take a number (401 for anyone else); the channel follows
     the caller, a priority group is theirs to choose."""
     who = required_issuer()
-    if who.kiosk is not None and who.kiosk.office_slug != slug:
-        raise errors.PermissionDenied("this kiosk belongs to another office")
     body = json_body()
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > 64:
@@ -101,7 +99,7 @@ def issue(slug: str):
                                      priority=optional_str(body, "priority"), channel=who.channel.value,
                                      idempotency_key=key, request_hash=_request_hash(who, body) if key else None,
                                      replay_window=timedelta(hours=current_app.config["IDEMPOTENCY_HOURS"]),
-                                     actor=who.actor)
+                                     actor=who.actor, kiosk_office_id=who.kiosk.office_id if who.kiosk else None)
     return _changed(change, staff=False), 200 if change.replayed else 201
 
 
