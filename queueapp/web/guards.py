@@ -74,4 +74,6 @@ def guard() -> None:
 
 def register(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_BODY_KB", 64) * 1024
-    app.before_request(guard)
+    # First of all before-request functions: CSRF protection reads the form, which must
+    # already see this endpoint's body limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, guard)
