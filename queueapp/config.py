@@ -96,6 +96,10 @@ VARIABLES = (
     # The largest request body; the office logo upload in the admin area may send up to
     # its own limit (web.guards), whatever this says.
     Variable("MAX_BODY_KB", "MAX_BODY_KB", 64, _count),
+    # One Socket.IO connection: how many rooms it may join, and its subscriptions per
+    # minute (after a burst of 10); past either it is disconnected.
+    Variable("SOCKET_MAX_ROOMS", "SOCKET_MAX_ROOMS", 16, _count),
+    Variable("SOCKET_SUBSCRIBES_PER_MINUTE", "SOCKET_SUBSCRIBES_PER_MINUTE", 60, _count),
 )
 
 # Settings no variable changes.

@@ -68,6 +68,7 @@ PROTOCOL_MESSAGES = {
     "method_not_allowed": _l("This method is not allowed here."),
     "rate_limited": _l("Too many requests. Please wait a moment and try again."),
     "payload_too_large": _l("The request is too large."),
+    "too_many_subscriptions": _l("This screen follows too many rooms at once. Reload the page."),
     "internal_error": _l("Something went wrong on the server. The team has been notified."),
 }
 

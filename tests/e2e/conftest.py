@@ -28,8 +28,10 @@ def prepare_instance(folder: Path, database_url: str | None = None) -> dict:
     upgrade(db.engine)
     seed_demo(db, example_holidays=False)   # the server runs on the real clock: no closed day
     db.dispose()
+    # Tests issue many tickets from one kiosk in seconds; the limits have their own tests.
     return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
-            "QUEUEAPP_SECRET_KEY": "e2e-secret"}
+            "QUEUEAPP_SECRET_KEY": "e2e-secret", "QUEUEAPP_TICKET_RATE_LIMIT": "",
+            "QUEUEAPP_TICKET_DEVICE_RATE_LIMIT": ""}
 
 
 @pytest.fixture
@@ -65,6 +67,29 @@ def staff_token(server: LiveServer, username: str) -> str:
         return staff.create_token(db, username, now=datetime.now(timezone.utc))
     finally:
         db.dispose()
+
+
+def device_token(server: LiveServer, office: str = "demo", kiosk: str = "lobi") -> str:
+    """A new device token pairing kiosk `kiosk` (created when missing); the older one stops working."""
+    from queueapp.services.kiosks import new_device_token
+    db = Database(server.env["QUEUEAPP_DATABASE_URL"])
+    try:
+        return new_device_token(db, office, kiosk)
+    finally:
+        db.dispose()
+
+
+def kiosk_headers(server: LiveServer) -> dict:
+    """The Authorization header of the kiosk the tests issue tickets through by HTTP (one
+    per server, apart from the kiosk pages the browser tests pair)."""
+    if getattr(server, "kiosk_headers", None) is None:
+        server.kiosk_headers = {"Authorization": f"Bearer {device_token(server, kiosk='api-tests')}"}
+    return server.kiosk_headers
+
+
+def pair(page, server: LiveServer, office: str = "demo", kiosk: str = "lobi") -> None:
+    """Pair a browser page's context with a kiosk, as an administrator would: open its pairing link once."""
+    page.goto(f"{server.url}/kiosk/{office}?kiosk={kiosk}&pair={device_token(server, office, kiosk)}")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,8 @@ pytestmark = pytest.mark.browser
 
 
 def issue(server, prefix):
-    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix})
+    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix},
+                             headers=kiosk_headers(server))
     assert response.status_code == 201
     return response.json()
 
