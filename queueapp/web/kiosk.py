@@ -10,7 +10,7 @@ its paper, printer and zone (a kiosk of a zone offers that zone's services); ?pa
 still overrides the paper width."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from .. import assets
@@ -23,7 +23,7 @@ from ..queries import devices, kiosks
 from ..services import devices as devices_ops
 from .auth import staff_required
 from .http import json_body, optional_str, public_url
-from .issuers import pair_cookie, paired_kiosk
+from .issuers import COOKIE, pair_cookie, paired_kiosk
 from .labels import for_script
 from .status import ticket_document
 
@@ -106,7 +106,11 @@ def page(slug: str):
         "idle_seconds": IDLE_SECONDS, "ticket_seconds": TICKET_SECONDS, "reprint_seconds": 60,
         "texts": _texts(),
     }
-    return render_template("kiosk/kiosk.html", office=board["office"], config=config, priorities=list(PriorityGroup))
+    response = make_response(render_template("kiosk/kiosk.html", office=board["office"], config=config,
+                                             priorities=list(PriorityGroup)))
+    if config["paired"]:   # each page load keeps the pairing for another 400 days
+        pair_cookie(response, request.cookies[COOKIE])
+    return response
 
 
 def _print(page, settings) -> dict:
