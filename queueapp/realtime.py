@@ -255,6 +255,8 @@ def on_subscribe(data):
         return None
     if not isinstance(data, dict):
         return _refuse("bad_request", {})
+    if any(isinstance(value, str) and "\x00" in value for value in data.values()):
+        return _refuse("bad_request", data)   # PostgreSQL cannot compare text holding NUL
     try:
         with get_db().read() as s:
             found = _subscription(s, data, now())

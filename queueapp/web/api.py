@@ -65,13 +65,18 @@ def board(slug: str):
     return jsonify(boards.office_state(get_db(), slug, now(), part="board"))
 
 
+_ADDRESS_LIMIT, _NO_ADDRESS_LIMIT = setting_limit("TICKET_RATE_LIMIT")
+_DEVICE_LIMIT, _NO_DEVICE_LIMIT = setting_limit("TICKET_DEVICE_RATE_LIMIT")
+
+
 def _device_key() -> str:
     found = issuer()
     return found.key if found is not None else "anonymous"
 
 
-def _no_device_limit() -> bool:
-    return issuer() is None or not current_app.config.get("TICKET_DEVICE_RATE_LIMIT")
+def _not_per_device() -> bool:
+    """Anonymous callers are counted by address only (and then refused)."""
+    return issuer() is None or _NO_DEVICE_LIMIT()
 
 
 def _request_hash(who: Issuer, body: dict) -> str:
@@ -80,13 +85,9 @@ def _request_hash(who: Issuer, body: dict) -> str:
     return hashlib.sha256("\n".join((request.method, request.path, who.key, canonical)).encode()).hexdigest()
 
 
-_ADDRESS_LIMIT, _NO_ADDRESS_LIMIT = setting_limit("TICKET_RATE_LIMIT")
-
-
 @bp.post("/offices/<slug>/tickets")
 @limiter.limit(_ADDRESS_LIMIT, exempt_when=_NO_ADDRESS_LIMIT, scope="tickets-address")
-@limiter.limit(lambda: current_app.config.get("TICKET_DEVICE_RATE_LIMIT") or "1000000 per second",
-               key_func=_device_key, exempt_when=_no_device_limit, scope="tickets-device")
+@limiter.limit(_DEVICE_LIMIT, key_func=_device_key, exempt_when=_not_per_device, scope="tickets-device")
 def issue(slug: str):
     """A paired kiosk or staff take a number (401 for anyone else); the channel follows
     the caller, a priority group is theirs to choose."""

@@ -67,3 +67,10 @@ def test_the_bucket_refills_with_time():
     assert budget.refusal(1.6) is None
     budget.rooms.update(f"room-{n}" for n in range(16))
     assert budget.refusal(100.0) == "too_many_subscriptions"
+
+
+def test_a_subscription_holding_a_nul_is_a_bad_request_on_every_database(any_db, demo, app):
+    screen = socketio.test_client(app)
+    screen.emit("subscribe", {"ticket": "abc\x00def"})
+    screen.emit("subscribe", {"office": "de\x00mo"})
+    assert errors_of(screen) == ["bad_request", "bad_request"]
