@@ -92,3 +92,12 @@ def test_a_logo_over_its_own_limit_gets_the_logos_message_not_a_bare_413(demo, c
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert "300" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("digits", ["０８１２３４５６７８９０", "٠٨١٢٣٤٥٦٧٨٩٠"])
+def test_a_phone_in_other_digits_cannot_join_from_home_past_the_phone_limit(app, any_db, demo, client, digits):
+    app.config.update(BOOKING_RATE_LIMIT="", BOOKING_READ_RATE_LIMIT="")
+    url = "/api/v1/offices/demo/services/A/join"
+    assert client.post(url, json={"phone": "0812-3456-7890"}).status_code == 201
+    refused = client.post(url, json={"phone": digits})
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "invalid_phone"
