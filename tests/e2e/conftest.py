@@ -11,6 +11,7 @@ from queueapp.db import Database
 from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
+from queueapp.services.kiosks import new_device_token
 
 from ..support import IN_CI, LiveServer
 
@@ -27,11 +28,14 @@ def prepare_instance(folder: Path, database_url: str | None = None) -> dict:
     db = Database(url)
     upgrade(db.engine)
     seed_demo(db, example_holidays=False)   # the server runs on the real clock: no closed day
+    # The kiosk the tests issue tickets through by HTTP, paired before any screen watches
+    # (pairing is a configuration change: an event with its own seq).
+    token = new_device_token(db, "demo", "api-tests")
     db.dispose()
     # Tests issue many tickets from one kiosk in seconds; the limits have their own tests.
     return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
             "QUEUEAPP_SECRET_KEY": "e2e-secret", "QUEUEAPP_TICKET_RATE_LIMIT": "",
-            "QUEUEAPP_TICKET_DEVICE_RATE_LIMIT": ""}
+            "QUEUEAPP_TICKET_DEVICE_RATE_LIMIT": "", E2E_KIOSK_TOKEN: token}
 
 
 @pytest.fixture
@@ -79,16 +83,13 @@ def device_token(server: LiveServer, office: str = "demo", kiosk: str = "lobi") 
         db.dispose()
 
 
-_KIOSK_HEADERS: dict[str, dict] = {}
+E2E_KIOSK_TOKEN = "E2E_KIOSK_TOKEN"   # in a server's environment; the app reads no such variable
 
 
 def kiosk_headers(server: LiveServer) -> dict:
-    """The Authorization header of the kiosk the tests issue tickets through by HTTP: one
-    per database (servers sharing one share it), apart from the kiosks the browser tests pair."""
-    url = server.env["QUEUEAPP_DATABASE_URL"]
-    if url not in _KIOSK_HEADERS:
-        _KIOSK_HEADERS[url] = {"Authorization": f"Bearer {device_token(server, kiosk='api-tests')}"}
-    return _KIOSK_HEADERS[url]
+    """The Authorization header of the kiosk the tests issue tickets through by HTTP (paired
+    by prepare_instance), apart from the kiosks the browser tests pair."""
+    return {"Authorization": f"Bearer {server.env[E2E_KIOSK_TOKEN]}"}
 
 
 def pair(page, server: LiveServer, office: str = "demo", kiosk: str = "lobi") -> None:
