@@ -3,6 +3,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from .conftest import kiosk_headers
+
 pytestmark = pytest.mark.browser
 
 
