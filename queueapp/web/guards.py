@@ -61,14 +61,14 @@ def guard() -> None:
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
-    if (NUL in request.path or _has_nul(_pairs(request.args)) or _has_nul(request.headers.values())):
+    if NUL in request.path or _has_nul(_pairs(request.args)) or _has_nul(request.headers.values()):
         raise InvalidInput(N_("the request contains a NUL character"))
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if _has_nul(_pairs(request.form)) or _has_nul(file.filename or "" for file in request.files.values()):
             raise InvalidInput(N_("the request contains a NUL character"))
-    elif request.is_json and request.content_length:
+    elif request.is_json:
         _check_json(_json_body())
 
 
