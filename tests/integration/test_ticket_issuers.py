@@ -190,3 +190,11 @@ def test_a_clerk_cannot_pair_a_kiosk(client, demo, who):
     configure_kiosk(demo, "demo", "lobi")
     log_in(client, who)
     assert client.get("/admin/demo/devices").status_code == 403
+
+
+def test_thirty_taps_in_a_second_from_one_kiosk_issue_what_the_default_limit_allows(client, demo):
+    """The reproduction of the issue: 30 requests at once used to issue 30 tickets."""
+    headers = kiosk_headers(demo)
+    answers = [client.post(TICKETS, json={"service": "A"}, headers=headers).status_code for _ in range(30)]
+    assert answers.count(201) == 12 and answers.count(429) == 18
+    assert tickets_in(demo) == 12
