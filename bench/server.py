@@ -17,6 +17,7 @@ from queueapp.models import Service
 from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
+from queueapp.services.kiosks import new_device_token
 
 from tests.live_server import ROOT, LiveServer
 
@@ -42,10 +43,14 @@ def prepare_database(url: str, folder: Path) -> dict:
         seed_demo(db, example_holidays=False)   # the real clock: never a closed day
         with db.write() as uow:
             uow.session.execute(update(Service).values(daily_quota=None))
+        # Only a paired kiosk takes numbers: wrk sends its device token (WRK_AUTHORIZATION).
+        os.environ["WRK_AUTHORIZATION"] = f"Bearer {new_device_token(db, 'demo', 'bench')}"
     finally:
         db.dispose()
+    # One kiosk issuing thousands of tickets a second is the point here, not an abuse.
     return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
-            "QUEUEAPP_SECRET_KEY": "bench-secret"}
+            "QUEUEAPP_SECRET_KEY": "bench-secret", "QUEUEAPP_TICKET_RATE_LIMIT": "",
+            "QUEUEAPP_TICKET_DEVICE_RATE_LIMIT": ""}
 
 
 def create_token(url: str, username: str) -> str:

@@ -11,6 +11,7 @@ local sent = 0
 if services and #services > 0 then
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = os.getenv("WRK_AUTHORIZATION")
   request = function()
     sent = sent + 1
     local i = (sent % #services) + 1

@@ -11,6 +11,8 @@
  * - "I have an appointment": a code typed on the on-screen keys or by a keyboard-wedge
  *   scanner (characters + Enter, also caught on the start screen) is checked in.
  * - Back to the start screen after a while without touches (and to Indonesian).
+ * - Only a kiosk paired with a device token (an HttpOnly cookie set by its pairing link)
+ *   issues tickets: an unpaired one shows why instead of its services.
  *
  * An ES module: the live client and the helpers come from the app's shared scripts.
  */
@@ -36,6 +38,7 @@ function show(name) {
     location.reload();
     return;
   }
+  if (name === "start" && !config.paired) { name = "unpaired"; }   // only a paired kiosk issues tickets
   var screens = document.querySelectorAll(".k-screen");
   for (var i = 0; i < screens.length; i++) { screens[i].hidden = screens[i].id !== "screen-" + name; }
   state.screen = name;
@@ -57,7 +60,7 @@ function reset() {
 
 function armIdle() {
   clearTimeout(idleTimer);
-  if (state.screen === "start") { return; }
+  if (state.screen === "start" || state.screen === "unpaired") { return; }
   var seconds = state.screen === "ticket" ? config.ticket_seconds : config.idle_seconds;
   idleTimer = setTimeout(reset, seconds * 1000);
 }
@@ -143,8 +146,8 @@ function issue(priority) {
   state.busy = true;
   state.priority = priority;
   state.key = state.key || newKey();       // kept for retries: the server answers with the same ticket
-  officeApi("/tickets", {service: state.service, priority: priority || null, channel: "kiosk"},
-            {"Idempotency-Key": state.key})
+  // The browser's pairing cookie says which kiosk asks; the server sets the channel.
+  officeApi("/tickets", {service: state.service, priority: priority || null}, {"Idempotency-Key": state.key})
     .then(function (ticket) {
       state.busy = false;
       showTicket(ticket);
@@ -155,6 +158,11 @@ function issue(priority) {
         return;
       }
       state.key = null;                    // refused: a new attempt is a new request
+      if (error.status === 401) {          // unpaired meanwhile (revoked in the admin area)
+        config.paired = false;
+        show("start");
+        return;
+      }
       message(texts.sorry, error.message);
     });
 }
@@ -308,6 +316,7 @@ function tick() {
   } catch (err) { setText("k-clock", ""); }
 }
 
+setText("k-unpaired", texts.unpaired);
 buildKeys();
 renderServices(config.services);
 tick();

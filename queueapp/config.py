@@ -116,6 +116,20 @@ VARIABLES = (
     Variable("RETAIN_AUDIT_IP_DAYS", "RETAIN_AUDIT_IP_DAYS", 180, _count),
     # Each server process purges what passed its retention this often (0: only from cron).
     Variable("PRIVACY_PURGE_HOURS", "PRIVACY_PURGE_HOURS", 24, _count),
+    # Taking a number (POST /api/v1/offices/<office>/tickets): per client address (an
+    # office's kiosks and clerks often share one), and per paired kiosk or staff member
+    # (a person takes a number in about ten seconds at the fastest).
+    Variable("TICKET_RATE_LIMIT", "TICKET_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    Variable("TICKET_DEVICE_RATE_LIMIT", "TICKET_DEVICE_RATE_LIMIT", "12 per minute;300 per hour", _rate_limit, True),
+    # How long an Idempotency-Key replays the ticket of the same request; after it the key is new.
+    Variable("IDEMPOTENCY_HOURS", "IDEMPOTENCY_HOURS", 24, _count),
+    # The largest request body; the office logo upload in the admin area may send up to
+    # its own limit (web.guards), whatever this says.
+    Variable("MAX_BODY_KB", "MAX_BODY_KB", 64, _count),
+    # One Socket.IO connection: how many rooms it may join, and its subscriptions per
+    # minute (after a burst of 10); past either it is disconnected.
+    Variable("SOCKET_MAX_ROOMS", "SOCKET_MAX_ROOMS", 16, _count),
+    Variable("SOCKET_SUBSCRIBES_PER_MINUTE", "SOCKET_SUBSCRIBES_PER_MINUTE", 60, _count),
 )
 
 # Settings no variable changes.

@@ -51,6 +51,8 @@ DOMAIN_MESSAGES = {
     e.InvalidNik: _l("The NIK must be 16 digits, as printed on the KTP or KK."),
     e.InvalidPhone: _l("Enter an Indonesian mobile number, e.g. 0812 3456 7890."),
     e.InvalidName: _l("Enter a name of 2 to 100 characters."),
+    e.IdempotencyKeyReused: _l("This Idempotency-Key was already used for another request. Send a new key "
+                               "for a new ticket."),
     e.Unavailable: _l("This is not available right now. Please try again in a moment."),
     e.PrintFailed: _l("The ticket could not be printed. Your number is still valid."),
 }
@@ -65,6 +67,8 @@ PROTOCOL_MESSAGES = {
     "not_found": DOMAIN_MESSAGES[e.NotFound],
     "method_not_allowed": _l("This method is not allowed here."),
     "rate_limited": _l("Too many requests. Please wait a moment and try again."),
+    "payload_too_large": _l("The request is too large."),
+    "too_many_subscriptions": _l("This screen follows too many rooms at once. Reload the page."),
     "internal_error": _l("Something went wrong on the server. The team has been notified."),
     "unavailable": _l("The service is briefly unavailable. Please try again in a minute."),
 }

@@ -18,11 +18,12 @@ type "state.updated" with the commit's last seq.
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import emit, join_room
+from flask_socketio import disconnect, emit, join_room
 from socketio import PubSubManager
 
 from . import messages, repository
@@ -188,11 +189,75 @@ def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
     return "bad_request"
 
 
+class SubscriptionBudget:
+    """What one socket may still subscribe to: at most `max_rooms` rooms, and a token
+    bucket of BURST subscriptions refilled at `per_second` (a screen subscribes to one to
+    three rooms after each connect). `at` is a monotonic time in seconds."""
+
+    BURST = 10
+
+    def __init__(self, max_rooms: int, per_second: float, at: float):
+        self.max_rooms, self.per_second = max_rooms, per_second
+        self.tokens, self.at = float(self.BURST), at
+        self.rooms: set[str] = set()
+
+    def refusal(self, at: float) -> str | None:
+        """None when one more subscription may go ahead (it spends a token), else the code."""
+        if len(self.rooms) >= self.max_rooms:
+            return "too_many_subscriptions"
+        self.tokens = min(float(self.BURST), self.tokens + (at - self.at) * self.per_second)
+        self.at = at
+        if self.tokens < 1:
+            return "rate_limited"
+        self.tokens -= 1
+        return None
+
+
+# Per socket of this process (a socket stays with the process it connected to).
+_budgets: dict[str, SubscriptionBudget] = {}
+
+
+def _budget() -> SubscriptionBudget:
+    budget = _budgets.get(request.sid)
+    if budget is None:
+        config = current_app.config
+        budget = _budgets[request.sid] = SubscriptionBudget(
+            config.get("SOCKET_MAX_ROOMS", 16), config.get("SOCKET_SUBSCRIBES_PER_MINUTE", 60) / 60,
+            time.monotonic())
+    return budget
+
+
+def _over_budget(data) -> bool:
+    """Refuse (and disconnect) a socket that subscribes to too many rooms or too fast: one
+    socket's flood of subscriptions must not stall the process for every other screen.
+    The socket is logged once, when it is cut off."""
+    budget = _budget()
+    code = budget.refusal(time.monotonic())
+    if code is None:
+        return False
+    log.warning("socket %s from %s cut off: %s (%s rooms)", request.sid, request.remote_addr, code,
+                len(budget.rooms))
+    _refuse(code, data if isinstance(data, dict) else {})
+    _budgets.pop(request.sid, None)
+    disconnect()
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    _budgets.pop(request.sid, None)
+
+
 @socketio.on("subscribe")
 def on_subscribe(data):
-    """Sent by every screen after (re)connecting. Replies `snapshot` (state + seq) or `error`."""
+    """Sent by every screen after (re)connecting. Replies `snapshot` (state + seq) or `error`
+    (`too_many_subscriptions` or `rate_limited` also end the connection)."""
+    if _over_budget(data):
+        return None
     if not isinstance(data, dict):
         return _refuse("bad_request", {})
+    if any(isinstance(value, str) and "\x00" in value for value in data.values()):
+        return _refuse("bad_request", data)   # PostgreSQL cannot compare text holding NUL
     try:
         with get_db().read() as s:
             found = _subscription(s, data, now())
@@ -202,6 +267,7 @@ def on_subscribe(data):
             # Join before replying: an event committed after this snapshot is then sure to
             # arrive, and the client drops those with seq <= snapshot seq.
             join_room(room)
+            _budget().rooms.add(room)
             emit("snapshot", {"room": room, "seq": office.seq, "office": office.slug, "state": state})
     except (errors.PermissionDenied, errors.NotFound) as exc:
         return _refuse(exc.code, data, exc)

@@ -164,3 +164,18 @@ def log_in(client, username: str = "loket1", password: str = "demo12345", next_u
     token = csrf_of(client.get("/login").data)
     return client.post(f"/login{next_url}", data={"username": username, "password": password, "csrf_token": token},
                        environ_base=environ)
+
+
+def kiosk_headers(db, office: str = "demo", kiosk: str = "lobi") -> dict:
+    """The Authorization header of a kiosk paired with a new device token (the kiosk is
+    created when missing; its earlier token stops working)."""
+    from queueapp.services.kiosks import new_device_token
+    return {"Authorization": f"Bearer {new_device_token(db, office, kiosk)}"}
+
+
+def pair_browser(client, db, office: str = "demo", kiosk: str = "lobi"):
+    """Pair a test client as a kiosk's browser would: open the pairing link once (its
+    cookie then goes with every request). Returns the redirect."""
+    from queueapp.services.kiosks import new_device_token
+    token = new_device_token(db, office, kiosk)
+    return client.get(f"/kiosk/{office}?kiosk={kiosk}&pair={token}")

@@ -119,16 +119,25 @@ def create_token(username: str) -> None:
 @click.option("--worker", type=click.Choice(WORKERS), default="gevent", show_default=True)
 def demo(host: str, port: int, worker: str) -> None:
     """Migrate, load the demo office if the database is empty, print the screens, serve."""
-    from ..services.demo import DEMO_PASSWORD, DEMO_SLUG, COUNTERS
+    from ..services.demo import DEMO_KIOSK, DEMO_PASSWORD, DEMO_SLUG, COUNTERS
     from ..services.demo import seed_demo as seed
+    from ..services.kiosks import is_paired, new_device_token
     database = _database()
     _upgrade(database)
     seed(database)
-    database.dispose()
     base = f"http://{host}:{port}"
+    # Only a paired kiosk issues tickets: until the demo kiosk is paired, each start prints
+    # a link that pairs the browser opening it (once; a new link unpairs the older one).
+    if is_paired(database, DEMO_SLUG, DEMO_KIOSK):
+        kiosk_line = (f"{base}/kiosk/{DEMO_SLUG}?kiosk={DEMO_KIOSK}   (paired; a new pairing link: "
+                      f"queueapp kiosk {DEMO_SLUG} {DEMO_KIOSK} --token)")
+    else:
+        token = new_device_token(database, DEMO_SLUG, DEMO_KIOSK)
+        kiosk_line = f"{base}/kiosk/{DEMO_SLUG}?kiosk={DEMO_KIOSK}&pair={token}   (open once: pairs that browser)"
+    database.dispose()
     click.echo(f"""
 queueapp demo on {base}
-  kiosk    {base}/kiosk/{DEMO_SLUG}
+  kiosk    {kiosk_line}
   display  {base}/display/{DEMO_SLUG}
   counter  {base}/counter   (log in as a clerk below)
   booking  {base}/booking/{DEMO_SLUG}
@@ -185,19 +194,28 @@ def make_sounds(folder: str | None, keep_existing: bool) -> None:
 @main.command("kiosk")
 @click.argument("office_slug")
 @click.argument("name")
-@click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True,
-              help="Thermal paper width in millimetres.")
-@click.option("--printer", default="browser", show_default=True,
-              help="browser, network:HOST[:PORT], usb:VENDOR:PRODUCT (hex) or file:/dev/usb/lp0")
-def kiosk(office_slug: str, name: str, paper: str, printer: str) -> None:
+@click.option("--paper", type=click.Choice(["80", "58"]), default=None,
+              help="Thermal paper width in millimetres (a new kiosk: 80).")
+@click.option("--printer", default=None,
+              help="browser, network:HOST[:PORT], usb:VENDOR:PRODUCT (hex) or file:/dev/usb/lp0 (a new kiosk: browser)")
+@click.option("--token", "new_token", is_flag=True,
+              help="Pair the kiosk with a new device token and print it (last line); the earlier one stops working.")
+def kiosk(office_slug: str, name: str, paper: str | None, printer: str | None, new_token: bool) -> None:
     """Set up (or change) kiosk NAME of an office: its paper and its printer.
-    The kiosk then runs at /kiosk/OFFICE?kiosk=NAME."""
-    from ..services.kiosks import configure_kiosk
+    The kiosk then runs at /kiosk/OFFICE?kiosk=NAME once paired (--token, or the admin area)."""
+    from ..services.kiosks import configure_kiosk, new_device_token
     database = _database()
     _upgrade(database)
-    settings = configure_kiosk(database, office_slug, name, paper=int(paper), printer=printer)
-    click.echo(f"kiosk {settings.name}: {settings.paper} mm, printer {settings.printer}")
-    click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name}")
+    settings = configure_kiosk(database, office_slug, name, paper=int(paper) if paper else None, printer=printer)
+    if not new_token:
+        click.echo(f"kiosk {settings.name}: {settings.paper} mm, printer {settings.printer}")
+        click.echo(f"open /kiosk/{office_slug}?kiosk={settings.name} (pair it with --token or in /admin)")
+        return
+    token = new_device_token(database, office_slug, settings.name)
+    click.echo(f"kiosk {settings.name}: {settings.paper} mm, printer {settings.printer}", err=True)
+    click.echo(f"pair a browser once at /kiosk/{office_slug}?kiosk={settings.name}&pair=<token>; "
+               "a program sends Authorization: Bearer <token>", err=True)
+    click.echo(token)
 
 
 @main.group()

@@ -162,23 +162,27 @@ def is_past_window(slot_start: datetime, now: datetime, rule: Rule) -> bool:
     return now > slot_start + timedelta(minutes=rule.checkin_after_minutes)
 
 
-NIK_RE = re.compile(r"^\d{16}$")
-PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
+# ASCII digits only: str.isdigit and \d also take fullwidth and Arabic-Indic digits, which
+# would store unusable numbers and slip past the per-NIK and per-phone limits.
+NIK_RE = re.compile(r"[0-9]{16}")
+PHONE_RE = re.compile(r"(?:\+?62|0)8[0-9]{7,12}")
+# What people type between the digits: spaces (any kind), dashes, dots, brackets.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.()]")
 
 
 def clean_nik(value: str | None) -> str:
-    """A NIK is 16 digits (spaces and dots allowed in input); the first six are a region
+    """A NIK is 16 ASCII digits (spaces, dashes and dots allowed in input); the first six are a region
     code that never starts with 0."""
-    nik = re.sub(r"[\s.]", "", value or "")
-    if not NIK_RE.match(nik) or nik.startswith("0"):
+    nik = _SEPARATORS.sub("", value or "")
+    if not NIK_RE.fullmatch(nik) or nik.startswith("0"):
         raise InvalidNik("NIK must be 16 digits")
     return nik
 
 
 def clean_phone(value: str | None) -> str:
     """An Indonesian mobile number, normalised to 08... ("+62 812-3456-789" -> "0812...")."""
-    phone = re.sub(r"[\s\-().]", "", value or "")
-    if not PHONE_RE.match(phone):
+    phone = _SEPARATORS.sub("", value or "")
+    if not PHONE_RE.fullmatch(phone):
         raise InvalidPhone("phone must be an Indonesian mobile number, e.g. 0812xxxxxxx")
     return "0" + re.sub(r"^(\+?62|0)", "", phone)
 

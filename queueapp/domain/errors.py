@@ -188,6 +188,11 @@ class InvalidPhone(InvalidInput):
     code = "invalid_phone"
 
 
+class IdempotencyKeyReused(InvalidInput):
+    """An Idempotency-Key sent again with another request (body, caller) inside its window."""
+    code = "idempotency_key_reused"
+
+
 class InvalidName(InvalidInput):
     code = "invalid_name"
 

@@ -2,13 +2,13 @@
 kiosks and displays."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.states import CounterState
-from .base import Base, enum_column
+from .base import Base, UTCDateTime, enum_column
 
 
 class Office(Base):
@@ -157,6 +157,10 @@ class Kiosk(Base):
     # "usb:VENDOR:PRODUCT" (hex ids) or "file:/dev/usb/lp0".
     printer: Mapped[str] = mapped_column(String(200), default="browser")
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
+    # The SHA-256 of the device token that pairs a browser (or a program) with this kiosk:
+    # only a paired kiosk issues tickets. None: not paired (or revoked).
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Display(Base):

@@ -59,6 +59,9 @@ class Ticket(Base):
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     token: Mapped[str] = mapped_column(String(43), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The request the key was first sent with (method, path, body, caller): the same key
+    # with another request is refused rather than answered with this ticket.
+    idempotency_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     service: Mapped[Service] = relationship()
     counter: Mapped[Counter | None] = relationship()

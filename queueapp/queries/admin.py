@@ -156,7 +156,8 @@ def hours(db: Database, slug: str, actor: Actor | None = None) -> list[dict]:
 
 
 def _kiosk(row: Kiosk) -> dict:
-    return {"id": row.id, "name": row.name, "paper": row.paper, "printer": row.printer, "zone_id": row.zone_id}
+    return {"id": row.id, "name": row.name, "paper": row.paper, "printer": row.printer, "zone_id": row.zone_id,
+            "paired": row.token_hash is not None}
 
 
 def _display(row: Display) -> dict:

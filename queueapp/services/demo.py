@@ -7,6 +7,8 @@ from ..db import Database
 from .office_import import import_office, office_exists
 
 DEMO_SLUG = "demo"
+# The demo's kiosk: `queueapp demo` prints a link that pairs a browser with it.
+DEMO_KIOSK = "lobi"
 DEMO_PASSWORD = "demo12345"
 
 SERVICES = [

@@ -1,8 +1,12 @@
-"""Device use cases: the kiosks and lobby displays of an office (add, change, remove).
+"""Device use cases: the kiosks and lobby displays of an office (add, change, remove), and
+the pairing of a kiosk with a device token (only a paired kiosk issues tickets).
 A device in a zone is configured by that zone's admin or the whole office's; the page of
 each device reads its row (queries.devices)."""
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -185,3 +189,61 @@ def update_display(db: Database, actor: Actor | None, display_id: int, fields: d
 def remove_display(db: Database, actor: Actor | None, display_id: int, *, now: datetime) -> None:
     """Raises DeviceNotFound, PermissionDenied."""
     _remove(db, actor, Display, display_id, now)
+
+
+# --- Pairing: only a kiosk paired with a device token issues tickets ---
+
+TOKEN_PREFIX = "qk_"  # tells a device token from a staff API token in an Authorization header
+
+
+@dataclass(frozen=True)
+class PairedKiosk:
+    """The kiosk a device token belongs to."""
+
+    id: int
+    office_id: int
+    office_slug: str
+    name: str
+    zone_id: int | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_device_token(token: str | None) -> bool:
+    return bool(token) and token.startswith(TOKEN_PREFIX)
+
+
+def pair_kiosk(db: Database, actor: Actor | None, kiosk_id: int, *, now: datetime) -> str:
+    """A new device token for the kiosk, shown once (only its hash is kept); the kiosk's
+    earlier token stops working. Raises DeviceNotFound, PermissionDenied."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.write() as uow:
+        office, row = _locked(uow, actor, Kiosk, kiosk_id)
+        row.token_hash, row.paired_at = token_hash(token), now
+        configured(uow, office, actor, AuditAction.DEVICE_UPDATED, now, target=f"kiosk:{row.name}",
+                   before={}, after={"paired": True}, zone_id=row.zone_id)
+    return token
+
+
+def revoke_kiosk(db: Database, actor: Actor | None, kiosk_id: int, *, now: datetime) -> None:
+    """Unpair the kiosk: its device token (and every browser paired with it) stops issuing
+    tickets at once. Raises DeviceNotFound, PermissionDenied."""
+    with db.write() as uow:
+        office, row = _locked(uow, actor, Kiosk, kiosk_id)
+        was_paired = row.token_hash is not None
+        row.token_hash, row.paired_at = None, None
+        configured(uow, office, actor, AuditAction.DEVICE_UPDATED, now, target=f"kiosk:{row.name}",
+                   before={"paired": was_paired}, after={"paired": False}, zone_id=row.zone_id)
+
+
+def kiosk_for_token(db: Database, token: str | None) -> PairedKiosk | None:
+    """The kiosk a device token pairs, or None (unknown, revoked, not a device token)."""
+    if not is_device_token(token) or len(token) > 128:
+        return None
+    with db.read() as s:
+        row = s.execute(select(Kiosk.id, Kiosk.office_id, Office.slug, Kiosk.name, Kiosk.zone_id)
+                        .join(Office, Office.id == Kiosk.office_id)
+                        .where(Kiosk.token_hash == token_hash(token))).first()
+    return PairedKiosk(*row) if row is not None else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,8 @@ from ..domain.states import Action, TicketStatus, next_status
 from ..models import DailyCounter, Office, Service, Ticket
 
 E = EventType
+# How long an Idempotency-Key replays its ticket (QUEUEAPP_IDEMPOTENCY_HOURS).
+REPLAY_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,17 @@ def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, no
 
 def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: datetime,
                  priority: str | None = None, channel: str = "kiosk",
-                 idempotency_key: str | None = None, actor: Actor | None = None) -> TicketChange:
+                 idempotency_key: str | None = None, request_hash: str | None = None,
+                 replay_window: timedelta = REPLAY_WINDOW, actor: Actor | None = None,
+                 kiosk_office_id: int | None = None) -> TicketChange:
     """Give the next number of the service today.
 
     Raises OfficeNotFound, ServiceNotFound, ServiceInactive, OfficeClosed (a holiday
-    too), QuotaReached, InvalidInput. With an idempotency key already used in this
-    office, returns that ticket instead of a new one (a double tap on the kiosk issues once).
+    too), QuotaReached, InvalidInput. An idempotency key used in this office within
+    `replay_window` with the same `request_hash` (the caller's request: method, path,
+    body, who) returns that ticket instead of a new one (a double tap on the kiosk issues
+    once); with another request it raises IdempotencyKeyReused. After the window the key
+    is free again. A kiosk (`kiosk_office_id`) issues in its own office only (PermissionDenied).
     """
     try:
         group = parse_priority(priority)
@@ -97,18 +104,37 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
         office = uow.lock_office_by_slug(office_slug)
         if actor is not None:
             require(actor, Permission.ISSUE_TICKET, office.id)
+        if kiosk_office_id is not None and kiosk_office_id != office.id:
+            raise errors.PermissionDenied("this kiosk belongs to another office")
         if idempotency_key:
-            existing = s.execute(select(Ticket.id).where(
-                Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key)).scalar_one_or_none()
-            if existing is not None:
-                return TicketChange(existing, replayed=True)
+            replayed = _replay(s, office, idempotency_key, request_hash, now - replay_window)
+            if replayed is not None:
+                return replayed
         service = repository.service_by_prefix(s, office, service_prefix)
         return TicketChange.of(add_ticket(uow, office, service, now, channel=channel_value, priority=group,
-                                          idempotency_key=idempotency_key, actor=actor))
+                                          idempotency_key=idempotency_key, idempotency_hash=request_hash,
+                                          actor=actor))
+
+
+def _replay(s: Session, office: Office, key: str, request_hash: str | None, since: datetime) -> TicketChange | None:
+    """The earlier ticket of this key and request, inside the window (the office is locked).
+    A key older than the window is released for the new ticket."""
+    earlier = s.execute(select(Ticket).where(Ticket.office_id == office.id, Ticket.idempotency_key == key)
+                        ).scalar_one_or_none()
+    if earlier is None:
+        return None
+    if earlier.issued_at < since:
+        earlier.idempotency_key = None
+        s.flush()
+        return None
+    if earlier.idempotency_hash != request_hash:
+        raise errors.IdempotencyKeyReused()
+    return TicketChange(earlier.id, replayed=True)
 
 
 def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime, *, channel: Channel,
                priority: PriorityGroup | None = None, idempotency_key: str | None = None,
+               idempotency_hash: str | None = None,
                actor: Actor | None = None, queued_at: datetime | None = None, enforce_quota: bool = True,
                event_data: dict | None = None) -> PublishedEvent:
     """Number and add a ticket inside the caller's transaction (the office row is locked);
@@ -129,6 +155,7 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime,
                     prefix=service.prefix, number=number, code=format_number(service.prefix, number),
                     channel=channel, priority=priority, status=TicketStatus.WAITING, issued_at=now,
                     queued_at=queued_at or now, token=new_token(), idempotency_key=idempotency_key or None,
+                    idempotency_hash=idempotency_hash if idempotency_key else None,
                     staff_id=actor.staff_id if actor else None, service=service, counter=None)
     s.add(ticket)
     return record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,

@@ -33,9 +33,10 @@ class RowIdConverter(IntegerConverter):
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
     from . import (admin, api, api_booking, api_catalog, api_offices, api_staff, booking, counter, dashboard, display,
-                   errors, headers, http, kiosk, pages, staff, status)
+                   errors, guards, headers, http, kiosk, pages, staff, status)
     app.session_interface = http.CookieSessions()
     errors.register(app)
+    guards.register(app)
     headers.register(app)
     for module in (api, api_booking, api_offices, api_catalog, api_staff, pages, booking, staff, counter, display,
                    kiosk, status, dashboard):

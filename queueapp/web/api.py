@@ -2,12 +2,15 @@
 Errors map in web.errors; appointments are in web.api_booking, printing in web.kiosk."""
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, current_app, g, jsonify, request
 
 from ..domain import errors
-from ..extensions import csrf, get_db, now
+from ..extensions import csrf, get_db, limiter, now
 from ..health import report as health_report
 from ..queries import boards
 from ..queries import tickets as ticket_views
@@ -15,6 +18,8 @@ from ..services import counters as counter_ops
 from ..services import tickets as ticket_ops
 from .auth import staff_required
 from .http import json_body, optional_str, with_links
+from .issuers import Issuer, issuer, required_issuer
+from .limits import setting_limit
 from .openapi import spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -61,15 +66,42 @@ def board(slug: str):
     return jsonify(boards.office_state(get_db(), slug, now(), part="board"))
 
 
+_ADDRESS_LIMIT, _NO_ADDRESS_LIMIT = setting_limit("TICKET_RATE_LIMIT")
+_DEVICE_LIMIT, _NO_DEVICE_LIMIT = setting_limit("TICKET_DEVICE_RATE_LIMIT")
+
+
+def _device_key() -> str:
+    found = issuer()
+    return found.key if found is not None else "anonymous"
+
+
+def _not_per_device() -> bool:
+    """Anonymous callers are counted by address only (and then refused)."""
+    return issuer() is None or _NO_DEVICE_LIMIT()
+
+
+def _request_hash(who: Issuer, body: dict) -> str:
+    """The request an Idempotency-Key stands for: method, path, canonical body and caller."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256("\n".join((request.method, request.path, who.key, canonical)).encode()).hexdigest()
+
+
 @bp.post("/offices/<slug>/tickets")
+@limiter.limit(_ADDRESS_LIMIT, exempt_when=_NO_ADDRESS_LIMIT, scope="tickets-address")
+@limiter.limit(_DEVICE_LIMIT, key_func=_device_key, exempt_when=_not_per_device, scope="tickets-device")
 def issue(slug: str):
+    """A paired kiosk or staff take a number (401 for anyone else); the channel follows
+    the caller, a priority group is theirs to choose."""
+    who = required_issuer()
     body = json_body()
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > 64:
         raise errors.InvalidInput("Idempotency-Key is longer than 64 characters")
     change = ticket_ops.issue_ticket(get_db(), slug, optional_str(body, "service", required=True), now=now(),
-                                     priority=optional_str(body, "priority"),
-                                     channel=optional_str(body, "channel") or "kiosk", idempotency_key=key)
+                                     priority=optional_str(body, "priority"), channel=who.channel.value,
+                                     idempotency_key=key, request_hash=_request_hash(who, body) if key else None,
+                                     replay_window=timedelta(hours=current_app.config["IDEMPOTENCY_HOURS"]),
+                                     actor=who.actor, kiosk_office_id=who.kiosk.office_id if who.kiosk else None)
     return _changed(change, staff=False), 200 if change.replayed else 201
 
 

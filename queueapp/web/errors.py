@@ -29,7 +29,7 @@ RETRY_AFTER_SECONDS = 30
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 READ_ONLY_SQLSTATE = "25006"
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 429: "rate_limited"}
+              405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited"}
 
 
 def status_for(exc: errors.DomainError) -> int:

@@ -1,14 +1,16 @@
 """The touch kiosk `/kiosk/<office>` and ticket printing (kiosk and staff reprints).
 
-The kiosk issues tickets through the JSON API (POST /api/v1/offices/<office>/tickets);
-this blueprint serves its page and assets and prints on its ESC/POS printer.
+The kiosk issues tickets through the JSON API (POST /api/v1/offices/<office>/tickets),
+once paired: opening /kiosk/<office>?kiosk=NAME&pair=<device token> stores the token in
+an HttpOnly cookie (web.issuers). This blueprint serves its page and assets and prints on
+its ESC/POS printer.
 
 A kiosk configured in the office's administration is named in its URL (?kiosk=NAME):
 its paper, printer and zone (a kiosk of a zone offers that zone's services); ?paper=58
 still overrides the paper width."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from .. import assets
@@ -18,8 +20,10 @@ from ..extensions import csrf, get_db, now
 from ..i18n import COOKIE as LANG_COOKIE
 from ..printing import print_escpos
 from ..queries import devices, kiosks
+from ..services import devices as devices_ops
 from .auth import staff_required
 from .http import json_body, optional_str, public_url
+from .issuers import COOKIE, pair_cookie, paired_kiosk
 from .labels import for_script
 from .status import ticket_document
 
@@ -57,13 +61,33 @@ def _texts() -> dict:
         "unknown_code": _("Unknown code"),
         "priority_mark": _("PRIORITY: %(group)s"),
         "sorry": _("Sorry"),
+        "unpaired": _("This kiosk is not paired yet. Ask the office's administrator to open this kiosk's "
+                      "pairing link (Devices page of the admin area) in this browser."),
     }
+
+
+def _pair(slug: str, name: str | None, token: str):
+    """Open a pairing link once: a token of this kiosk pairs the browser (its cookie); any
+    other token pairs nothing. Either way the plain URL follows, without the token."""
+    plain = redirect(url_for("kiosk.page", slug=slug, kiosk=name, lang=request.args.get("lang"),
+                             paper=request.args.get("paper")))
+    kiosk = devices_ops.kiosk_for_token(get_db(), token)
+    if kiosk is None or kiosk.office_slug != slug or kiosk.name != name:
+        return plain
+    return pair_cookie(plain, token)
 
 
 @bp.get("/kiosk/<slug>")
 def page(slug: str):
     name = request.args.get("kiosk") or None
+    if request.args.get("pair"):
+        return _pair(slug, name, request.args["pair"])
     settings = kiosks.kiosk_settings(get_db(), slug, name)
+    paired = paired_kiosk()
+    if name is None and paired is not None and paired.office_slug == slug:
+        # A paired browser opened the office's kiosk without a name: it is that kiosk.
+        return redirect(url_for("kiosk.page", slug=slug, kiosk=paired.name, lang=request.args.get("lang"),
+                                paper=request.args.get("paper")))
     if not (request.args.get("lang") or request.cookies.get(LANG_COOKIE)):
         # A kiosk starts in Bahasa Indonesia whatever its browser's language is.
         return redirect(url_for("kiosk.page", slug=slug, lang="id", kiosk=name, paper=request.args.get("paper")))
@@ -75,12 +99,18 @@ def page(slug: str):
         "services": [s for s in board["services"] if not shown or s["code"] in shown],
         "shown_services": list(shown),
         "kiosk": name, "paper": paper, "direct_print": settings.printer.direct,
+        # Only a paired kiosk issues tickets; an unpaired one says so instead of failing on a tap.
+        "paired": paired is not None and paired.office_slug == slug and paired.name == name,
         "locale": str(get_locale()),
         "labels": for_script("PriorityGroup"),
         "idle_seconds": IDLE_SECONDS, "ticket_seconds": TICKET_SECONDS, "reprint_seconds": 60,
         "texts": _texts(),
     }
-    return render_template("kiosk/kiosk.html", office=board["office"], config=config, priorities=list(PriorityGroup))
+    response = make_response(render_template("kiosk/kiosk.html", office=board["office"], config=config,
+                                             priorities=list(PriorityGroup)))
+    if config["paired"]:   # each page load keeps the pairing for another 400 days
+        pair_cookie(response, request.cookies[COOKIE])
+    return response
 
 
 def _print(page, settings) -> dict:

@@ -7,8 +7,10 @@ from flask import current_app, request
 
 from ..extensions import limiter
 
-# The blueprints that have limits; every other request skips the limiter altogether.
+# The blueprints that have limits, and single endpoints elsewhere that have their own;
+# every other request skips the limiter altogether.
 LIMITED = frozenset({"api_booking", "booking"})
+LIMITED_ENDPOINTS = frozenset({"api.issue"})
 
 
 def _limit_name() -> str:
@@ -27,6 +29,12 @@ def no_booking_limit() -> bool:
     return not current_app.config.get(_limit_name())
 
 
+def setting_limit(name: str):
+    """(limit, exempt_when) for a route limited by one setting: an empty setting exempts."""
+    return (lambda: current_app.config.get(name) or "1000000 per second",
+            lambda: not current_app.config.get(name))
+
+
 @limiter.request_filter
 def _not_limited() -> bool:
-    return request.blueprint not in LIMITED
+    return request.blueprint not in LIMITED and request.endpoint not in LIMITED_ENDPOINTS

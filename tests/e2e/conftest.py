@@ -11,6 +11,7 @@ from queueapp.db import Database
 from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
+from queueapp.services.kiosks import new_device_token
 
 from ..support import IN_CI, LiveServer
 
@@ -27,9 +28,14 @@ def prepare_instance(folder: Path, database_url: str | None = None) -> dict:
     db = Database(url)
     upgrade(db.engine)
     seed_demo(db, example_holidays=False)   # the server runs on the real clock: no closed day
+    # The kiosk the tests issue tickets through by HTTP, paired before any screen watches
+    # (pairing is a configuration change: an event with its own seq).
+    token = new_device_token(db, "demo", "api-tests")
     db.dispose()
+    # Tests issue many tickets from one kiosk in seconds; the limits have their own tests.
     return {"QUEUEAPP_INSTANCE_PATH": str(folder), "QUEUEAPP_DATABASE_URL": url,
-            "QUEUEAPP_SECRET_KEY": "e2e-secret"}
+            "QUEUEAPP_SECRET_KEY": "e2e-secret", "QUEUEAPP_TICKET_RATE_LIMIT": "",
+            "QUEUEAPP_TICKET_DEVICE_RATE_LIMIT": "", E2E_KIOSK_TOKEN: token}
 
 
 @pytest.fixture
@@ -85,6 +91,30 @@ try:
     Frame.wait_for_function = _polling_a_function(Frame.wait_for_function)
 except ImportError:     # the browser fixture skips
     pass
+
+
+def device_token(server: LiveServer, office: str = "demo", kiosk: str = "lobi") -> str:
+    """A new device token pairing kiosk `kiosk` (created when missing); the older one stops working."""
+    from queueapp.services.kiosks import new_device_token
+    db = Database(server.env["QUEUEAPP_DATABASE_URL"])
+    try:
+        return new_device_token(db, office, kiosk)
+    finally:
+        db.dispose()
+
+
+E2E_KIOSK_TOKEN = "E2E_KIOSK_TOKEN"   # in a server's environment; the app reads no such variable
+
+
+def kiosk_headers(server: LiveServer) -> dict:
+    """The Authorization header of the kiosk the tests issue tickets through by HTTP (paired
+    by prepare_instance), apart from the kiosks the browser tests pair."""
+    return {"Authorization": f"Bearer {server.env[E2E_KIOSK_TOKEN]}"}
+
+
+def pair(page, server: LiveServer, office: str = "demo", kiosk: str = "lobi") -> None:
+    """Pair a browser page's context with a kiosk, as an administrator would: open its pairing link once."""
+    page.goto(f"{server.url}/kiosk/{office}?kiosk={kiosk}&pair={device_token(server, office, kiosk)}")
 
 
 @pytest.fixture(scope="session")

@@ -118,7 +118,8 @@ def test_an_office_is_set_up_in_the_browser_and_serves_its_first_citizen(browser
     display.wait_for_function("document.body.dataset.seq !== undefined")
     kiosk = browser.new_context(locale="id-ID").new_page()
     kiosk.add_init_script(RECORD_PRINTS)
-    kiosk.goto(url + "/kiosk/kec-mariso")
+    from queueapp.services.kiosks import new_device_token
+    kiosk.goto(url + f"/kiosk/kec-mariso?kiosk=lobi&pair={new_device_token(db, 'kec-mariso', 'lobi')}")
     kiosk.locator('.k-service[data-service="A"]').click()
     kiosk.locator('[data-priority=""]').click()
     expect(kiosk.locator("#k-number")).to_have_text("A-001")

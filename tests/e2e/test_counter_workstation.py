@@ -3,11 +3,14 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from .conftest import kiosk_headers
+
 pytestmark = pytest.mark.browser
 
 
 def issue(server, prefix):
-    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix})
+    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix},
+                             headers=kiosk_headers(server))
     assert response.status_code == 201
     return response.json()
 

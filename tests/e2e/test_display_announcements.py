@@ -7,7 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import staff_token
+from .conftest import kiosk_headers, staff_token
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,8 @@ def counter_id(live_server, number):
 
 
 def issue(live_server, prefix="A"):
-    response = requests.post(f"{live_server.url}/api/v1/offices/demo/tickets", json={"service": prefix})
+    response = requests.post(f"{live_server.url}/api/v1/offices/demo/tickets", json={"service": prefix},
+                             headers=kiosk_headers(live_server))
     assert response.status_code == 201, response.text
     return response.json()
 

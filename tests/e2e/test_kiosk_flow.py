@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import staff_token
+from .conftest import kiosk_headers, pair, staff_token
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,9 @@ window.kioskPrintFrame = function (frame) {
 
 
 @pytest.fixture
-def kiosk(page):
+def kiosk(page, live_server):
     page.add_init_script(RECORD_PRINTS)
+    pair(page, live_server)
     return page
 
 
@@ -52,7 +53,8 @@ def test_a_kiosk_ticket_is_followed_live_on_the_phone(live_server, browser, kios
     page = kiosk
     # Someone of a priority group is already waiting for KTP-el.
     ahead = requests.post(f"{live_server.url}/api/v1/offices/demo/tickets",
-                          json={"service": "A", "priority": "disabilitas"}, timeout=5).json()
+                          json={"service": "A", "priority": "disabilitas"}, headers=kiosk_headers(live_server),
+                          timeout=5).json()
     pdf_requests = []
     page.on("request", lambda request: pdf_requests.append(request.url) if "ticket.pdf" in request.url else None)
 
@@ -103,13 +105,21 @@ def test_a_kiosk_ticket_is_followed_live_on_the_phone(live_server, browser, kios
         phone.close()
 
 
+def test_an_unpaired_kiosk_says_so_instead_of_offering_services(live_server, page):
+    page.goto(f"{live_server.url}/kiosk/demo")
+    expect(page.locator("#screen-unpaired")).to_be_visible()
+    expect(page.locator("#k-unpaired")).to_contain_text("Kios ini belum dipasangkan")
+    assert page.locator("#screen-start").is_hidden()
+
+
 def test_the_kiosk_keeps_its_service_buttons_live(live_server, kiosk):
     page = kiosk
     page.goto(f"{live_server.url}/kiosk/demo")
     service = page.locator('.k-service[data-service="E"]')
     assert "0 menunggu" in service.inner_text()
     page.wait_for_function("document.getElementById('k-offline').hidden")
-    requests.post(f"{live_server.url}/api/v1/offices/demo/tickets", json={"service": "E"}, timeout=5)
+    requests.post(f"{live_server.url}/api/v1/offices/demo/tickets", json={"service": "E"},
+                  headers=kiosk_headers(live_server), timeout=5)
     page.wait_for_function(
         "document.querySelector('.k-service[data-service=\"E\"]').textContent.indexOf('1 menunggu') >= 0",
         timeout=10000)
@@ -161,7 +171,7 @@ def test_a_failed_print_is_shown_and_the_ticket_can_be_printed_again(live_server
         if (window.attempts === 1) { throw new Error("printer offline"); }
       };
     """)
-    page.goto(f"{live_server.url}/kiosk/demo")
+    pair(page, live_server)
     page.locator('.k-service[data-service="D"]').click()
     page.locator('[data-priority=""]').first.click()
     failed = page.locator("#k-print-status.k-failed")
@@ -232,7 +242,7 @@ def test_a_kiosk_of_one_agency_offers_its_services_only_and_follows_admin_change
     zone = offices.add_zone(db, None, "demo", name="Imigrasi", agency="Kantor Imigrasi", now=now)
     catalog.add_service(db, None, "demo", {"code": "P", "name": "Paspor", "zone_id": zone}, now=now)
     devices.add_kiosk(db, None, "demo", {"name": "imigrasi", "zone_id": zone}, now=now)
-    kiosk.goto(f"{live_server.url}/kiosk/demo?kiosk=imigrasi")
+    pair(kiosk, live_server, kiosk="imigrasi")
     buttons = kiosk.locator(".k-service")
     expect(buttons).to_have_count(1)
     renamed = requests.patch(f"{live_server.url}/api/v1/offices/demo/services/P", json={"name": "Paspor Biasa"},

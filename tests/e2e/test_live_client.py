@@ -10,7 +10,7 @@ from queueapp.db import Database
 from queueapp.models import Office
 from ..support import tickets
 
-from .conftest import prepare_instance
+from .conftest import kiosk_headers, prepare_instance
 
 # Run from the test, not as an inline <script> the page's Content-Security-Policy would block.
 RECORDER = """async () => {
@@ -32,7 +32,8 @@ def open_recorder(page, server):
 
 
 def issue(server, prefix="A"):
-    return requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix}, timeout=10).json()
+    return requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix},
+                         headers=kiosk_headers(server), timeout=10).json()
 
 
 def test_events_arrive_in_order_and_apply_once(page, start_server):

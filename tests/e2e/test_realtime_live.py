@@ -12,7 +12,7 @@ from queueapp.db import Database
 from ..support import tickets
 
 from ..support import Clock
-from .conftest import prepare_instance, staff_token
+from .conftest import kiosk_headers, prepare_instance, staff_token
 
 
 class Watcher:
@@ -47,7 +47,8 @@ class Watcher:
 
 
 def issue(server, prefix="A"):
-    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix}, timeout=10)
+    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": prefix},
+                             headers=kiosk_headers(server), timeout=10)
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -5,6 +5,7 @@ counter can call."""
 import pytest
 
 from .catalog_fixtures import audit_entries, cast, counts
+from ..support import pair_browser
 
 SERVICE = {"code": "G", "name": "Kartu Identitas Anak (KIA)", "expected_minutes": 6}
 COUNTER = {"number": 9, "name": "Loket KIA", "services": {"G": 1, "A": 2}}
@@ -253,6 +254,7 @@ def test_a_supervisor_opens_a_counter_and_its_screens_hear_it(client, demo, peop
 
 def test_a_service_added_through_the_api_is_issued_at_the_kiosk_and_called_at_a_new_counter(
         client, demo, people):
+    pair_browser(client, demo)
     assert client.post("/api/v1/offices/demo/services", json=SERVICE, headers=people["admin"]).status_code == 201
     kiosk = {s["code"]: s for s in client.get("/api/v1/offices/demo/services").get_json()}
     assert kiosk["G"]["name"] == SERVICE["name"] and kiosk["G"]["open"]
@@ -276,6 +278,7 @@ def test_a_service_made_bookable_offers_slots(client, demo, people):
 
 
 def test_a_renamed_code_keeps_its_counters_and_its_next_number(client, demo, people):
+    pair_browser(client, demo)
     client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
     response = client.patch("/api/v1/offices/demo/services/A", json={"code": "KT"}, headers=people["admin"])
     assert response.status_code == 200 and response.get_json()["counters"] == [1, 2, 5]

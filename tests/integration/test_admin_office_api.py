@@ -12,6 +12,7 @@ from queueapp.models import (AuditEntry, Counter, CounterService, CounterState, 
 from queueapp.services import devices
 
 from .admin_office_support import audit_entries, bearer, set_up_people, zone_id
+from ..support import pair_browser
 
 ROLES = ("pemilik", "admin", "supervisor", "loket1", "admin-lain", "admin-dukcapil")
 ALL = dict.fromkeys(ROLES)
@@ -195,6 +196,7 @@ def test_each_change_is_in_the_audit_log_with_before_and_after_and_tells_the_scr
 
 
 def test_a_supervisor_closes_the_office_by_hand_but_may_not_rename_it(client, demo, people):
+    pair_browser(client, demo)
     supervisor = people["supervisor"]
     assert client.patch("/api/v1/offices/demo", json={"closed": True}, headers=supervisor).get_json()["closed"]
     assert client.post("/api/v1/offices/demo/tickets", json={"service": "A"}).status_code == 409
@@ -209,6 +211,7 @@ def test_a_wita_office_set_up_through_the_api_numbers_tickets_on_its_own_local_d
                                                    "timezone": "WITA", "address": "Makassar"}, headers=owner)
     assert created.status_code == 201 and created.get_json()["timezone"] == "Asia/Makassar"
     # Nothing is issued before the office is set up.
+    pair_browser(client, demo, "kec-panakkukang", "lobi")
     assert client.post("/api/v1/offices/kec-panakkukang/tickets", json={"service": "A"}).status_code == 404
     week = [{"weekday": day, "opens": "00:00", "closes": "24:00"} for day in range(1, 8)]
     assert client.put("/api/v1/offices/kec-panakkukang/hours", json=week, headers=owner).status_code == 200

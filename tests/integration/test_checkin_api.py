@@ -9,6 +9,7 @@ from queueapp.models import Appointment, BookingRule, Office, Service
 from ..support import appointments, checkin, counters, tickets
 
 from ..conftest import actor_of
+from ..support import pair_browser
 
 SECRET = "test-secret"
 # Tuesday 24 November 2026 in Jakarta (UTC+7).
@@ -37,6 +38,7 @@ def check_in(client, code):
 
 
 def test_checking_in_on_time_gives_an_appointment_ticket_like_a_kiosk_ticket(client, demo, clock):
+    pair_browser(client, demo)
     code = book(demo, clock)["code"]
     clock.current = TUESDAY_0800.replace(hour=0, minute=45)  # 07:45 WIB
     response = check_in(client, code.lower().replace("-", " "))

@@ -10,6 +10,7 @@ from queueapp.services import staff
 
 from ..support import set_walk_in_hours
 from .. import support
+from ..support import pair_browser
 
 
 def counter_of(db, slug, number):
@@ -42,6 +43,7 @@ def test_a_clerk_sees_only_the_counters_of_their_own_office(client, demo, other_
 
 
 def test_a_clerk_cannot_open_or_act_on_another_offices_counter(client, demo, other_office):
+    pair_browser(client, demo)
     demo_counter = counter_of(demo, "demo", 1)
     client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
     log_in(client, "lain1")
@@ -65,6 +67,7 @@ def test_the_socket_refuses_another_offices_counter_and_staff_room(app, client, 
 
 
 def test_cookie_writes_need_the_csrf_header_and_work_with_it(client, demo):
+    pair_browser(client, demo)
     client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
     log_in(client, "loket1")
     cid = counter_of(demo, "demo", 1)

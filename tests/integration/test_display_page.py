@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from queueapp import assets
+from ..support import pair_browser
 
 
 def config_of(response) -> dict:
@@ -57,6 +58,7 @@ def test_a_bad_announcement_request_is_a_json_error_not_a_crash(client, demo, qu
 
 
 def test_the_display_page_carries_no_personal_data_or_ticket_tokens(client, demo):
+    pair_browser(client, demo)
     ticket = client.post("/api/v1/offices/demo/tickets", json={"service": "A"}).get_json()
     page = client.get("/display/demo").data.decode()
     assert ticket["token"] not in page and "Kantor Kecamatan Demo" in page

@@ -9,11 +9,13 @@ from queueapp.models import Office
 from ..conftest import token_for
 from ..support import set_walk_in_hours
 from .test_kiosk_page import kiosk_config
+from ..support import pair_browser
 
 HOLIDAY = "Hari Raya Natal (contoh)"
 
 
 def test_a_listed_holiday_closes_the_kiosk_and_the_ticket_api_in_the_offices_time_zone(client, demo, clock):
+    pair_browser(client, demo)
     with demo.write() as uow:
         uow.session.execute(update(Office).values(timezone="Asia/Jayapura"))  # WIT, UTC+9
     headers = {"Authorization": f"Bearer {token_for(demo, 'supervisor')}"}
@@ -46,6 +48,7 @@ def test_a_clerk_may_not_declare_a_holiday(client, demo):
 
 
 def test_a_day_without_walk_in_hours_says_the_office_does_not_open_today(client, demo, clock):
+    pair_browser(client, demo)
     with demo.write() as uow:
         set_walk_in_hours(uow.session, uow.session.execute(select(Office.id)).scalar_one(), "12345", "07:30", "16:00")
     clock.current = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)   # Sunday 10:00 WIB

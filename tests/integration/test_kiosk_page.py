@@ -8,6 +8,7 @@ import re
 from sqlalchemy import update
 
 from queueapp.models import Office, Service
+from ..support import pair_browser
 
 
 def kiosk_config(html: str) -> dict:
@@ -15,6 +16,7 @@ def kiosk_config(html: str) -> dict:
 
 
 def test_the_kiosk_lists_every_service_with_waiting_and_eta(client, demo):
+    pair_browser(client, demo)
     client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
     html = client.get("/kiosk/demo", follow_redirects=True).get_data(as_text=True)
     config = kiosk_config(html)

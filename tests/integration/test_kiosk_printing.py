@@ -5,6 +5,7 @@ import pytest
 
 from queueapp.services.kiosks import configure_kiosk
 from queueapp.domain.errors import InvalidInput
+from ..support import pair_browser
 
 
 def take(client, service="B", priority=None):
@@ -19,6 +20,7 @@ def pdf_path(ticket: dict) -> str:
 
 @pytest.mark.parametrize("paper", [80, 58])
 def test_the_ticket_pdf_qr_is_that_tickets_status_url(client, demo, paper):
+    pair_browser(client, demo)
     import pypdfium2
     import zxingcpp
     ticket = take(client, priority="ibu_hamil")
@@ -34,17 +36,20 @@ def test_the_ticket_pdf_qr_is_that_tickets_status_url(client, demo, paper):
 
 
 def test_an_odd_paper_size_is_a_clear_error(client, demo):
+    pair_browser(client, demo)
     response = client.get(f"{pdf_path(take(client))}?paper=a4", headers={"Accept": "application/json"})
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_input"
 
 
 def test_a_browser_kiosk_is_told_which_pdf_to_print(client, demo):
+    pair_browser(client, demo)
     ticket = take(client)
     response = client.post("/api/v1/offices/demo/kiosk/print", json={"token": ticket["token"]})
     assert response.get_json() == {"printed": False, "print": "browser", "pdf_url": ticket["pdf_url"] + "?paper=80"}
 
 
 def test_a_kiosk_with_an_escpos_printer_prints_and_may_reprint_for_a_minute(client, demo, clock, tmp_path):
+    pair_browser(client, demo)
     device = tmp_path / "lp0"
     device.touch()
     configure_kiosk(demo, "demo", "lobby-1", paper=58, printer=f"file:{device}")
@@ -62,6 +67,7 @@ def test_a_kiosk_with_an_escpos_printer_prints_and_may_reprint_for_a_minute(clie
 
 
 def test_a_failed_print_is_reported_and_the_ticket_stays_valid(client, demo):
+    pair_browser(client, demo)
     from tests.support import free_port
     configure_kiosk(demo, "demo", "broken", paper=80, printer=f"network:127.0.0.1:{free_port()}")
     ticket = take(client)
@@ -73,11 +79,13 @@ def test_a_failed_print_is_reported_and_the_ticket_stays_valid(client, demo):
 
 
 def test_a_kiosk_cannot_print_another_offices_or_an_unknown_ticket(client, demo):
+    pair_browser(client, demo)
     assert client.post("/api/v1/offices/demo/kiosk/print", json={"token": "nope"}).status_code == 404
     assert client.post("/api/v1/offices/demo/kiosk/print", json={"token": take(client)["token"], "kiosk": "ghost"}).status_code == 404
 
 
 def test_staff_reprint_any_time_on_a_kiosk_printer_or_their_browser(client, demo, clock, clerk_headers, tmp_path):
+    pair_browser(client, demo)
     device = tmp_path / "lp0"
     device.touch()
     configure_kiosk(demo, "demo", "lobby-1", paper=80, printer=f"file:{device}")
@@ -92,6 +100,7 @@ def test_staff_reprint_any_time_on_a_kiosk_printer_or_their_browser(client, demo
 
 
 def test_the_kiosk_qr_image_is_an_svg_of_the_status_url(client, demo):
+    pair_browser(client, demo)
     ticket = take(client)
     response = client.get(f"/tickets/{ticket['token']}/qr.svg")
     assert response.mimetype == "image/svg+xml" and response.get_data().startswith(b"<svg")

@@ -2,6 +2,7 @@
 from queueapp.extensions import socketio
 
 from ..conftest import token_for
+from ..support import pair_browser
 
 
 def received(client, name):
@@ -13,6 +14,7 @@ def issue(client, prefix="A", **body):
 
 
 def test_the_board_room_gets_a_snapshot_then_every_event_with_a_rising_seq(app, demo, client):
+    pair_browser(client, demo)
     board = socketio.test_client(app)
     board.emit("subscribe", {"office": "demo"})
     snapshot = received(board, "snapshot")[0]
@@ -26,6 +28,7 @@ def test_the_board_room_gets_a_snapshot_then_every_event_with_a_rising_seq(app, 
 
 
 def test_public_rooms_never_carry_the_token_or_the_priority_group(app, demo, client):
+    pair_browser(client, demo)
     board = socketio.test_client(app)
     board.emit("subscribe", {"office": "demo"})
     issue(client, priority="disabilitas")
@@ -34,6 +37,7 @@ def test_public_rooms_never_carry_the_token_or_the_priority_group(app, demo, cli
 
 
 def test_a_ticket_room_opens_only_with_the_tickets_token(app, demo, client):
+    pair_browser(client, demo)
     ticket = issue(client)
     phone = socketio.test_client(app)
     phone.emit("subscribe", {"ticket": "not-a-real-token"})
@@ -52,6 +56,7 @@ def test_staff_rooms_refuse_anonymous_and_foreign_staff(app, demo, client):
 
 
 def test_a_clerk_with_a_token_joins_the_counter_room_and_sees_the_call(app, demo, client):
+    pair_browser(client, demo)
     token = token_for(demo, "loket1")
     screen = socketio.test_client(app, auth={"token": token})
     counters = client.get("/api/v1/offices/demo/counters").get_json()
@@ -78,6 +83,7 @@ def other_office_token(demo):
 
 
 def test_staff_of_another_office_join_nothing_here(app, demo, client):
+    pair_browser(client, demo)
     outsider = socketio.test_client(app, auth={"token": other_office_token(demo)})
     outsider.emit("subscribe", {"office": "demo", "staff": True})
     assert received(outsider, "error")[0]["code"] == "forbidden"
@@ -101,6 +107,7 @@ def test_a_staff_session_cookie_opens_the_staff_room(app, demo):
 
     browser = app.test_client()
     browser.get("/_test_login")
+    pair_browser(browser, demo)   # the kiosk's cookie, besides the staff session
     screen = socketio.test_client(app, flask_test_client=browser)
     screen.emit("subscribe", {"office": "demo", "staff": True})
     snapshot = received(screen, "snapshot")[0]
@@ -136,6 +143,7 @@ def test_a_counter_id_beyond_the_integer_range_is_a_bad_request(app, demo):
 
 
 def test_the_citizens_answer_is_the_view_the_staff_screens_got_with_the_event(app, demo, client):
+    pair_browser(client, demo)
     staff_screen = socketio.test_client(app, auth={"token": token_for(demo, "supervisor")})
     staff_screen.emit("subscribe", {"office": "demo", "staff": True})
     issue(client)                                     # someone ahead, so the view has a position

@@ -3,6 +3,7 @@ once after a restart costs one build, and a new event makes the next one fresh."
 from sqlalchemy import event
 
 from queueapp.extensions import socketio
+from ..support import pair_browser
 
 
 def statements_of(db, action) -> int:
@@ -29,6 +30,7 @@ def subscribe(app):
 
 
 def test_screens_subscribing_at_one_seq_share_one_snapshot(app, demo, client):
+    pair_browser(client, demo)
     client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
     snapshots = []
     first = statements_of(demo, lambda: snapshots.append(subscribe(app)))
@@ -39,6 +41,7 @@ def test_screens_subscribing_at_one_seq_share_one_snapshot(app, demo, client):
 
 
 def test_a_new_event_makes_the_next_snapshot_fresh(app, demo, client):
+    pair_browser(client, demo)
     before = subscribe(app)
     client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
     after = subscribe(app)

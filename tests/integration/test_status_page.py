@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from queueapp.services import counters as counter_ops
+from ..support import pair_browser
 
 STATUS_BUDGET = 60 * 1024
 
@@ -21,6 +22,7 @@ def counter_id(client, number: int) -> int:
 
 
 def test_the_page_shows_number_service_status_and_people_ahead_in_indonesian(client, demo):
+    pair_browser(client, demo)
     take(client)
     mine = take(client)
     html = client.get(f"/t/{mine['token']}").get_data(as_text=True)
@@ -32,11 +34,13 @@ def test_the_page_shows_number_service_status_and_people_ahead_in_indonesian(cli
 
 
 def test_without_javascript_the_page_refreshes_itself(client, demo):
+    pair_browser(client, demo)
     html = client.get(f"/t/{take(client)['token']}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in html
 
 
 def test_a_called_ticket_shows_the_counter_in_big_type(client, demo, clerk, clock):
+    pair_browser(client, demo)
     mine = take(client)
     counter_ops.call_next(demo, clerk, counter_id(client, 1), now=clock())
     html = client.get(f"/t/{mine['token']}?lang=en").get_data(as_text=True)
@@ -54,6 +58,7 @@ def test_an_unknown_token_gets_a_friendly_404_page(client, demo):
 
 
 def test_yesterdays_ticket_has_expired(client, demo, clock):
+    pair_browser(client, demo)
     mine = take(client)
     clock.advance(days=1)
     assert client.get(f"/t/{mine['token']}").status_code == 404
@@ -61,6 +66,7 @@ def test_yesterdays_ticket_has_expired(client, demo, clock):
 
 
 def test_leaving_the_queue_asks_first_then_cancels(client, demo):
+    pair_browser(client, demo)
     mine = take(client)
     confirm = client.get(f"/t/{mine['token']}/leave").get_data(as_text=True)
     assert "Keluar dari antrian?" in confirm and 'method="post"' in confirm
@@ -73,6 +79,7 @@ def test_leaving_the_queue_asks_first_then_cancels(client, demo):
 
 
 def test_leaving_twice_is_refused_with_a_page_not_a_stack_trace(client, demo):
+    pair_browser(client, demo)
     mine = take(client)
     client.post(f"/t/{mine['token']}/leave")
     response = client.post(f"/t/{mine['token']}/leave")
@@ -80,6 +87,7 @@ def test_leaving_twice_is_refused_with_a_page_not_a_stack_trace(client, demo):
 
 
 def test_the_page_with_its_scripts_and_styles_stays_under_60_kb(client, demo):
+    pair_browser(client, demo)
     html = client.get(f"/t/{take(client)['token']}").get_data()
     assets = {path.decode() for path in re.findall(rb'(?:src|href)="(/static/[^"]+)"', html)}
     bodies = {path: client.get(path).get_data() for path in assets}
@@ -91,11 +99,13 @@ def test_the_page_with_its_scripts_and_styles_stays_under_60_kb(client, demo):
 
 
 def test_the_public_ticket_json_links_its_pdf(client, demo):
+    pair_browser(client, demo)
     mine = take(client)
     assert mine["pdf_url"] == f"https://antrian.example.go.id/tickets/{mine['token']}/ticket.pdf"
     assert client.get(f"/api/v1/tickets/{mine['token']}").get_json()["pdf_url"] == mine["pdf_url"]
 
 
 def test_english_is_one_tap_away(client, demo):
+    pair_browser(client, demo)
     html = client.get(f"/t/{take(client)['token']}?lang=en").get_data(as_text=True)
     assert "Your number" in html and 'href="?lang=id"' in html

@@ -29,6 +29,8 @@ RULES = [
     (f"/<slug>/devices/{DEVICE}", "add_device", devices.add_device, POST),
     (f"/<slug>/devices/{DEVICE}/<int:device_id>", "update_device", devices.update_device, POST),
     (f"/<slug>/devices/{DEVICE}/<int:device_id>/remove", "remove_device", devices.remove_device, POST),
+    ("/<slug>/devices/kiosk/<int:device_id>/pair", "pair_kiosk", devices.pair_kiosk, POST),
+    ("/<slug>/devices/kiosk/<int:device_id>/unpair", "unpair_kiosk", devices.unpair_kiosk, POST),
 ]
 for rule, endpoint, view, methods in RULES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)

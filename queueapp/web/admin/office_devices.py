@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ...domain.errors import DeviceNotFound, DomainError, NotFound
@@ -14,6 +14,7 @@ from ...extensions import get_db, now
 from ...queries import admin
 from ...queries import booking as booking_views
 from ...services import devices, holidays as holiday_ops
+from ..http import public_url
 from .access import admin_page
 from .office_forms import (ConfirmForm, DisplayForm, HolidayFileForm, HolidayForm, KioskForm, invalid_form, refusal,
                            save, zone_choices)
@@ -120,17 +121,23 @@ def _form(kind: str, prefix: str, row: dict | None = None, submitted: bool = Fal
     return form
 
 
-def _devices_page(failing: tuple[str, object] | None = None, refused: str = "", status: int = 200):
+def _devices_page(failing: tuple[str, object] | None = None, refused: str = "", status: int = 200,
+                  pairing: dict | None = None):
     """The kiosks and displays, each with its edit form, and a form for a new one of each
-    kind; `failing` is (prefix, form) of a submitted form to show again."""
+    kind; `failing` is (prefix, form) of a submitted form to show again; `pairing` the new
+    pairing link of a kiosk ({"kiosk_id", "url"}), shown this once."""
     rows = admin.devices(get_db(), g.office.slug, g.actor)
     forms = {f"{kind}-{row['id']}": _form(kind, f"{kind}-{row['id']}", row)
              for kind in KINDS for row in rows[f"{kind}s"]}
     forms.update({f"new-{kind}": _form(kind, f"new-{kind}") for kind in KINDS})
     if failing:
         forms[failing[0]] = failing[1]
-    return render_template("admin/devices.html", office=g.office, section="devices", rows=rows, forms=forms,
-                           confirm=ConfirmForm(), refused=refused), status
+    response = make_response(render_template("admin/devices.html", office=g.office, section="devices", rows=rows,
+                                             forms=forms, confirm=ConfirmForm(), refused=refused, pairing=pairing),
+                             status)
+    if pairing is not None:
+        response.headers["Cache-Control"] = "no-store"   # the link holds the device token
+    return response
 
 
 def _write_device(prefix: str, form, write):
@@ -169,3 +176,28 @@ def remove_device(slug: str, kind: str, device_id: int):
     _own_device(kind, device_id)
     return _write_device(f"{kind}-{device_id}", ConfirmForm(),
                          lambda: KINDS[kind][3](get_db(), g.actor, device_id, now=now()))
+
+
+@admin_page(Permission.OPERATE)
+def pair_kiosk(slug: str, device_id: int):
+    """A new pairing link for the kiosk, shown once (its earlier link and paired browser stop working)."""
+    _own_device("kiosk", device_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _devices_page(refused=invalid_form(form)[0], status=400)
+    try:
+        token = devices.pair_kiosk(get_db(), g.actor, device_id, now=now())
+    except DomainError as exc:
+        refused, status = refusal(exc, form)
+        return _devices_page(refused=refused, status=status)
+    name = admin.device(get_db(), "kiosk", device_id, g.actor)["name"]
+    url = public_url(url_for("kiosk.page", slug=slug, kiosk=name, pair=token))
+    return _devices_page(pairing={"kiosk_id": device_id, "url": url})
+
+
+@admin_page(Permission.OPERATE)
+def unpair_kiosk(slug: str, device_id: int):
+    """Revoke the kiosk's device token: it stops issuing tickets at once."""
+    _own_device("kiosk", device_id)
+    return _write_device(f"kiosk-{device_id}", ConfirmForm(),
+                         lambda: devices.revoke_kiosk(get_db(), g.actor, device_id, now=now()))

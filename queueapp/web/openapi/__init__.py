@@ -38,8 +38,10 @@ def spec() -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
-                                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "A staff API token, or a kiosk's device token (qk_...)"},
+                                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+                                "kioskCookie": {"type": "apiKey", "in": "cookie", "name": "queueapp_kiosk"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],

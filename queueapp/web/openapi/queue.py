@@ -1,7 +1,7 @@
 """OpenAPI paths of the queue: offices, boards, tickets, counters."""
 from __future__ import annotations
 
-from .common import CHANNELS, COUNTER_STATES, PRIORITIES, STAFF, TICKET, errors, ok, path_params, ticket_action
+from .common import COUNTER_STATES, PRIORITIES, STAFF, TICKET, errors, ok, path_params, ticket_action
 
 
 HEALTH = {"type": "object", "required": ["status", "database", "redis", "disk"], "properties": {
@@ -33,18 +33,27 @@ def queue_paths() -> dict:
                                             "responses": {**ok({"$ref": "#/components/schemas/Board"}),
                                                           **errors(404)}}},
         "/offices/{office}/tickets": {"post": {
-            "summary": "Take a number",
+            "summary": "Take a number (a paired kiosk or staff)",
+            "description": "Only a paired kiosk (its device token as a bearer token, or the HttpOnly cookie its "
+                           "browser got from a pairing link) or staff (an API token, or a session with the CSRF "
+                           "header) take a number; anyone else gets 401. Citizens join from home through "
+                           "`/offices/{office}/services/{service}/join`. The channel follows the caller (kiosk "
+                           "or staff), never the body. Rate limits: QUEUEAPP_TICKET_RATE_LIMIT per client "
+                           "address, QUEUEAPP_TICKET_DEVICE_RATE_LIMIT per kiosk or staff member (429).",
+            "security": [{"bearerAuth": []}, {"kioskCookie": []}, {"cookieAuth": []}],
             "parameters": path_params("office") + [
                 {"name": "Idempotency-Key", "in": "header", "required": False,
                  "schema": {"type": "string", "maxLength": 64},
-                 "description": "A retried request with the same key returns the same ticket (200)."}],
+                 "description": "The same request (body and caller) with the same key within "
+                                "QUEUEAPP_IDEMPOTENCY_HOURS (24) returns the same ticket (200); another "
+                                "request with the key is refused (422, idempotency_key_reused)."}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["service"], "properties": {
                     "service": {"type": "string", "description": "Service letter prefix, e.g. A"},
-                    "priority": {"type": ["string", "null"], "enum": PRIORITIES + [None]},
-                    "channel": {"type": "string", "enum": CHANNELS}}}}}},
+                    "priority": {"type": ["string", "null"], "enum": PRIORITIES + [None],
+                                 "description": "A priority group (UU 25/2009), chosen at the kiosk or by staff"}}}}}},
             "responses": {**ok(TICKET, "201", "Issued"), **ok(TICKET, "200", "Replayed"),
-                          **errors(400, 404, 409, 422)}}},
+                          **errors(400, 401, 403, 404, 409, 413, 422, 429)}}},
         "/tickets/{token}": {"get": {"summary": "Public status of one ticket (no personal data)",
                                      "parameters": path_params("token"),
                                      "responses": {**ok(TICKET), **errors(404)}}},

@@ -1,0 +1,79 @@
+"""One guard before every request, so that bad input is a clear 4xx and never reaches the
+database: a body larger than QUEUEAPP_MAX_BODY_KB (413; the admin uploads have their own
+room), a NUL character anywhere in the path, query, headers, form or JSON (PostgreSQL
+cannot store one in text), and JSON nested deeper than MAX_DEPTH (422)."""
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..domain.errors import N_, InvalidInput
+
+MAX_DEPTH = 32
+# Endpoints that take an uploaded file, and their limit in KB: enough that a logo over its
+# own 300 KB gets the logo's message rather than a bare 413.
+UPLOAD_KB = {"admin_office.logo": 1024, "admin_office.import_holidays": 1024}
+NUL = "\x00"
+
+
+def _has_nul(values) -> bool:
+    return any(NUL in value for value in values)
+
+
+def _pairs(multidict):
+    """Every key and every value of a MultiDict (a repeated parameter too)."""
+    for key, value in multidict.items(multi=True):
+        yield key
+        yield value
+
+
+def _check_json(value) -> None:
+    """Walk the document without recursion: no NUL in any key or string, no deeper nesting than MAX_DEPTH."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                raise InvalidInput(N_("the request contains a NUL character"))
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise InvalidInput(N_("the JSON is nested more than %(depth)s levels deep"), depth=MAX_DEPTH)
+            if isinstance(item, dict):
+                if _has_nul(item.keys()):
+                    raise InvalidInput(N_("the request contains a NUL character"))
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
+
+
+def _json_body():
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:   # the parser's own limit (about 1,000 levels) came first
+        raise InvalidInput(N_("the JSON is nested more than %(depth)s levels deep"), depth=MAX_DEPTH) from None
+
+
+def guard() -> None:
+    """Reject what no endpoint may receive, before any of them runs."""
+    kb = UPLOAD_KB.get(request.endpoint)
+    if kb is not None:
+        request.max_content_length = kb * 1024
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    if NUL in request.path or _has_nul(_pairs(request.args)) or _has_nul(request.headers.values()):
+        raise InvalidInput(N_("the request contains a NUL character"))
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if _has_nul(_pairs(request.form)) or _has_nul(file.filename or "" for file in request.files.values()):
+            raise InvalidInput(N_("the request contains a NUL character"))
+    elif request.is_json:
+        _check_json(_json_body())
+
+
+def register(app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_BODY_KB", 64) * 1024
+    # First of all before-request functions: CSRF protection reads the form, which must
+    # already see this endpoint's body limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, guard)
