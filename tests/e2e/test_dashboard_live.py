@@ -12,7 +12,7 @@ from queueapp.models import Service
 from queueapp.services import tickets
 
 from ..support import LiveServer
-from .conftest import prepare_instance, staff_token
+from .conftest import kiosk_headers, prepare_instance, staff_token
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,8 @@ def watched(browser, server):
 
 def test_a_call_at_a_counter_shows_on_the_dashboard_within_a_second(watched):
     server, page = watched
-    issued = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "B"})
+    issued = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "B"},
+                           headers=kiosk_headers(server))
     assert issued.status_code == 201
     expect(page.locator("tr[data-service='B'] [data-cell=waiting]")).to_have_text("1")
     counters = requests.get(f"{server.url}/api/v1/offices/demo/counters").json()
@@ -80,7 +81,8 @@ def test_a_wait_past_the_target_is_marked_and_alerted_live(watched):
 
 def test_the_supervisor_pauses_a_counter_and_cancels_a_ticket_from_the_dashboard(watched):
     server, page = watched
-    assert requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "D"}).status_code == 201
+    assert requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "D"},
+                         headers=kiosk_headers(server)).status_code == 201
     expect(page.locator("tr[data-service='D'] [data-cell=waiting]")).to_have_text("1")
     page.click("tr[data-counter='2'] button[data-state='paused']")
     expect(page.locator("tr[data-counter='2'] [data-cell=state]")).to_have_text("Istirahat")

@@ -19,7 +19,7 @@ import requests
 from playwright.sync_api import expect
 
 from ..support import IN_CI, ROOT, free_port
-from .conftest import prepare_instance, staff_token
+from .conftest import device_token, prepare_instance, staff_token
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]  # self-signed
@@ -250,10 +250,12 @@ def test_a_citizen_books_over_https_and_the_form_passes_csrf(behind_nginx, tls_c
 
 
 def test_a_kiosk_ticket_s_qr_carries_the_public_host_and_port(behind_nginx, tls_context):
-    _, proxy = behind_nginx(TRUSTED_PROXIES="1")
+    server, proxy = behind_nginx(TRUSTED_PROXIES="1")
     kiosk = tls_context(viewport={"width": 1080, "height": 1920})
     kiosk.add_init_script(RECORD_PRINTS)
-    kiosk.goto(f"{proxy.url}/kiosk/demo")
+    # Paired through nginx, as an administrator opens the pairing link on the kiosk itself.
+    kiosk.goto(f"{proxy.url}/kiosk/demo?kiosk=lobi&pair={device_token(server)}")
+    assert kiosk.url.startswith(f"{proxy.url}/kiosk/demo") and "pair=" not in kiosk.url
     kiosk.wait_for_function("document.getElementById('k-offline').hidden")
     kiosk.locator('.k-service[data-service="A"]').click()
     kiosk.locator('[data-priority=""]').first.click()
