@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -70,6 +71,18 @@ def ends_sessions(fields: dict[str, Any]) -> bool:
 
 # --- Checks shared by the use cases ---
 
+@cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords the password rule refuses (domain/common_passwords.txt)."""
+    text = resources.files("queueapp.domain").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _password(value, username: str, office_slug: str | None) -> str:
+    """setup.password with the shipped list of common passwords. Raises InvalidInput."""
+    return setup.password(value, username=username, office=office_slug or "", common=common_passwords())
+
+
 def _role(value) -> Role:
     try:
         return Role(value)
@@ -124,6 +137,10 @@ def _state(user: StaffUser) -> dict[str, Any]:
     return {"role": user.role, "zone_id": user.zone_id, "display_name": user.display_name, "active": user.active}
 
 
+def _slug(user: StaffUser) -> str | None:
+    return user.office.slug if user.office is not None else None
+
+
 def _target(user: StaffUser) -> str:
     return f"staff:{user.username}"
 
@@ -138,8 +155,8 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str 
     trusted command line. Raises InvalidInput, AlreadyExists (username), OfficeNotFound,
     ZoneNotFound, PermissionDenied, RoleNotAllowed."""
     role_value = _role(role)
-    password = setup.password(password)
     username = setup.username(username)
+    password = _password(password, username, office_slug)
     display_name = setup.text(display_name, "display_name", max_length=MAX_DISPLAY_NAME)
     now = now or datetime.now(timezone.utc)
     if role_value is Role.OWNER and (office_slug is not None or zone_id is not None):
@@ -208,9 +225,9 @@ def update_staff(db: Database, actor: Actor | None, staff_id: int, fields: dict[
     unknown = set(fields) - EDITABLE
     if unknown:
         raise errors.InvalidInput(N_("%(field)s cannot be changed"), field=", ".join(sorted(unknown)))
-    password = setup.password(fields["password"]) if "password" in fields else None
     with db.write() as uow:
         user = _managed(uow, actor, staff_id)
+        password = _password(fields["password"], user.username, _slug(user)) if "password" in fields else None
         before = _state(user)
         _apply(uow, actor, user, fields)
         after = _state(user)
@@ -236,9 +253,9 @@ def _reset(uow: UnitOfWork, actor: Actor | None, user: StaffUser, password: str,
 def reset_password(db: Database, actor: Actor | None, staff_id: int, password: str, *, now: datetime) -> None:
     """Set a new password; every session of the member ends (session_version + 1). Raises
     InvalidInput, StaffNotFound, PermissionDenied, RoleNotAllowed."""
-    password = setup.password(password)
     with db.write() as uow:
-        _reset(uow, actor, _managed(uow, actor, staff_id), password, now)
+        user = _managed(uow, actor, staff_id)
+        _reset(uow, actor, user, _password(password, user.username, _slug(user)), now)
 
 
 # --- Log-in ---

@@ -121,7 +121,7 @@ def test_staff_endpoints_need_a_token_and_stay_in_the_office(client, demo, app):
     from queueapp.models import Office
     with demo.write() as uow:
         uow.session.add(Office(slug="lain", name="Kantor Lain", timezone="Asia/Makassar"))
-    staff.create_user(demo, "petugas-lain", "rahasia123", office_slug="lain", role="clerk")
+    staff.create_user(demo, "petugas-lain", "teh-manis-hangat", office_slug="lain", role="clerk")
     outsider = {"Authorization": f"Bearer {token_for(demo, 'petugas-lain')}"}
     assert client.post(f"/api/v1/counters/{cid}/call-next", headers=outsider).status_code == 403
     ticket = issue(client).get_json()

@@ -73,7 +73,7 @@ def other_office_token(demo):
     from queueapp.services import staff
     with demo.write() as uow:
         uow.session.add(Office(slug="lain", name="Kantor Lain", timezone="Asia/Jayapura"))
-    staff.create_user(demo, "petugas-lain", "rahasia123", office_slug="lain", role="clerk")
+    staff.create_user(demo, "petugas-lain", "teh-manis-hangat", office_slug="lain", role="clerk")
     return token_for(demo, "petugas-lain")
 
 
