@@ -10,6 +10,8 @@ from typing import Any
 
 PREFIX = "QUEUEAPP_"
 ASYNC_MODES = ("threading", "gevent", "eventlet")
+# The longest lifetime of an API token (ten years).
+MAX_TOKEN_DAYS = 3650
 
 
 class ConfigError(ValueError):
@@ -25,6 +27,12 @@ def _async_mode(value: str) -> str:
 def _count(value: str) -> int:
     if not value.isdigit():
         raise ValueError("must be a whole number, 0 or more")
+    return int(value)
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_TOKEN_DAYS:
+        raise ValueError(f"must be a whole number of days from 1 to {MAX_TOKEN_DAYS}")
     return int(value)
 
 
@@ -86,6 +94,12 @@ VARIABLES = (
     Variable("BOOKING_RATE_LIMIT", "BOOKING_RATE_LIMIT", "10 per minute;60 per hour", _rate_limit, True),
     Variable("BOOKING_READ_RATE_LIMIT", "BOOKING_READ_RATE_LIMIT", "120 per minute", _rate_limit, True),
     Variable("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    # Failed staff log-ins: per account (known or not) and per client address. Over either,
+    # log-in is refused until the window ends; an empty value turns a limit off.
+    Variable("LOGIN_LOCKOUT", "LOGIN_LOCKOUT", "10 per 15 minutes", _rate_limit, True),
+    Variable("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", "30 per 10 minutes", _rate_limit, True),
+    # A new API token's lifetime, unless its creator gives another.
+    Variable("API_TOKEN_DAYS", "API_TOKEN_DAYS", 90, _days),
 )
 
 # Settings no variable changes.

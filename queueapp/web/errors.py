@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +13,8 @@ from .. import messages
 from ..domain import errors
 
 STATUS = [
+    (errors.LoginLocked, 429),
+    (errors.TokenExpired, 401),
     (errors.NotFound, 404),
     (errors.PermissionDenied, 403),
     (errors.InvalidInput, 422),
@@ -42,7 +44,11 @@ def _respond(code: str, text: str, http_status: int):
 def register(app: Flask) -> None:
     @app.errorhandler(errors.DomainError)
     def _domain(exc: errors.DomainError):
-        return _respond(exc.code, messages.for_error(exc), status_for(exc))
+        response = _respond(exc.code, messages.for_error(exc), status_for(exc))
+        if isinstance(exc, errors.LoginLocked):
+            response = make_response(response)
+            response.headers["Retry-After"] = str(exc.params["seconds"])
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -1,21 +1,25 @@
-"""Staff log-in and log-out: Flask-Login session, Flask-WTF form with CSRF, session expiry;
-each log-in and failed log-in is in the audit log."""
+"""Staff log-in, log-out and changing one's own password: Flask-Login session kept on the
+server (web.auth), Flask-WTF forms with CSRF, failed log-ins limited per account and per
+address; each log-in and failed log-in is in the audit log."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import messages
+from ..domain import errors
 from ..domain.permissions import Role
 from ..extensions import get_db, now
 from ..services import staff
-from .auth import StaffLogin
+from .auth import end_live_sockets, end_session, login_throttle, start_session
+from .errors import status_for
 
 bp = Blueprint("staff", __name__)
 
@@ -23,6 +27,12 @@ bp = Blueprint("staff", __name__)
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
 
 
 class LogoutForm(FlaskForm):
@@ -51,18 +61,24 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    failed = False
+    failed, locked = False, None
     if form.validate_on_submit():
-        # The audit log keeps the client's address (as the proxy in front reports it).
-        member = staff.authenticate(get_db(), form.username.data, form.password.data, now=now(),
-                                    address=request.remote_addr or "")
-        if member is not None:
-            session.clear()
-            # Permanent: the session then ends PERMANENT_SESSION_LIFETIME after the last request.
-            session.permanent = True
-            login_user(StaffLogin.from_user(member))
-            return redirect(_safe_next(request.args.get("next")))
-        failed = True
+        try:
+            # The audit log keeps the client's address (as the proxy in front reports it).
+            member = staff.authenticate(get_db(), form.username.data, form.password.data, now=now(),
+                                        address=request.remote_addr or "", throttle=login_throttle())
+        except errors.LoginLocked as exc:
+            locked = exc
+        else:
+            if member is not None:
+                start_session(member)
+                return redirect(_safe_next(request.args.get("next")))
+            failed = True
+    if locked is not None:
+        response = make_response(render_template("staff/login.html", form=form, locked=messages.for_error(locked)),
+                                 429)
+        response.headers["Retry-After"] = str(locked.params["seconds"])
+        return response
     status = 401 if failed else (400 if request.method == "POST" else 200)
     return render_template("staff/login.html", form=form, failed=failed), status
 
@@ -71,7 +87,43 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        end_session()
         flash(_("You have logged out."))
     return redirect(url_for("staff.login"))
+
+
+@bp.route("/staff/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A member changes their own password; their other log-ins end, this one goes on."""
+    form = PasswordForm()
+    status, refused = 200, None
+    if form.validate_on_submit():
+        member = current_user._get_current_object()
+        try:
+            if form.new_password.data != form.confirm.data:
+                raise errors.InvalidInput(errors.N_("the two new passwords differ"), field="confirm")
+            ended = staff.change_own_password(
+                get_db(), member, form.current_password.data, form.new_password.data,
+                keep_session=member.session_id, now=now(), address=request.remote_addr or "",
+                throttle=login_throttle())
+        except errors.DomainError as exc:
+            status, refused = status_for(exc), exc
+        else:
+            for session_id in ended:
+                end_live_sockets(staff.socket_room(member.id, session_id))
+            flash(_("Your password has been changed. Your other log-ins have ended."))
+            return redirect(_landing())
+    elif form.is_submitted():
+        status = 400
+    if refused is not None:
+        field = refused.params.get("field", "")
+        target = getattr(form, {"password": "new_password"}.get(field, field), None)
+        text = messages.error_params(refused)["detail"] if isinstance(refused, errors.InvalidInput) \
+            else messages.for_error(refused)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, text]
+            refused = None
+        else:
+            refused = text
+    return render_template("staff/password.html", form=form, refused=refused), status

@@ -174,15 +174,13 @@ def test_call_a_specific_number_and_change_the_counter_state(client, demo, clerk
 
 
 def test_a_staff_session_must_send_the_csrf_token(app, demo):
-    from flask_login import login_user
-
     from queueapp.services import staff
-    from queueapp.web.auth import StaffLogin
+    from queueapp.web.auth import start_session
     user = staff.authenticate(demo, "loket1", "demo12345")
 
     @app.get("/_test_login")
     def _login():
-        login_user(StaffLogin.from_user(user))
+        start_session(user)
         return "ok"
 
     client = app.test_client()
