@@ -163,8 +163,8 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str 
     trusted command line. Raises InvalidInput, AlreadyExists (username), OfficeNotFound,
     ZoneNotFound, PermissionDenied, RoleNotAllowed."""
     role_value = _role(role)
+    password = _password(password, str(username or "").strip().lower(), office_slug)
     username = setup.username(username)
-    password = _password(password, username, office_slug)
     display_name = setup.text(display_name, "display_name", max_length=MAX_DISPLAY_NAME)
     now = now or datetime.now(timezone.utc)
     if role_value is Role.OWNER and (office_slug is not None or zone_id is not None):

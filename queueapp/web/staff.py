@@ -68,6 +68,8 @@ def login():
             member = staff.authenticate(get_db(), form.username.data, form.password.data, now=now(),
                                         address=request.remote_addr or "", throttle=login_throttle())
         except errors.LoginLocked as exc:
+            if request.accept_mimetypes.best == "application/json":
+                raise  # the one JSON error shape, 429 (web.errors)
             locked = exc
         else:
             if member is not None:
@@ -119,7 +121,7 @@ def change_password():
     if refused is not None:
         field = refused.params.get("field", "")
         target = getattr(form, {"password": "new_password"}.get(field, field), None)
-        text = messages.error_params(refused)["detail"] if isinstance(refused, errors.InvalidInput) \
+        text = messages.error_params(refused)["detail"] if type(refused) is errors.InvalidInput \
             else messages.for_error(refused)
         if target is not None and hasattr(target, "errors"):
             target.errors = [*target.errors, text]
