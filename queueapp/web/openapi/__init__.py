@@ -27,7 +27,9 @@ def spec() -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": (
+                "A staff API token (admin area or `queueapp create-token USER --days N`); past its "
+                "expires_at it answers 401 with the code token_expired.")},
                                 "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {
