@@ -111,7 +111,8 @@ def _names(username: str, office: str) -> set[str]:
     """The username and the office's slug, whole and by their parts ("budi.santoso":
     "budi", "santoso"; "kec-sukamaju": "sukamaju"), when long enough to matter."""
     names = set()
-    for name, minimum in ((str(username or "").lower(), MIN_USERNAME_PART), (str(office or "").lower(), MIN_OFFICE_PART)):
+    for value, minimum in ((username, MIN_USERNAME_PART), (office, MIN_OFFICE_PART)):
+        name = str(value or "").lower()
         names.update(part for part in {name, *re.split(r"[._-]+", name)} if len(part) >= minimum)
     return names
 

@@ -14,5 +14,5 @@ from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 
 __all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
            "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
-           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffSession", "StaffUser", "Ticket", "TicketEvent",
-           "UTCDateTime", "Zone"]
+           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffSession", "StaffUser", "Ticket",
+           "TicketEvent", "UTCDateTime", "Zone"]

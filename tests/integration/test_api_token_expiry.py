@@ -21,7 +21,7 @@ def counter_one(client):
     return next(c["id"] for c in client.get("/api/v1/offices/demo/counters").get_json() if c["number"] == 1)
 
 
-def test_a_token_past_its_days_answers_401_token_expired(client, people, clock):
+def test_a_token_past_its_days_answers_401_token_expired(any_db, client, people, clock):
     token = staff.create_token(people.db, "loket1", now=clock(), name="printer", days=1)
     open_counter = f"/api/v1/counters/{counter_one(client)}/state"
     assert client.post(open_counter, json={"state": "open"}, headers=bearer(token)).status_code == 200
@@ -53,7 +53,7 @@ def test_a_new_token_lasts_the_configured_days_unless_given_others(app, client, 
         assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "invalid_input"
 
 
-def test_the_token_list_shows_expiry_and_last_use(client, people, clock):
+def test_the_token_list_shows_expiry_and_last_use(any_db, client, people, clock):
     url = f"/api/v1/staff/{people.ids['loket2']}/tokens"
     made = client.post(url, json={"name": "printer", "days": 10}, headers=people.headers("admin")).get_json()
     listed = client.get(url, headers=people.headers("admin")).get_json()

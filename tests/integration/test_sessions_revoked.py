@@ -32,7 +32,7 @@ def change_password(browser, current="demo12345", new=NEW, confirm=None, **heade
                                                  "confirm": confirm or new, "csrf_token": token}, headers=headers)
 
 
-def test_a_cookie_copied_before_logout_no_longer_works(app, demo):
+def test_a_cookie_copied_before_logout_no_longer_works(any_db, app, demo):
     browser = app.test_client()
     log_in(browser)
     thief = copy_of(app, browser)
@@ -52,7 +52,7 @@ def test_logging_out_in_one_browser_leaves_the_members_other_log_ins(app, demo):
     assert office_pc.get("/counter").status_code == 302
 
 
-def test_changing_ones_own_password_ends_the_other_log_ins_but_not_this_one(app, demo):
+def test_changing_ones_own_password_ends_the_other_log_ins_but_not_this_one(any_db, app, demo):
     here, elsewhere = app.test_client(), app.test_client()
     log_in(here)
     log_in(elsewhere)

@@ -23,7 +23,8 @@ ENTRY = {"type": "object", "properties": {
     "changes": {"type": "object", "description": "{field: [before, after]}, or {field: value} of a new thing"},
     "address": {"type": "string"}, "zone_id": {"type": ["integer", "null"]}}}
 PASSWORD = {"type": "string", "minLength": 8, "writeOnly": True,
-            "description": "Not a common password, a sequence or repeat, nor containing the username or the office slug"}
+            "description": "Not a common password, a sequence or repeat, nor containing the username or the "
+                           "office slug"}
 
 
 def _body(required: list[str], properties: dict) -> dict:
