@@ -90,7 +90,7 @@ def test_the_admin_page_lists_tokens_with_their_expiry_and_marks_expired_ones(ap
     clock.advance(days=3)
     browser = app.test_client()
     log_in(browser, "admin")
-    page = browser.get(f"/admin/demo/staff/{people.ids['loket2']}", headers={"Accept-Language": "en"})
+    page = browser.get(f"/admin/demo/staff/{people.ids['loket2']}?lang=en")
     text = page.get_data(as_text=True)
     assert "old printer" in text and "(expired)" in text and "Last used" in text
     made = browser.post(f"/admin/demo/staff/{people.ids['loket2']}/tokens",
