@@ -69,13 +69,17 @@ class LoginThrottle:
         except Exception:  # noqa: BLE001 - e.g. Redis is down: log-in still works, unthrottled
             log.warning("the log-in limits' storage does not answer; log-ins are not limited", exc_info=True)
 
-    def failed(self, username: str, address: str) -> None:
-        """Count a failed log-in against the account and the address."""
+    def failed(self, username: str, address: str) -> bool:
+        """Count a failed log-in against the account and the address; returns whether
+        this failure used up a limit (the next log-in is refused)."""
         try:
-            for item, key in self._windows(username, address):
+            windows = list(self._windows(username, address))
+            for item, key in windows:
                 self._limiter.hit(item, PREFIX, key)
+            return any(not self._limiter.test(item, PREFIX, key) for item, key in windows)
         except Exception:  # noqa: BLE001 - see check
             log.warning("the log-in limits' storage does not answer", exc_info=True)
+            return False
 
     def clear(self, username: str) -> None:
         """Forget the account's failed log-ins (a success, or a password reset)."""

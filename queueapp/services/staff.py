@@ -341,16 +341,19 @@ def authenticate(db: Database, username: str, password: str, *, now: datetime | 
     # Unknown names cost a hash check too: the answer's timing tells no one which names exist.
     correct = check_password_hash(stored, password or "")
     ok = member is not None and correct and active
+    locked = False
     if throttle is not None and ok:
         throttle.clear(name)
     elif throttle is not None:
-        throttle.failed(name, address)
+        locked = throttle.failed(name, address)
+    # A failure that used up a limit says so: the log shows when a lock began.
+    lock = {"locked": True} if locked else {}
     with db.write() as uow:
         if member is None:
             audit.record(uow, None, AuditAction.LOGIN_FAILED, now, office_id=None, username=UNKNOWN_ACCOUNT,
-                         address=address, after={"reason": "unknown_user"})
+                         address=address, after={"reason": "unknown_user", **lock})
             return None
-        reason = {} if ok else {"reason": "inactive" if correct else "wrong_password"}
+        reason = {} if ok else {"reason": "inactive" if correct else "wrong_password", **lock}
         audit.record(uow, member.actor() if ok else None, AuditAction.LOGIN if ok else AuditAction.LOGIN_FAILED,
                      now, office_id=member.office_id, zone_id=member.zone_id, target=f"staff:{member.username}",
                      username=member.username, address=address, after=reason)

@@ -61,7 +61,7 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    failed, locked = False, None
+    failed = False
     if form.validate_on_submit():
         try:
             # The audit log keeps the client's address (as the proxy in front reports it).
@@ -70,19 +70,20 @@ def login():
         except errors.LoginLocked as exc:
             if request.accept_mimetypes.best == "application/json":
                 raise  # the one JSON error shape, 429 (web.errors)
-            locked = exc
-        else:
-            if member is not None:
-                start_session(member)
-                return redirect(_safe_next(request.args.get("next")))
-            failed = True
-    if locked is not None:
-        response = make_response(render_template("staff/login.html", form=form, locked=messages.for_error(locked)),
-                                 429)
-        response.headers["Retry-After"] = str(locked.params["seconds"])
-        return response
+            return _locked(form, exc)
+        if member is not None:
+            start_session(member)
+            return redirect(_safe_next(request.args.get("next")))
+        failed = True
     status = 401 if failed else (400 if request.method == "POST" else 200)
     return render_template("staff/login.html", form=form, failed=failed), status
+
+
+def _locked(form: LoginForm, exc: errors.LoginLocked):
+    """The log-in page saying how long the lock lasts ("Coba lagi dalam N menit")."""
+    response = make_response(render_template("staff/login.html", form=form, locked=messages.for_error(exc)), 429)
+    response.headers["Retry-After"] = str(exc.params["seconds"])
+    return response
 
 
 @bp.post("/logout")
@@ -99,33 +100,29 @@ def logout():
 def change_password():
     """A member changes their own password; their other log-ins end, this one goes on."""
     form = PasswordForm()
-    status, refused = 200, None
-    if form.validate_on_submit():
-        member = current_user._get_current_object()
-        try:
-            if form.new_password.data != form.confirm.data:
-                raise errors.InvalidInput(errors.N_("the two new passwords differ"), field="confirm")
-            ended = staff.change_own_password(
-                get_db(), member, form.current_password.data, form.new_password.data,
-                keep_session=member.session_id, now=now(), address=request.remote_addr or "",
-                throttle=login_throttle())
-        except errors.DomainError as exc:
-            status, refused = status_for(exc), exc
-        else:
-            for session_id in ended:
-                end_live_sockets(staff.socket_room(member.id, session_id))
-            flash(_("Your password has been changed. Your other log-ins have ended."))
-            return redirect(_landing())
-    elif form.is_submitted():
-        status = 400
-    if refused is not None:
-        field = refused.params.get("field", "")
-        target = getattr(form, {"password": "new_password"}.get(field, field), None)
-        text = messages.error_params(refused)["detail"] if type(refused) is errors.InvalidInput \
-            else messages.for_error(refused)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, text]
-            refused = None
-        else:
-            refused = text
-    return render_template("staff/password.html", form=form, refused=refused), status
+    if not form.validate_on_submit():
+        return render_template("staff/password.html", form=form), 400 if form.is_submitted() else 200
+    member = current_user._get_current_object()
+    try:
+        if form.new_password.data != form.confirm.data:
+            raise errors.InvalidInput(errors.N_("the two new passwords differ"), field="confirm")
+        ended = staff.change_own_password(
+            get_db(), member, form.current_password.data, form.new_password.data, keep_session=member.session_id,
+            now=now(), address=request.remote_addr or "", throttle=login_throttle())
+    except errors.DomainError as exc:
+        return render_template("staff/password.html", form=form, refused=_refusal(form, exc)), status_for(exc)
+    for session_id in ended:
+        end_live_sockets(staff.socket_room(member.id, session_id))
+    flash(_("Your password has been changed. Your other log-ins have ended."))
+    return redirect(_landing())
+
+
+def _refusal(form: PasswordForm, exc: errors.DomainError) -> str | None:
+    """Show a refusal at the field it concerns; returns the form-wide message, if any."""
+    field = {"password": "new_password"}.get(exc.params.get("field"), exc.params.get("field"))
+    target = getattr(form, field, None) if isinstance(field, str) else None
+    text = messages.error_params(exc)["detail"] if type(exc) is errors.InvalidInput else messages.for_error(exc)
+    if target is None or not hasattr(target, "errors"):
+        return text
+    target.errors = [*target.errors, text]
+    return None

@@ -52,6 +52,11 @@ def test_after_three_failures_even_the_right_password_is_refused_with_a_clear_me
     assert "Terlalu banyak percobaan masuk. Coba lagi dalam 15 menit." in locked.get_data(as_text=True)
     assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
     assert client.get("/counter").status_code == 302  # not logged in
+    with demo.read() as s:
+        failures = s.execute(select(AuditEntry.changes).where(AuditEntry.action == "staff.login_failed")
+                             .order_by(AuditEntry.id)).scalars().all()
+    # The log shows the failure that began the lock; refused log-ins while locked write nothing.
+    assert failures == [{"reason": "wrong_password"}] * 2 + [{"reason": "wrong_password", "locked": True}]
     client.set_cookie("lang", "en")  # the language switch of the page
     english = log_in(client, "loket1", RIGHT)
     assert "Too many log-in attempts. Try again in 15 minutes." in english.get_data(as_text=True)
