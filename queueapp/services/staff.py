@@ -1,5 +1,6 @@
-"""Staff accounts (create, change, deactivate, reset a password), log-in, API tokens, and
-who stands behind a token or a session. Every change is checked against the permission
+"""Staff accounts (create, change, deactivate, reset a password), the password rule with
+its list of common passwords, API tokens, and who stands behind a token or a session (log-in
+and sessions: services.staff_login). Every change is checked against the permission
 table and writes one audit entry in its own transaction."""
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..db import Database, UnitOfWork
 from ..domain import errors, setup
@@ -32,9 +33,6 @@ DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 3650
 # A token's last_used_at is written at most this often: a script's every request need not write.
 LAST_USED_STEP = timedelta(minutes=5)
-# What the audit log shows for a failed log-in with a name that matches no account (the
-# name typed is not kept: it may be a password typed into the wrong field).
-UNKNOWN_ACCOUNT = "(unknown account)"
 EDITABLE = frozenset({"role", "zone_id", "display_name", "active", "password"})
 # Every live socket of a staff member is in this room (realtime); closing it disconnects them.
 SOCKET_ROOM_PREFIX = "user:"
@@ -67,7 +65,7 @@ class StaffMember:
 
 def socket_room(staff_id: int, session_id: int | None = None) -> str:
     """The Socket.IO room holding every live socket of one staff member, or those opened
-    with one of their log-in sessions (staff_sessions)."""
+    with one of their log-in sessions (staff_login)."""
     return f"{SOCKET_ROOM_PREFIX}{staff_id}" + (f":{session_id}" if session_id is not None else "")
 
 
@@ -86,7 +84,7 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def _password(value, username: str, office_slug: str | None) -> str:
+def checked_password(value, username: str, office_slug: str | None) -> str:
     """setup.password with the shipped list of common passwords. Raises InvalidInput."""
     return setup.password(value, username=username, office=office_slug or "", common=common_passwords())
 
@@ -145,11 +143,12 @@ def _state(user: StaffUser) -> dict[str, Any]:
     return {"role": user.role, "zone_id": user.zone_id, "display_name": user.display_name, "active": user.active}
 
 
-def _slug(user: StaffUser) -> str | None:
+def slug_of(user: StaffUser) -> str | None:
+    """The account's office slug (None for an owner)."""
     return user.office.slug if user.office is not None else None
 
 
-def _target(user: StaffUser) -> str:
+def audit_target(user: StaffUser) -> str:
     return f"staff:{user.username}"
 
 
@@ -163,7 +162,7 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str 
     trusted command line. Raises InvalidInput, AlreadyExists (username), OfficeNotFound,
     ZoneNotFound, PermissionDenied, RoleNotAllowed."""
     role_value = _role(role)
-    password = _password(password, str(username or "").strip().lower(), office_slug)
+    password = checked_password(password, str(username or "").strip().lower(), office_slug)
     username = setup.username(username)
     display_name = setup.text(display_name, "display_name", max_length=MAX_DISPLAY_NAME)
     now = now or datetime.now(timezone.utc)
@@ -187,7 +186,7 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str 
             uow.session.add(user)
             uow.session.flush()
             audit.record(uow, actor, AuditAction.STAFF_CREATED, now, office_id=office_id, zone_id=zone,
-                         target=_target(user), after={"username": username, **_state(user)})
+                         target=audit_target(user), after={"username": username, **_state(user)})
             return user.id
     except IntegrityError:  # the same name created at the same moment
         raise errors.AlreadyExists(value=username, what="username") from None
@@ -236,7 +235,8 @@ def update_staff(db: Database, actor: Actor | None, staff_id: int, fields: dict[
         raise errors.InvalidInput(N_("%(field)s cannot be changed"), field=", ".join(sorted(unknown)))
     with db.write() as uow:
         user = _managed(uow, actor, staff_id)
-        password = _password(fields["password"], user.username, _slug(user)) if "password" in fields else None
+        password = (checked_password(fields["password"], user.username, slug_of(user))
+                    if "password" in fields else None)
         before = _state(user)
         _apply(uow, actor, user, fields)
         after = _state(user)
@@ -247,7 +247,7 @@ def update_staff(db: Database, actor: Actor | None, staff_id: int, fields: dict[
             revoked = uow.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
             after = {**after, "tokens_revoked": revoked}
         audit.record(uow, actor, _action(before, after), now, office_id=user.office_id, zone_id=user.zone_id,
-                     target=_target(user), before=before, after=after)
+                     target=audit_target(user), before=before, after=after)
         if password is not None:
             _reset(uow, actor, user, password, now)
         username = user.username
@@ -266,7 +266,7 @@ def _reset(uow: UnitOfWork, actor: Actor | None, user: StaffUser, password: str,
     user.password_hash = generate_password_hash(password)
     _end_sessions(uow, user)
     audit.record(uow, actor, AuditAction.PASSWORD_RESET, now, office_id=user.office_id, zone_id=user.zone_id,
-                 target=_target(user))
+                 target=audit_target(user))
 
 
 def reset_password(db: Database, actor: Actor | None, staff_id: int, password: str, *, now: datetime,
@@ -276,90 +276,10 @@ def reset_password(db: Database, actor: Actor | None, staff_id: int, password: s
     StaffNotFound, PermissionDenied, RoleNotAllowed."""
     with db.write() as uow:
         user = _managed(uow, actor, staff_id)
-        _reset(uow, actor, user, _password(password, user.username, _slug(user)), now)
+        _reset(uow, actor, user, checked_password(password, user.username, slug_of(user)), now)
         username = user.username
     if throttle is not None:
         throttle.clear(username)
-
-
-def change_own_password(db: Database, member: StaffMember, current: str, new: str, *, keep_session: int | None,
-                        now: datetime, address: str = "", throttle: LoginThrottle | None = None) -> list[int]:
-    """A member sets their own password, proving the current one (a wrong one counts as a
-    failed log-in). Every other session of theirs ends; `keep_session`, the one they use,
-    goes on. Returns the ids of the sessions ended (their sockets are then disconnected).
-    Raises WrongPassword, InvalidInput, LoginLocked, StaffNotFound."""
-    if throttle is not None:
-        throttle.check(member.username, address)
-    with db.read() as session:
-        user = session.get(StaffUser, member.id)
-        if user is None or not user.active:
-            raise errors.StaffNotFound(staff=member.id)
-        stored, slug = user.password_hash, _slug(user)
-    if not check_password_hash(stored, current or ""):
-        if throttle is not None:
-            throttle.failed(member.username, address)
-        raise errors.WrongPassword(N_("the current password is not right"), field="current_password")
-    new = _password(new, member.username, slug)
-    with db.write() as uow:
-        user = uow.session.execute(select(StaffUser).where(StaffUser.id == member.id).with_for_update()
-                                   .execution_options(populate_existing=True)).scalar_one()
-        user.password_hash = generate_password_hash(new)
-        others = delete(StaffSession).where(StaffSession.user_id == user.id)
-        if keep_session is not None:
-            others = others.where(StaffSession.id != keep_session)
-        ended = list(uow.session.execute(others.returning(StaffSession.id)).scalars())
-        audit.record(uow, member.actor(), AuditAction.PASSWORD_CHANGED, now, office_id=user.office_id,
-                     zone_id=user.zone_id, target=_target(user), after={"sessions_ended": len(ended)})
-        return ended
-
-
-# --- Log-in ---
-
-@cache
-def _decoy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
-
-
-def authenticate(db: Database, username: str, password: str, *, now: datetime | None = None,
-                 address: str = "", throttle: LoginThrottle | None = None) -> StaffMember | None:
-    """The active member with this username and password, or None. Writes staff.login or
-    staff.login_failed (with the client's address, never the password; a name that matches
-    no account is not kept: it may be a password typed in the wrong field) and sets
-    last_login_at. With a `throttle`, a locked account or address raises LoginLocked before
-    anything is read or hashed; a failure counts against both, a success clears the
-    account's count. The slow password check runs outside any transaction; the write after
-    it is one short INSERT and UPDATE."""
-    now = now or datetime.now(timezone.utc)
-    name = str(username or "").strip().lower()
-    if throttle is not None:
-        throttle.check(name, address)
-    with db.read() as session:
-        user = session.execute(select(StaffUser).where(StaffUser.username == name[:64])).scalar_one_or_none()
-        member = StaffMember.of(user) if user is not None else None
-        active = bool(user and user.active)
-        stored = user.password_hash if user is not None else _decoy_hash()
-    # Unknown names cost a hash check too: the answer's timing tells no one which names exist.
-    correct = check_password_hash(stored, password or "")
-    ok = member is not None and correct and active
-    locked = False
-    if throttle is not None and ok:
-        throttle.clear(name)
-    elif throttle is not None:
-        locked = throttle.failed(name, address)
-    # A failure that used up a limit says so: the log shows when a lock began.
-    lock = {"locked": True} if locked else {}
-    with db.write() as uow:
-        if member is None:
-            audit.record(uow, None, AuditAction.LOGIN_FAILED, now, office_id=None, username=UNKNOWN_ACCOUNT,
-                         address=address, after={"reason": "unknown_user", **lock})
-            return None
-        reason = {} if ok else {"reason": "inactive" if correct else "wrong_password", **lock}
-        audit.record(uow, member.actor() if ok else None, AuditAction.LOGIN if ok else AuditAction.LOGIN_FAILED,
-                     now, office_id=member.office_id, zone_id=member.zone_id, target=f"staff:{member.username}",
-                     username=member.username, address=address, after=reason)
-        if ok:
-            uow.session.execute(update(StaffUser).where(StaffUser.id == member.id).values(last_login_at=now))
-    return member if ok else None
 
 
 # --- API tokens ---
@@ -382,7 +302,7 @@ def _issue(uow: UnitOfWork, actor: Actor | None, user: StaffUser, name: str, now
     uow.session.add(row)
     uow.session.flush()
     audit.record(uow, actor, AuditAction.TOKEN_CREATED, now, office_id=user.office_id, zone_id=user.zone_id,
-                 target=_target(user), after={"name": name, "id": row.id, "days": days})
+                 target=audit_target(user), after={"name": name, "id": row.id, "days": days})
     return row.id, token
 
 
@@ -419,7 +339,7 @@ def revoke_token(db: Database, actor: Actor | None, token_id: int, *, now: datet
             raise errors.NotFound(token=token_id)
         user = _managed(uow, actor, token.user_id)
         audit.record(uow, actor, AuditAction.TOKEN_REVOKED, now, office_id=user.office_id, zone_id=user.zone_id,
-                     target=_target(user), after={"name": token.name, "id": token.id})
+                     target=audit_target(user), after={"name": token.name, "id": token.id})
         uow.session.delete(token)
         return user.id
 

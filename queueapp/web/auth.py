@@ -13,7 +13,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 
 from ..extensions import csrf, get_db, login_manager, now, socketio
-from ..services import staff, staff_sessions
+from ..services import staff, staff_login
 from ..services.login_throttle import LoginThrottle
 from ..services.staff import StaffMember
 
@@ -21,13 +21,13 @@ from ..services.staff import StaffMember
 @dataclass(frozen=True)
 class StaffLogin(UserMixin, StaffMember):
     """The logged-in staff member as Flask-Login keeps it, with the server-side session
-    (services.staff_sessions) that this browser's cookie names."""
+    (services.staff_login) that this browser's cookie names."""
 
     session_id: int = 0
     session_key: str = ""
 
     @classmethod
-    def from_user(cls, member: StaffMember, session: staff_sessions.Session | None = None) -> StaffLogin:
+    def from_user(cls, member: StaffMember, session: staff_login.Session | None = None) -> StaffLogin:
         fields = {f.name: getattr(member, f.name) for f in dataclass_fields(StaffMember)}
         return cls(**fields, session_id=session.id if session else 0, session_key=session.key if session else "")
 
@@ -47,12 +47,12 @@ def _load_user(session_id: str):
     user_id, version, key = (str(session_id).split(":", 2) + ["", ""])[:3]
     if not user_id.isdigit() or not version.isdigit() or not key:
         return None
-    found = staff_sessions.member_for_session(get_db(), int(user_id), int(version), key, now=now(),
+    found = staff_login.member_for_session(get_db(), int(user_id), int(version), key, now=now(),
                                               lifetime=_lifetime())
     if found is None:
         return None
     member, row_id = found
-    return StaffLogin.from_user(member, staff_sessions.Session(row_id, key))
+    return StaffLogin.from_user(member, staff_login.Session(row_id, key))
 
 
 def start_session(member: StaffMember) -> StaffLogin:
@@ -60,7 +60,7 @@ def start_session(member: StaffMember) -> StaffLogin:
     session.clear()
     # Permanent: the session then ends PERMANENT_SESSION_LIFETIME after the last request.
     session.permanent = True
-    login = StaffLogin.from_user(member, staff_sessions.start(get_db(), member, now=now(), lifetime=_lifetime()))
+    login = StaffLogin.from_user(member, staff_login.start(get_db(), member, now=now(), lifetime=_lifetime()))
     login_user(login)
     return login
 
@@ -70,7 +70,7 @@ def end_session() -> None:
     longer works, and the sockets opened with it are disconnected."""
     if current_user.is_authenticated:
         member = current_user._get_current_object()
-        ended = staff_sessions.end(get_db(), member.session_key)
+        ended = staff_login.end(get_db(), member.session_key)
         if ended is not None:
             end_live_sockets(staff.socket_room(member.id, ended))
     logout_user()

@@ -17,7 +17,7 @@ from .. import messages
 from ..domain import errors
 from ..domain.permissions import Role
 from ..extensions import get_db, now
-from ..services import staff
+from ..services import staff, staff_login
 from .auth import end_live_sockets, end_session, login_throttle, start_session
 from .errors import status_for
 
@@ -65,7 +65,7 @@ def login():
     if form.validate_on_submit():
         try:
             # The audit log keeps the client's address (as the proxy in front reports it).
-            member = staff.authenticate(get_db(), form.username.data, form.password.data, now=now(),
+            member = staff_login.authenticate(get_db(), form.username.data, form.password.data, now=now(),
                                         address=request.remote_addr or "", throttle=login_throttle())
         except errors.LoginLocked as exc:
             if request.accept_mimetypes.best == "application/json":
@@ -106,7 +106,7 @@ def change_password():
     try:
         if form.new_password.data != form.confirm.data:
             raise errors.InvalidInput(errors.N_("the two new passwords differ"), field="confirm")
-        ended = staff.change_own_password(
+        ended = staff_login.change_own_password(
             get_db(), member, form.current_password.data, form.new_password.data, keep_session=member.session_id,
             now=now(), address=request.remote_addr or "", throttle=login_throttle())
     except errors.DomainError as exc:

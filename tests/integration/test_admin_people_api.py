@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from queueapp.services import staff
+from queueapp.services import staff, staff_login
 
 from .admin_people_setup import (  # noqa: F401 - fixtures
     db, people, people_template, NOW, PASSWORD, audit_count, audit_rows, log_in)
@@ -224,7 +224,7 @@ def test_log_ins_and_failed_log_ins_are_logged_with_the_address_never_the_passwo
                                                             {"reason": "wrong_password"})
     assert unknown.office_id is None and unknown.address == "10.1.2.5"
     # A name of no account may be a password typed in the wrong field: it is not kept.
-    assert unknown.username == staff.UNKNOWN_ACCOUNT and "tidak-ada" not in every_value_of(people.db)
+    assert unknown.username == staff_login.UNKNOWN_ACCOUNT and "tidak-ada" not in every_value_of(people.db)
     every_value = json.dumps([[str(getattr(e, column.name)) for column in e.__table__.columns]
                               for e in audit_rows(people.db)])
     for secret in (PASSWORD, "salah-sandi-xyz", "sandi-orang-asing"):

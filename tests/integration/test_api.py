@@ -174,9 +174,9 @@ def test_call_a_specific_number_and_change_the_counter_state(client, demo, clerk
 
 
 def test_a_staff_session_must_send_the_csrf_token(app, demo):
-    from queueapp.services import staff
+    from queueapp.services import staff_login
     from queueapp.web.auth import start_session
-    user = staff.authenticate(demo, "loket1", "demo12345")
+    user = staff_login.authenticate(demo, "loket1", "demo12345")
 
     @app.get("/_test_login")
     def _login():

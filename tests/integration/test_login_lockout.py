@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from queueapp import create_app
 from queueapp.models import AuditEntry, StaffUser
-from queueapp.services import staff
+from queueapp.services import staff, staff_login
 from queueapp.services.login_throttle import LoginThrottle
 from queueapp.web.auth import login_throttle
 
@@ -29,12 +29,12 @@ def app_with(demo, clock, tmp_path, monkeypatch, **limits):
 def hashes(monkeypatch):
     """Counts the password hashes the log-in computes."""
     calls = []
-    check = staff.check_password_hash
+    check = staff_login.check_password_hash
 
     def counting(stored, password):
         calls.append(1)
         return check(stored, password)
-    monkeypatch.setattr(staff, "check_password_hash", counting)
+    monkeypatch.setattr(staff_login, "check_password_hash", counting)
     return calls
 
 
@@ -149,7 +149,7 @@ def test_a_name_that_matches_no_account_is_not_kept_in_the_audit_log(demo, clock
                           .order_by(AuditEntry.id.desc())).scalars().first()
         stored = [str(value) for row in s.execute(select(AuditEntry)).scalars()
                   for value in (row.username, row.target, row.changes)]
-    assert (entry.username, entry.address, entry.changes) == (staff.UNKNOWN_ACCOUNT, "10.1.2.3",
+    assert (entry.username, entry.address, entry.changes) == (staff_login.UNKNOWN_ACCOUNT, "10.1.2.3",
                                                              {"reason": "unknown_user"})
     assert not any("kopi-tubruk" in value for value in stored)
 

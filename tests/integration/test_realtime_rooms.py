@@ -89,12 +89,12 @@ def test_staff_of_another_office_join_nothing_here(app, demo, client):
 
 
 def test_a_staff_session_cookie_opens_the_staff_room(app, demo):
-    from queueapp.services import staff
+    from queueapp.services import staff_login
     from queueapp.web.auth import start_session
 
     @app.get("/_test_login")
     def _login():
-        start_session(staff.authenticate(demo, "supervisor", "demo12345"))
+        start_session(staff_login.authenticate(demo, "supervisor", "demo12345"))
         return "ok"
 
     browser = app.test_client()
