@@ -1,8 +1,9 @@
 """Failed log-ins counted per account and per client address, in the rate limits'
-storage (memory, or Redis that every process shares). Over a limit, a log-in is refused
-before its password is hashed, so a flood of guesses costs no hashing; the lock ends by
-itself when its window ends. A success clears the account's count, and so does an
-administrator's password reset."""
+storage (memory, or Redis that every process shares). Each attempt is counted before its
+password is hashed (atomically, so parallel guesses are counted too) and a success takes it
+back; over a limit, a log-in is refused without hashing anything, so a flood of guesses
+costs no hashing. The lock ends by itself when its window ends; a success clears the
+account's count, and so does an administrator's password reset."""
 from __future__ import annotations
 
 import hashlib
@@ -55,36 +56,46 @@ class LoginThrottle:
             for item in self.per_address:
                 yield item, "address/" + address
 
-    def check(self, username: str, address: str) -> None:
-        """Raises LoginLocked (with the minutes left) when the account or the address has
-        used up its failed log-ins. A storage that does not answer locks no one."""
-        try:
-            for item, key in self._windows(username, address):
-                if not self._limiter.test(item, PREFIX, key):
-                    reset = self._limiter.get_window_stats(item, PREFIX, key).reset_time
-                    seconds = max(1, math.ceil(reset - time.time()))
-                    raise errors.LoginLocked(minutes=math.ceil(seconds / 60), seconds=seconds)
-        except errors.LoginLocked:
-            raise
-        except Exception:  # noqa: BLE001 - e.g. Redis is down: log-in still works, unthrottled
-            log.warning("the log-in limits' storage does not answer; log-ins are not limited", exc_info=True)
-
-    def failed(self, username: str, address: str) -> bool:
-        """Count a failed log-in against the account and the address; returns whether
-        this failure used up a limit (the next log-in is refused)."""
+    def attempt(self, username: str, address: str) -> None:
+        """Count a log-in attempt before its password is checked, so that guesses sent in
+        parallel cannot all pass a check made before any of them failed. Raises LoginLocked
+        (with the minutes left) when the account or the address has used up its attempts:
+        the caller then hashes nothing. A storage that does not answer locks no one."""
         try:
             windows = list(self._windows(username, address))
-            for item, key in windows:
-                self._limiter.hit(item, PREFIX, key)
-            return any(not self._limiter.test(item, PREFIX, key) for item, key in windows)
-        except Exception:  # noqa: BLE001 - see check
-            log.warning("the log-in limits' storage does not answer", exc_info=True)
+            refused = [(item, key) for item, key in windows if not self._limiter.hit(item, PREFIX, key)]
+            if not refused:
+                return
+            reset = min(self._limiter.get_window_stats(item, PREFIX, key).reset_time for item, key in refused)
+        except Exception:  # noqa: BLE001 - e.g. Redis is down: log-in still works, unthrottled
+            log.warning("the log-in limits' storage does not answer; log-ins are not limited", exc_info=True)
+            return
+        seconds = max(1, math.ceil(max(reset, time.time()) - time.time()))
+        raise errors.LoginLocked(minutes=math.ceil(seconds / 60), seconds=seconds)
+
+    def used_up(self, username: str, address: str) -> bool:
+        """Whether the next attempt is refused (this failure began a lock)."""
+        try:
+            return any(not self._limiter.test(item, PREFIX, key) for item, key in self._windows(username, address))
+        except Exception:  # noqa: BLE001 - see attempt
             return False
+
+    def succeeded(self, username: str, address: str) -> None:
+        """The right password: the account's failures are forgotten, and the address gets
+        this attempt back (an office of many clerks behind one address logs in each day)."""
+        self.clear(username)
+        try:
+            for item in self.per_address if address else ():
+                key = item.key_for(PREFIX, "address/" + address)
+                if self.storage.get(key) > 0:
+                    self.storage.incr(key, item.get_expiry(), amount=-1)
+        except Exception:  # noqa: BLE001 - see attempt
+            log.warning("the log-in limits' storage does not answer", exc_info=True)
 
     def clear(self, username: str) -> None:
         """Forget the account's failed log-ins (a success, or a password reset)."""
         try:
             for item, key in self._windows(username, "", account_only=True):
                 self._limiter.clear(item, PREFIX, key)
-        except Exception:  # noqa: BLE001 - see check
+        except Exception:  # noqa: BLE001 - see attempt
             log.warning("the log-in limits' storage does not answer", exc_info=True)

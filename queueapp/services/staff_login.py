@@ -109,20 +109,22 @@ def change_own_password(db: Database, member: StaffMember, current: str, new: st
     goes on. Returns the ids of the sessions ended (their sockets are then disconnected).
     Raises WrongPassword, InvalidInput, LoginLocked, StaffNotFound."""
     if throttle is not None:
-        throttle.check(member.username, address)
+        throttle.attempt(member.username, address)
     with db.read() as session:
         user = session.get(StaffUser, member.id)
         if user is None or not user.active:
             raise errors.StaffNotFound(staff=member.id)
         stored, slug = user.password_hash, staff.slug_of(user)
     if not check_password_hash(stored, current or ""):
-        if throttle is not None:
-            throttle.failed(member.username, address)
         raise errors.WrongPassword(N_("the current password is not right"), field="current_password")
+    if throttle is not None:
+        throttle.succeeded(member.username, address)
     new = staff.checked_password(new, member.username, slug)
     with db.write() as uow:
         user = uow.session.execute(select(StaffUser).where(StaffUser.id == member.id).with_for_update()
                                    .execution_options(populate_existing=True)).scalar_one()
+        if user.password_hash != stored or not user.active:  # reset or deactivated meanwhile
+            raise errors.WrongPassword(N_("the current password is not right"), field="current_password")
         user.password_hash = generate_password_hash(new)
         others = delete(StaffSession).where(StaffSession.user_id == user.id)
         if keep_session is not None:
@@ -143,14 +145,14 @@ def authenticate(db: Database, username: str, password: str, *, now: datetime | 
     """The active member with this username and password, or None. Writes staff.login or
     staff.login_failed (with the client's address, never the password; a name that matches
     no account is not kept: it may be a password typed in the wrong field) and sets
-    last_login_at. With a `throttle`, a locked account or address raises LoginLocked before
-    anything is read or hashed; a failure counts against both, a success clears the
-    account's count. The slow password check runs outside any transaction; the write after
+    last_login_at. With a `throttle`, the attempt is counted against the account and the
+    address first, and a locked one raises LoginLocked before anything is read or hashed; a
+    success takes the attempt back and clears the account's count. The slow password check runs outside any transaction; the write after
     it is one short INSERT and UPDATE."""
     now = now or datetime.now(timezone.utc)
     name = str(username or "").strip().lower()
     if throttle is not None:
-        throttle.check(name, address)
+        throttle.attempt(name, address)
     with db.read() as session:
         user = session.execute(select(StaffUser).where(StaffUser.username == name[:64])).scalar_one_or_none()
         member = StaffMember.of(user) if user is not None else None
@@ -159,13 +161,10 @@ def authenticate(db: Database, username: str, password: str, *, now: datetime | 
     # Unknown names cost a hash check too: the answer's timing tells no one which names exist.
     correct = check_password_hash(stored, password or "")
     ok = member is not None and correct and active
-    locked = False
     if throttle is not None and ok:
-        throttle.clear(name)
-    elif throttle is not None:
-        locked = throttle.failed(name, address)
+        throttle.succeeded(name, address)
     # A failure that used up a limit says so: the log shows when a lock began.
-    lock = {"locked": True} if locked else {}
+    lock = {"locked": True} if throttle is not None and not ok and throttle.used_up(name, address) else {}
     with db.write() as uow:
         if member is None:
             audit.record(uow, None, AuditAction.LOGIN_FAILED, now, office_id=None, username=UNKNOWN_ACCOUNT,

@@ -18,6 +18,9 @@ from ..services.login_throttle import LoginThrottle
 from ..services.staff import StaffMember
 
 
+THROTTLE = "queueapp.login_throttle"
+
+
 @dataclass(frozen=True)
 class StaffLogin(UserMixin, StaffMember):
     """The logged-in staff member as Flask-Login keeps it, with the server-side session
@@ -77,14 +80,18 @@ def end_session() -> None:
     session.clear()
 
 
+def install_login_throttle(app) -> None:
+    """Give the app its counts of failed log-ins, in the rate limits' storage (Redis when
+    set), once while it is built: made lazily, two first log-ins at once could each make
+    their own and count apart."""
+    app.extensions[THROTTLE] = LoginThrottle.of(app.config["RATELIMIT_STORAGE_URI"],
+                                                lockout=app.config.get("LOGIN_LOCKOUT") or "",
+                                                per_address=app.config.get("LOGIN_RATE_LIMIT") or "")
+
+
 def login_throttle() -> LoginThrottle:
-    """The app's counts of failed log-ins, in the rate limits' storage (Redis when set)."""
-    throttle = current_app.extensions.get("queueapp.login_throttle")
-    if throttle is None:
-        throttle = current_app.extensions["queueapp.login_throttle"] = LoginThrottle.of(
-            current_app.config["RATELIMIT_STORAGE_URI"], lockout=current_app.config.get("LOGIN_LOCKOUT") or "",
-            per_address=current_app.config.get("LOGIN_RATE_LIMIT") or "")
-    return throttle
+    """The app's counts of failed log-ins (install_login_throttle)."""
+    return current_app.extensions[THROTTLE]
 
 
 def bearer_token() -> str | None:

@@ -1,8 +1,10 @@
 """Failed staff log-ins are limited per account and per client address; over a limit the
 log-in is refused before any password is hashed, with a clear message, until the window
 ends, a success or an administrator's password reset."""
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -71,6 +73,21 @@ def test_a_locked_log_in_computes_no_password_hash(demo, clock, tmp_path, monkey
     assert len(hashes) == 3
 
 
+def test_guesses_sent_in_parallel_are_counted_before_any_is_hashed(demo, clock, tmp_path, monkeypatch, hashes):
+    app = app_with(demo, clock, tmp_path, monkeypatch)
+    clients = [app.test_client() for _ in range(12)]
+    tokens = [csrf_of(client.get("/login").data) for client in clients]
+    start = threading.Barrier(len(clients))
+
+    def guess(client, token):
+        start.wait()
+        return client.post("/login", data={"username": "loket1", "password": "tebakan-acak", "csrf_token": token})
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = sorted(r.status_code for r in pool.map(guess, clients, tokens))
+    assert statuses == [401] * 3 + [429] * 9
+    assert len(hashes) == 3
+
+
 def test_a_client_asking_for_json_gets_429_in_the_one_error_shape(demo, clock, tmp_path, monkeypatch):
     client = app_with(demo, clock, tmp_path, monkeypatch).test_client()
     fail(client, 3)
@@ -126,8 +143,8 @@ def test_the_lock_ends_by_itself_when_its_window_ends(demo, clock, tmp_path, mon
     app = app_with(demo, clock, tmp_path, monkeypatch, LOGIN_LOCKOUT="2 per 5 seconds")
     client = app.test_client()
     with app.app_context():
-        for _ in range(2):  # two failures at once (a log-in through the form hashes, which is slow)
-            login_throttle().failed("loket1", "127.0.0.1")
+        for _ in range(2):  # two failed attempts at once (a log-in through the form hashes: slow)
+            login_throttle().attempt("loket1", "127.0.0.1")
     locked = log_in(client, "loket1", RIGHT)
     assert locked.status_code == 429
     time.sleep(int(locked.headers["Retry-After"]) + 0.2)
