@@ -10,6 +10,8 @@ from typing import Any
 
 PREFIX = "QUEUEAPP_"
 ASYNC_MODES = ("threading", "gevent", "eventlet")
+# The longest lifetime of an API token (ten years).
+MAX_TOKEN_DAYS = 3650
 
 
 class ConfigError(ValueError):
@@ -31,6 +33,9 @@ def _count(value: str) -> int:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError("must be a whole number, 1 or more")
+def _days(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_TOKEN_DAYS:
+        raise ValueError(f"must be a whole number of days from 1 to {MAX_TOKEN_DAYS}")
     return int(value)
 
 
@@ -130,6 +135,12 @@ VARIABLES = (
     # minute (after a burst of 10); past either it is disconnected.
     Variable("SOCKET_MAX_ROOMS", "SOCKET_MAX_ROOMS", 16, _count),
     Variable("SOCKET_SUBSCRIBES_PER_MINUTE", "SOCKET_SUBSCRIBES_PER_MINUTE", 60, _count),
+    # Failed staff log-ins: per account (known or not) and per client address. Over either,
+    # log-in is refused until the window ends; an empty value turns a limit off.
+    Variable("LOGIN_LOCKOUT", "LOGIN_LOCKOUT", "10 per 15 minutes", _rate_limit, True),
+    Variable("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", "30 per 10 minutes", _rate_limit, True),
+    # A new API token's lifetime, unless its creator gives another.
+    Variable("API_TOKEN_DAYS", "API_TOKEN_DAYS", 90, _days),
 )
 
 # Settings no variable changes.

@@ -55,6 +55,9 @@ DOMAIN_MESSAGES = {
                                "for a new ticket."),
     e.Unavailable: _l("This is not available right now. Please try again in a moment."),
     e.PrintFailed: _l("The ticket could not be printed. Your number is still valid."),
+    e.LoginLocked: _l("Too many log-in attempts. Try again in %(minutes)s minutes."),
+    e.TokenExpired: _l("This API token has expired. Ask an administrator for a new one."),
+    e.WrongPassword: _l("The current password is not right."),
 }
 
 # Failures that happen before any use case runs.

@@ -131,11 +131,18 @@ def broadcaster(db: Database):
 def _staff() -> StaffMember | None:
     """The staff member of this socket: session cookie at connect, or a bearer token. Both
     are checked again at every subscription (Flask-Login reloads the session's member and
-    its session_version; the token is looked up again), so a deactivated member, a reset
-    password or a revoked token joins nothing."""
+    its server-side session; the token is looked up again), so a deactivated member, a
+    reset password, a logged-out session or a revoked or expired token joins nothing."""
     if current_user.is_authenticated:
         return current_user._get_current_object()
-    return staff_accounts.member_for_token(get_db(), session.get("socket_token"))
+    return _token_member(session.get("socket_token"))
+
+
+def _token_member(token) -> StaffMember | None:
+    try:
+        return staff_accounts.member_for_token(get_db(), token, now=now())
+    except errors.TokenExpired:
+        return None
 
 
 def _refuse(code: str, room: dict, error: errors.DomainError | None = None) -> None:
@@ -147,11 +154,14 @@ def _refuse(code: str, room: dict, error: errors.DomainError | None = None) -> N
 def on_connect(auth=None):
     """Any client may connect; a staff client may prove itself with {"token": "..."}."""
     token = auth.get("token") if isinstance(auth, dict) else None
-    member = staff_accounts.member_for_token(get_db(), token)
+    member = _token_member(token)
     if member is not None:
         session["socket_token"] = token
     elif current_user.is_authenticated:
         member = current_user._get_current_object()
+        # Logging out of this session (or changing the password from another) closes this
+        # room, which disconnects the socket.
+        join_room(staff_accounts.socket_room(member.id, member.session_id))
     if member is not None:
         # Ending the member's sessions closes this room, which disconnects the socket.
         join_room(staff_accounts.socket_room(member.id))

@@ -107,10 +107,14 @@ def create_user(username: str, office_slug: str | None, role: str, zone_id: int 
 
 @main.command("create-token")
 @click.argument("username")
-def create_token(username: str) -> None:
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="How long the token works [default: QUEUEAPP_API_TOKEN_DAYS, 90].")
+@click.option("--name", default="", help="What the token is for, shown in the token list.")
+def create_token(username: str, days: int | None, name: str) -> None:
     """Print a new API bearer token for USERNAME (only the token, on stdout)."""
     from ..services import staff
-    click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc)))
+    days = days or config.load()["API_TOKEN_DAYS"]
+    click.echo(staff.create_token(_database(), username, now=datetime.now(timezone.utc), name=name, days=days))
 
 
 @main.command()

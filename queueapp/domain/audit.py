@@ -26,6 +26,7 @@ class AuditAction(str, enum.Enum):
     STAFF_CREATED = "staff.created"
     STAFF_UPDATED = "staff.updated"
     PASSWORD_RESET = "staff.password_reset"
+    PASSWORD_CHANGED = "staff.password_changed"
     STAFF_DEACTIVATED = "staff.deactivated"
     STAFF_REACTIVATED = "staff.reactivated"
     LOGIN = "staff.login"

@@ -209,3 +209,21 @@ class PrintFailed(Unavailable):
     """The printer could not be reached or refused the job; the ticket stays valid."""
 
     code = "printer_failed"
+
+
+# --- Staff security (issue 15) ---
+
+class LoginLocked(DomainError):
+    """Too many failed log-ins for this account or from this address: wait `minutes`."""
+
+    code = "login_locked"
+
+
+class TokenExpired(DomainError):
+    """The API token is past its expires_at: an administrator issues a new one."""
+
+    code = "token_expired"
+
+
+class WrongPassword(InvalidInput):
+    """The current password given to change one's own password is not right."""

@@ -3,6 +3,7 @@ slugs, time zones, service codes, counter numbers, and a week of opening hours."
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .errors import InvalidInput, N_
@@ -62,11 +63,58 @@ def username(value: str) -> str:
     return name
 
 
-def password(value: str) -> str:
+def password(value: str, *, username: str = "", office: str = "", common: Collection[str] = ()) -> str:
+    """A password a guessing tool will not find first: at least MIN_PASSWORD characters;
+    not one of `common` (lowercase, e.g. the shipped common_passwords.txt), also with
+    digits or symbols around it ("Bismillah123!"); not containing the username or the
+    office's slug; not one repeated character or short pattern ("aaaaaaaa", "abababab"),
+    nor a sequence or keyboard walk ("12345678", "abcdefgh", "qwertyui")."""
     if not isinstance(value, str) or len(value) < MIN_PASSWORD:
         raise InvalidInput(N_("password must have at least %(minimum)s characters"), field="password",
                            minimum=MIN_PASSWORD)
+    lowered = value.lower()
+    if _repeated(lowered) or _sequence(lowered):
+        raise InvalidInput(N_("password must not be a repeated character, a sequence such as 12345678 or a "
+                              "row of the keyboard"), field="password")
+    if lowered in common or _PADDING.sub("", lowered) in common:
+        raise InvalidInput(N_("password is one of the most common passwords; choose one that is harder to "
+                              "guess, e.g. three unrelated words"), field="password")
+    if any(name in lowered for name in _names(username, office)):
+        raise InvalidInput(N_("password must not contain the username or the office's short name"),
+                           field="password")
     return value
+
+
+# Digits and symbols people put around a word ("!Rahasia2024").
+_PADDING = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+# A shorter part of a name inside a password is likely chance ("demo" in a passphrase).
+MIN_USERNAME_PART = 4
+MIN_OFFICE_PART = 5
+
+
+def _repeated(text: str) -> bool:
+    """One character or a unit of up to four repeated: "aaaaaaaa", "abababab", "12341234"."""
+    return any(len(text) % size == 0 and text == text[:size] * (len(text) // size) for size in range(1, 5))
+
+
+def _sequence(text: str) -> bool:
+    """Characters that step by one ("98765432", "abcdefgh") or a run along a keyboard row,
+    either way ("qwertyui", "lkjhgfds")."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    if len(steps) == 1 and steps <= {1, -1}:
+        return True
+    return any(text in row or text in row[::-1] for row in _ROWS)
+
+
+def _names(username: str, office: str) -> set[str]:
+    """The username and the office's slug, whole and by their parts ("budi.santoso":
+    "budi", "santoso"; "kec-sukamaju": "sukamaju"), when long enough to matter."""
+    names = set()
+    for value, minimum in ((username, MIN_USERNAME_PART), (office, MIN_OFFICE_PART)):
+        name = str(value or "").lower()
+        names.update(part for part in {name, *re.split(r"[._-]+", name)} if len(part) >= minimum)
+    return names
 
 
 def text(value, name: str, *, max_length: int, required: bool = False) -> str:

@@ -1,9 +1,9 @@
-"""Staff accounts and their API tokens."""
+"""Staff accounts, their log-in sessions and their API tokens."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.permissions import Role
@@ -40,5 +40,24 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # What it is for ("kiosk printer script"), shown in the token list; never the token.
     name: Mapped[str] = mapped_column(String(100), default="")
+    # After this instant the token is refused (401 token_expired).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Updated at most every few minutes: a token's every request need not write.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[StaffUser] = relationship()
+
+
+class StaffSession(Base):
+    """One log-in of one browser. Its session cookie names it; logging out deletes it, so a
+    copy of the cookie stops working. Only the hash of the cookie's key is stored."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (Index("ix_staff_sessions_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Refreshed at most every few minutes; a session idle for the session lifetime is over.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

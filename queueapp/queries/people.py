@@ -71,14 +71,18 @@ def staff_member(db: Database, actor: Actor, staff_id: int) -> dict[str, Any]:
 
 
 def _tokens(s: Session, user: StaffUser, tzinfo: ZoneInfo) -> list[dict[str, Any]]:
-    rows = s.execute(select(ApiToken.id, ApiToken.name, ApiToken.created_at)
+    rows = s.execute(select(ApiToken.id, ApiToken.name, ApiToken.created_at, ApiToken.expires_at,
+                            ApiToken.last_used_at)
                      .where(ApiToken.user_id == user.id).order_by(ApiToken.created_at, ApiToken.id)).all()
-    return [{"id": id_, "name": name, "created_at": created.astimezone(tzinfo).isoformat()}
-            for id_, name, created in rows]
+    return [{"id": id_, "name": name, "created_at": created.astimezone(tzinfo).isoformat(),
+             "expires_at": expires.astimezone(tzinfo).isoformat(),
+             "last_used_at": used.astimezone(tzinfo).isoformat() if used else None}
+            for id_, name, created, expires, used in rows]
 
 
 def tokens(db: Database, actor: Actor, staff_id: int) -> list[dict[str, Any]]:
-    """A member's API tokens: id, name, created_at; never the token or its hash."""
+    """A member's API tokens: id, name, created_at, expires_at, last_used_at (to a few
+    minutes); never the token or its hash."""
     return staff_member(db, actor, staff_id)["tokens"]
 
 

@@ -1,32 +1,38 @@
-"""Staff accounts (create, change, deactivate, reset a password), log-in, API tokens, and
-who stands behind a token or a session. Every change is checked against the permission
+"""Staff accounts (create, change, deactivate, reset a password), the password rule with
+its list of common passwords, API tokens, and who stands behind a token or a session (log-in
+and sessions: services.staff_login). Every change is checked against the permission
 table and writes one audit entry in its own transaction."""
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..db import Database, UnitOfWork
 from ..domain import errors, setup
 from ..domain.audit import AuditAction
 from ..domain.errors import N_
 from ..domain.permissions import RANK, Actor, Permission, Role, may_grant, require, scope
-from ..models import MAX_ROW_ID, ApiToken, StaffUser, Zone
+from ..models import MAX_ROW_ID, ApiToken, StaffSession, StaffUser, Zone
 from . import audit
+from .login_throttle import LoginThrottle
 
 # What a staff account's fields may hold.
 MAX_DISPLAY_NAME = 100
 MAX_TOKEN_NAME = 100
-# A failed log-in keeps at most this much of the name typed (it may be a mistyped password).
-MAX_ATTEMPTED_NAME = 32
+# An API token's lifetime (QUEUEAPP_API_TOKEN_DAYS gives the web's default).
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3650
+# A token's last_used_at is written at most this often: a script's every request need not write.
+LAST_USED_STEP = timedelta(minutes=5)
 EDITABLE = frozenset({"role", "zone_id", "display_name", "active", "password"})
 # Every live socket of a staff member is in this room (realtime); closing it disconnects them.
 SOCKET_ROOM_PREFIX = "user:"
@@ -57,9 +63,10 @@ class StaffMember:
                      username=self.username)
 
 
-def socket_room(staff_id: int) -> str:
-    """The Socket.IO room holding every live socket of one staff member."""
-    return f"{SOCKET_ROOM_PREFIX}{staff_id}"
+def socket_room(staff_id: int, session_id: int | None = None) -> str:
+    """The Socket.IO room holding every live socket of one staff member, or those opened
+    with one of their log-in sessions (staff_login)."""
+    return f"{SOCKET_ROOM_PREFIX}{staff_id}" + (f":{session_id}" if session_id is not None else "")
 
 
 def ends_sessions(fields: dict[str, Any]) -> bool:
@@ -69,6 +76,18 @@ def ends_sessions(fields: dict[str, Any]) -> bool:
 
 
 # --- Checks shared by the use cases ---
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords the password rule refuses (domain/common_passwords.txt)."""
+    text = resources.files("queueapp.domain").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def checked_password(value, username: str, office_slug: str | None) -> str:
+    """setup.password with the shipped list of common passwords. Raises InvalidInput."""
+    return setup.password(value, username=username, office=office_slug or "", common=common_passwords())
+
 
 def _role(value) -> Role:
     try:
@@ -124,7 +143,12 @@ def _state(user: StaffUser) -> dict[str, Any]:
     return {"role": user.role, "zone_id": user.zone_id, "display_name": user.display_name, "active": user.active}
 
 
-def _target(user: StaffUser) -> str:
+def slug_of(user: StaffUser) -> str | None:
+    """The account's office slug (None for an owner)."""
+    return user.office.slug if user.office is not None else None
+
+
+def audit_target(user: StaffUser) -> str:
     return f"staff:{user.username}"
 
 
@@ -138,7 +162,7 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str 
     trusted command line. Raises InvalidInput, AlreadyExists (username), OfficeNotFound,
     ZoneNotFound, PermissionDenied, RoleNotAllowed."""
     role_value = _role(role)
-    password = setup.password(password)
+    password = checked_password(password, str(username or "").strip().lower(), office_slug)
     username = setup.username(username)
     display_name = setup.text(display_name, "display_name", max_length=MAX_DISPLAY_NAME)
     now = now or datetime.now(timezone.utc)
@@ -162,7 +186,7 @@ def create_user(db: Database, username: str, password: str, *, office_slug: str 
             uow.session.add(user)
             uow.session.flush()
             audit.record(uow, actor, AuditAction.STAFF_CREATED, now, office_id=office_id, zone_id=zone,
-                         target=_target(user), after={"username": username, **_state(user)})
+                         target=audit_target(user), after={"username": username, **_state(user)})
             return user.id
     except IntegrityError:  # the same name created at the same moment
         raise errors.AlreadyExists(value=username, what="username") from None
@@ -199,83 +223,63 @@ def _apply(uow: UnitOfWork, actor: Actor | None, user: StaffUser, fields: dict[s
 
 
 def update_staff(db: Database, actor: Actor | None, staff_id: int, fields: dict[str, Any], *,
-                 now: datetime) -> None:
+                 now: datetime, throttle: LoginThrottle | None = None) -> None:
     """Change an account's role, zone_id, display_name or active (and password, which is
-    reset_password in the same transaction). A new role or zone, or deactivation, ends the
+    reset_password in the same transaction, which ends a log-in lock when given the
+    `throttle`). A new role or zone, or deactivation, ends the
     member's sessions (session_version + 1); deactivation also deletes their API tokens.
     One audit entry: staff.updated, staff.deactivated or staff.reactivated. Raises
     InvalidInput, StaffNotFound, ZoneNotFound, PermissionDenied, RoleNotAllowed."""
     unknown = set(fields) - EDITABLE
     if unknown:
         raise errors.InvalidInput(N_("%(field)s cannot be changed"), field=", ".join(sorted(unknown)))
-    password = setup.password(fields["password"]) if "password" in fields else None
     with db.write() as uow:
         user = _managed(uow, actor, staff_id)
+        password = (checked_password(fields["password"], user.username, slug_of(user))
+                    if "password" in fields else None)
         before = _state(user)
         _apply(uow, actor, user, fields)
         after = _state(user)
         deactivated = before["active"] and not after["active"]
         if deactivated or (after["role"], after["zone_id"]) != (before["role"], before["zone_id"]):
-            user.session_version += 1
+            _end_sessions(uow, user)
         if deactivated:
             revoked = uow.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
             after = {**after, "tokens_revoked": revoked}
         audit.record(uow, actor, _action(before, after), now, office_id=user.office_id, zone_id=user.zone_id,
-                     target=_target(user), before=before, after=after)
+                     target=audit_target(user), before=before, after=after)
         if password is not None:
             _reset(uow, actor, user, password, now)
+        username = user.username
+    if password is not None and throttle is not None:
+        throttle.clear(username)
+
+
+def _end_sessions(uow: UnitOfWork, user: StaffUser) -> None:
+    """Every log-in of the member ends: its session rows go, and a cookie of the old
+    session_version is refused even if a row were left."""
+    user.session_version += 1
+    uow.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
 
 
 def _reset(uow: UnitOfWork, actor: Actor | None, user: StaffUser, password: str, now: datetime) -> None:
     user.password_hash = generate_password_hash(password)
-    user.session_version += 1
+    _end_sessions(uow, user)
     audit.record(uow, actor, AuditAction.PASSWORD_RESET, now, office_id=user.office_id, zone_id=user.zone_id,
-                 target=_target(user))
+                 target=audit_target(user))
 
 
-def reset_password(db: Database, actor: Actor | None, staff_id: int, password: str, *, now: datetime) -> None:
-    """Set a new password; every session of the member ends (session_version + 1). Raises
-    InvalidInput, StaffNotFound, PermissionDenied, RoleNotAllowed."""
-    password = setup.password(password)
+def reset_password(db: Database, actor: Actor | None, staff_id: int, password: str, *, now: datetime,
+                   throttle: LoginThrottle | None = None) -> None:
+    """Set a new password; every session of the member ends (session_version + 1), and the
+    account's failed log-ins are forgotten (a lock ends). Raises InvalidInput,
+    StaffNotFound, PermissionDenied, RoleNotAllowed."""
     with db.write() as uow:
-        _reset(uow, actor, _managed(uow, actor, staff_id), password, now)
-
-
-# --- Log-in ---
-
-@cache
-def _decoy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
-
-
-def authenticate(db: Database, username: str, password: str, *, now: datetime | None = None,
-                 address: str = "") -> StaffMember | None:
-    """The active member with this username and password, or None. Writes staff.login or
-    staff.login_failed (with the client's address, never the password) and sets
-    last_login_at. The slow password check runs outside any transaction; the write after
-    it is one short INSERT and UPDATE."""
-    now = now or datetime.now(timezone.utc)
-    name = str(username or "").strip().lower()
-    with db.read() as session:
-        user = session.execute(select(StaffUser).where(StaffUser.username == name[:64])).scalar_one_or_none()
-        member = StaffMember.of(user) if user is not None else None
-        active = bool(user and user.active)
-        stored = user.password_hash if user is not None else _decoy_hash()
-    # Unknown names cost a hash check too: the answer's timing tells no one which names exist.
-    correct = check_password_hash(stored, password or "")
-    with db.write() as uow:
-        if member is None:
-            audit.record(uow, None, AuditAction.LOGIN_FAILED, now, office_id=None, username=name[:MAX_ATTEMPTED_NAME],
-                         address=address, after={"reason": "unknown_user"})
-            return None
-        ok = correct and active
-        reason = {} if ok else {"reason": "inactive" if correct else "wrong_password"}
-        audit.record(uow, member.actor() if ok else None, AuditAction.LOGIN if ok else AuditAction.LOGIN_FAILED,
-                     now, office_id=member.office_id, zone_id=member.zone_id, target=f"staff:{member.username}",
-                     username=member.username, address=address, after=reason)
-        if ok:
-            uow.session.execute(update(StaffUser).where(StaffUser.id == member.id).values(last_login_at=now))
-    return member if ok else None
+        user = _managed(uow, actor, staff_id)
+        _reset(uow, actor, user, checked_password(password, user.username, slug_of(user)), now)
+        username = user.username
+    if throttle is not None:
+        throttle.clear(username)
 
 
 # --- API tokens ---
@@ -284,37 +288,46 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _issue(uow: UnitOfWork, actor: Actor | None, user: StaffUser, name: str, now: datetime) -> tuple[int, str]:
+def _days(days) -> int:
+    return setup.whole_number(days, "days", minimum=1, maximum=MAX_TOKEN_DAYS)
+
+
+def _issue(uow: UnitOfWork, actor: Actor | None, user: StaffUser, name: str, now: datetime,
+           days: int) -> tuple[int, str]:
     if not user.active:
         raise errors.InvalidInput(N_("this account is deactivated"), field="active")
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_hash(token), created_at=now, name=name)
+    row = ApiToken(user_id=user.id, token_hash=_hash(token), created_at=now, name=name,
+                   expires_at=now + timedelta(days=days))
     uow.session.add(row)
     uow.session.flush()
     audit.record(uow, actor, AuditAction.TOKEN_CREATED, now, office_id=user.office_id, zone_id=user.zone_id,
-                 target=_target(user), after={"name": name, "id": row.id})
+                 target=audit_target(user), after={"name": name, "id": row.id, "days": days})
     return row.id, token
 
 
 def create_token(db: Database, username: str, *, now: datetime, name: str = "",
-                 actor: Actor | None = None) -> str:
-    """A new bearer token for the user, shown once: only its hash is stored. Raises
-    StaffNotFound, InvalidInput (deactivated), PermissionDenied, RoleNotAllowed."""
+                 actor: Actor | None = None, days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """A new bearer token for the user, valid for `days`, shown once: only its hash is
+    stored. Raises StaffNotFound, InvalidInput (deactivated, days), PermissionDenied,
+    RoleNotAllowed."""
     name = setup.text(name, "name", max_length=MAX_TOKEN_NAME)
+    days = _days(days)
     with db.write() as uow:
         staff_id = uow.session.execute(select(StaffUser.id).where(
             StaffUser.username == str(username).strip().lower())).scalar_one_or_none()
         if staff_id is None:
             raise errors.StaffNotFound(staff=username)
-        return _issue(uow, actor, _managed(uow, actor, staff_id), name, now)[1]
+        return _issue(uow, actor, _managed(uow, actor, staff_id), name, now, days)[1]
 
 
 def create_token_for(db: Database, actor: Actor | None, staff_id: int, *, now: datetime,
-                     name: str = "") -> tuple[int, str]:
+                     name: str = "", days: int = DEFAULT_TOKEN_DAYS) -> tuple[int, str]:
     """create_token for the account with this id; returns (token id, token)."""
     name = setup.text(name, "name", max_length=MAX_TOKEN_NAME, required=True)
+    days = _days(days)
     with db.write() as uow:
-        return _issue(uow, actor, _managed(uow, actor, staff_id), name, now)
+        return _issue(uow, actor, _managed(uow, actor, staff_id), name, now, days)
 
 
 def revoke_token(db: Database, actor: Actor | None, token_id: int, *, now: datetime) -> int:
@@ -326,19 +339,32 @@ def revoke_token(db: Database, actor: Actor | None, token_id: int, *, now: datet
             raise errors.NotFound(token=token_id)
         user = _managed(uow, actor, token.user_id)
         audit.record(uow, actor, AuditAction.TOKEN_REVOKED, now, office_id=user.office_id, zone_id=user.zone_id,
-                     target=_target(user), after={"name": token.name, "id": token.id})
+                     target=audit_target(user), after={"name": token.name, "id": token.id})
         uow.session.delete(token)
         return user.id
 
 
-def member_for_token(db: Database, token: str | None) -> StaffMember | None:
-    """The active member a bearer token belongs to, or None (a revoked token is gone)."""
+def member_for_token(db: Database, token: str | None, *, now: datetime | None = None) -> StaffMember | None:
+    """The active member a bearer token belongs to, or None (a revoked token is gone).
+    Notes when it was used (at most every LAST_USED_STEP). Raises TokenExpired past its
+    expires_at."""
     if not token:
         return None
+    now = now or datetime.now(timezone.utc)
     with db.read() as session:
-        row = session.execute(select(StaffUser).join(ApiToken, ApiToken.user_id == StaffUser.id)
-                              .where(ApiToken.token_hash == _hash(token))).scalar_one_or_none()
-        return StaffMember.of(row) if row is not None and row.active else None
+        found = session.execute(select(StaffUser, ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at)
+                                .join(ApiToken, ApiToken.user_id == StaffUser.id)
+                                .where(ApiToken.token_hash == _hash(token))).first()
+        if found is None or not found[0].active:
+            return None
+        user, token_id, expires_at, last_used = found
+        member = StaffMember.of(user)
+    if now >= expires_at:
+        raise errors.TokenExpired(expired=expires_at.isoformat())
+    if last_used is None or now - last_used >= LAST_USED_STEP:
+        with db.write() as uow:
+            uow.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return member
 
 
 def member_by_id(db: Database, user_id: int) -> StaffMember | None:

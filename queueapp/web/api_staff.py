@@ -2,13 +2,13 @@
 Parse, call one use case (services.staff), answer with the read side's view (queries.people)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..domain import errors
 from ..extensions import csrf, get_db, now
 from ..queries import people
 from ..services import staff
-from .auth import end_live_sessions, staff_required
+from .auth import end_live_sessions, login_throttle, staff_required
 from .http import json_body, optional_str
 
 bp = Blueprint("api_staff", __name__, url_prefix="/api/v1")
@@ -45,7 +45,7 @@ def create_staff(slug: str):
 @staff_required
 def change_staff(staff_id: int):
     fields = _only(json_body(), set(staff.EDITABLE))
-    staff.update_staff(get_db(), g.actor, staff_id, fields, now=now())
+    staff.update_staff(get_db(), g.actor, staff_id, fields, now=now(), throttle=login_throttle())
     if staff.ends_sessions(fields):
         end_live_sessions(staff_id)
     return jsonify(people.staff_member(get_db(), g.actor, staff_id))
@@ -60,9 +60,12 @@ def tokens(staff_id: int):
 @bp.post("/staff/<int:staff_id>/tokens")
 @staff_required
 def create_token(staff_id: int):
-    name = optional_str(_only(json_body(), {"name"}), "name", required=True)
-    token_id, token = staff.create_token_for(get_db(), g.actor, staff_id, now=now(), name=name)
-    return jsonify({"id": token_id, "name": name.strip(), "token": token}), 201
+    body = _only(json_body(), {"name", "days"})
+    name = optional_str(body, "name", required=True)
+    days = body.get("days", current_app.config["API_TOKEN_DAYS"])
+    token_id, token = staff.create_token_for(get_db(), g.actor, staff_id, now=now(), name=name, days=days)
+    return jsonify({**next(t for t in people.tokens(get_db(), g.actor, staff_id) if t["id"] == token_id),
+                    "token": token}), 201
 
 
 @bp.delete("/tokens/<int:token_id>")

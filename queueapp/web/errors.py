@@ -17,6 +17,8 @@ from ..domain import errors
 from ..outages import DATABASE, DISK
 
 STATUS = [
+    (errors.LoginLocked, 429),
+    (errors.TokenExpired, 401),
     (errors.NotFound, 404),
     (errors.PermissionDenied, 403),
     (errors.InvalidInput, 422),
@@ -59,7 +61,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(errors.DomainError)
     def _domain(exc: errors.DomainError):
-        return _respond(exc.code, messages.for_error(exc), status_for(exc))
+        response = _respond(exc.code, messages.for_error(exc), status_for(exc))
+        if isinstance(exc, errors.LoginLocked):
+            response = make_response(response)
+            response.headers["Retry-After"] = str(exc.params["seconds"])
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -89,6 +89,7 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         AuditAction.STAFF_CREATED: _l("Account created"),
         AuditAction.STAFF_UPDATED: _l("Account changed"),
         AuditAction.PASSWORD_RESET: _l("Password reset"),
+        AuditAction.PASSWORD_CHANGED: _l("Password changed by its owner"),
         AuditAction.STAFF_DEACTIVATED: _l("Account deactivated"),
         AuditAction.STAFF_REACTIVATED: _l("Account reactivated"),
         AuditAction.LOGIN: _l("Logged in"),

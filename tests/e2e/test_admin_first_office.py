@@ -20,7 +20,7 @@ from .test_display_announcements import STUB_PLAYER
 from .test_kiosk_flow import RECORD_PRINTS
 
 pytestmark = pytest.mark.browser
-PASSWORD = "rahasia-123"
+PASSWORD = "teh-manis-hangat"
 
 
 @pytest.fixture

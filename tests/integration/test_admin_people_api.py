@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from queueapp.services import staff
+from queueapp.services import staff, staff_login
 
 from .admin_people_setup import (  # noqa: F401 - fixtures
     db, people, people_template, NOW, PASSWORD, audit_count, audit_rows, log_in)
@@ -31,7 +31,7 @@ def _new_token_id(people):
 ENDPOINTS = {
     "list staff": lambda c, p, h: c.get("/api/v1/offices/demo/staff", headers=h),
     "create staff": lambda c, p, h: c.post("/api/v1/offices/demo/staff", headers=h, json={
-        "username": "loket9", "password": "rahasia123", "role": "clerk"}),
+        "username": "loket9", "password": "teh-manis-hangat", "role": "clerk"}),
     "change staff": lambda c, p, h: c.patch(f"/api/v1/staff/{p.ids['loket2']}", headers=h,
                                             json={"display_name": "Petugas Dua"}),
     "list tokens": lambda c, p, h: c.get(f"/api/v1/staff/{p.ids['loket2']}/tokens", headers=h),
@@ -73,11 +73,11 @@ def test_an_agency_admin_sees_and_manages_the_staff_of_its_zone_only(client, peo
     assert {m["username"] for m in listed} == {"admin-dukcapil", "petugas-dukcapil"}
     assert all(m["zone"] == "Dukcapil" for m in listed)
     made = client.post("/api/v1/offices/demo/staff", headers=agency, json={
-        "username": "loket-dukcapil", "password": "rahasia123", "role": "clerk", "zone_id": people.zone_id})
+        "username": "loket-dukcapil", "password": "teh-manis-hangat", "role": "clerk", "zone_id": people.zone_id})
     assert made.status_code == 201 and made.get_json()["zone"] == "Dukcapil"
     for zone_id in (None, people.other_zone_id):
         refused = client.post("/api/v1/offices/demo/staff", headers=agency, json={
-            "username": "loket-x", "password": "rahasia123", "role": "clerk", "zone_id": zone_id})
+            "username": "loket-x", "password": "teh-manis-hangat", "role": "clerk", "zone_id": zone_id})
         assert refused.status_code == 403
     assert patch(client, people, "admin-dukcapil", "petugas-dukcapil", {"role": "supervisor"}).status_code == 200
     assert patch(client, people, "admin-dukcapil", "loket1", {"display_name": "x"}).status_code == 403
@@ -89,14 +89,14 @@ def test_no_one_grants_a_role_above_their_own_nor_touches_an_owner(client, peopl
     to_owner = patch(client, people, "admin", "loket2", {"role": "owner"})
     assert to_owner.status_code == 422
     new_owner = client.post("/api/v1/offices/demo/staff", headers=people.headers("admin"), json={
-        "username": "bos", "password": "rahasia123", "role": "owner"})
+        "username": "bos", "password": "teh-manis-hangat", "role": "owner"})
     assert new_owner.status_code == 422
     assert patch(client, people, "admin", "pemilik", {"display_name": "x"}).status_code == 403
-    assert patch(client, people, "admin", "pemilik", {"password": "rahasia123"}).status_code == 403
+    assert patch(client, people, "admin", "pemilik", {"password": "teh-manis-hangat"}).status_code == 403
     # Up to its own rank is allowed: an admin makes a clerk a supervisor or an admin.
     assert patch(client, people, "admin", "loket2", {"role": "admin"}).get_json()["role"] == "admin"
     with pytest.raises(Exception) as refused:
-        staff.create_user(people.db, "x-admin", "rahasia123", office_slug="demo", role="admin",
+        staff.create_user(people.db, "x-admin", "teh-manis-hangat", office_slug="demo", role="admin",
                           actor=staff.member_by_id(people.db, people.ids["supervisor"]).actor())
     assert refused.value.code == "forbidden"
 
@@ -115,19 +115,19 @@ def test_a_taken_username_is_409_and_bad_input_is_422_with_nothing_written(clien
     admin = people.headers("admin")
     before = (audit_count(people.db), len(client.get("/api/v1/offices/demo/staff", headers=admin).get_json()))
     taken = client.post("/api/v1/offices/demo/staff", headers=admin, json={
-        "username": "Loket1", "password": "rahasia123", "role": "clerk"})
+        "username": "Loket1", "password": "teh-manis-hangat", "role": "clerk"})
     assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "already_exists"
     assert "loket1" in taken.get_json()["error"]["message"]
     for body in ({"username": "baru", "password": "pendek", "role": "clerk"},
-                 {"username": "b", "password": "rahasia123", "role": "clerk"},
-                 {"username": "baru", "password": "rahasia123", "role": "raja"},
-                 {"username": "baru", "password": "rahasia123", "role": "clerk", "zone_id": "satu"},
-                 {"username": "baru", "password": "rahasia123", "role": "clerk", "hobby": "x"}):
+                 {"username": "b", "password": "teh-manis-hangat", "role": "clerk"},
+                 {"username": "baru", "password": "teh-manis-hangat", "role": "raja"},
+                 {"username": "baru", "password": "teh-manis-hangat", "role": "clerk", "zone_id": "satu"},
+                 {"username": "baru", "password": "teh-manis-hangat", "role": "clerk", "hobby": "x"}):
         response = client.post("/api/v1/offices/demo/staff", headers=admin, json=body)
         assert response.status_code == 422, body
         assert response.get_json()["error"]["code"] == "invalid_input"
     zone_of_other_office = client.post("/api/v1/offices/demo/staff", headers=admin, json={
-        "username": "baru", "password": "rahasia123", "role": "clerk", "zone_id": 10**6})
+        "username": "baru", "password": "teh-manis-hangat", "role": "clerk", "zone_id": 10**6})
     assert zone_of_other_office.status_code == 404
     half = patch(client, people, "admin", "loket2", {"display_name": "Baru", "password": "123"})
     assert half.status_code == 422
@@ -198,7 +198,8 @@ def test_a_revoked_token_is_refused_at_once(client, people):
     bearer = {"Authorization": f"Bearer {made['token']}"}
     assert client.get("/api/v1/offices/demo/holidays", headers=bearer).status_code == 200
     listed = client.get(f"/api/v1/staff/{people.ids['loket2']}/tokens", headers=people.headers("admin")).get_json()
-    assert listed == [{"id": made["id"], "name": "kiosk printer", "created_at": listed[0]["created_at"]}]
+    assert listed == [{"id": made["id"], "name": "kiosk printer", "created_at": listed[0]["created_at"],
+                       "expires_at": made["expires_at"], "last_used_at": listed[0]["last_used_at"]}]
     assert client.delete(f"/api/v1/tokens/{made['id']}", headers=people.headers("admin")).status_code == 204
     assert client.get("/api/v1/offices/demo/holidays", headers=bearer).status_code == 401
     assert client.delete(f"/api/v1/tokens/{made['id']}", headers=people.headers("admin")).status_code == 404
@@ -206,6 +207,10 @@ def test_a_revoked_token_is_refused_at_once(client, people):
 
 
 # --- Log-ins in the audit log ---
+
+def every_value_of(db) -> str:
+    return json.dumps([[str(getattr(e, column.name)) for column in e.__table__.columns] for e in audit_rows(db)])
+
 
 def test_log_ins_and_failed_log_ins_are_logged_with_the_address_never_the_password(app, people):
     log_in(app.test_client(), "loket2", REMOTE_ADDR="10.1.2.3")
@@ -218,7 +223,8 @@ def test_log_ins_and_failed_log_ins_are_logged_with_the_address_never_the_passwo
     assert (wrong.action, wrong.address, wrong.changes) == ("staff.login_failed", "10.1.2.4",
                                                             {"reason": "wrong_password"})
     assert unknown.office_id is None and unknown.address == "10.1.2.5"
-    assert unknown.username == "tidak-ada-orang-dengan-nama-sepa"  # the first 32 characters
+    # A name of no account may be a password typed in the wrong field: it is not kept.
+    assert unknown.username == staff_login.UNKNOWN_ACCOUNT and "tidak-ada" not in every_value_of(people.db)
     every_value = json.dumps([[str(getattr(e, column.name)) for column in e.__table__.columns]
                               for e in audit_rows(people.db)])
     for secret in (PASSWORD, "salah-sandi-xyz", "sandi-orang-asing"):
@@ -234,7 +240,7 @@ def test_log_ins_and_failed_log_ins_are_logged_with_the_address_never_the_passwo
 def _activity(client, people, clock):
     admin = people.headers("admin")
     client.post("/api/v1/offices/demo/staff", headers=admin, json={
-        "username": "baru", "password": "rahasia123", "role": "clerk"})
+        "username": "baru", "password": "teh-manis-hangat", "role": "clerk"})
     clock.advance(days=1)
     patch(client, people, "admin", "loket2", {"display_name": "=HYPERLINK(\"x\")"})
     clock.advance(days=1)
@@ -274,7 +280,7 @@ def test_filters_a_taken_name_and_deactivation_behave_alike_on_sqlite_and_postgr
                        headers=admin).get_json()
     assert [e["action"] for e in found] == ["staff.updated"]
     taken = client.post("/api/v1/offices/demo/staff", headers=admin, json={
-        "username": "baru", "password": "rahasia123", "role": "clerk"})
+        "username": "baru", "password": "teh-manis-hangat", "role": "clerk"})
     assert taken.status_code == 409
     assert patch(client, people, "admin", "loket1", {"active": False}).get_json()["active"] is False
     assert client.get("/api/v1/offices/demo/audit", headers=people.headers("loket1")).status_code == 401
@@ -291,7 +297,7 @@ def test_the_audit_csv_holds_the_filtered_entries_with_changes_as_json(client, p
     assert rows[1][0].startswith("2026-11-24T09:00:00+07:00") and rows[1][1] == "admin"
     changes = json.loads(rows[1][4])
     assert changes == {"display_name": ["Petugas Loket 2", '=HYPERLINK("x")']}
-    assert "rahasia123" not in response.get_data(as_text=True)
+    assert "teh-manis-hangat" not in response.get_data(as_text=True)
 
 
 def test_an_agency_admin_reads_the_audit_entries_of_its_zone_only(client, people):
@@ -314,7 +320,7 @@ def test_each_change_made_through_the_service_functions_writes_exactly_one_entry
         assert audit_count(db) == before + 1 and audit_count(db, action=action) >= 1, action
         return result
 
-    new_id = one_entry(lambda: staff.create_user(db, "baru", "rahasia123", office_slug="demo", role="clerk",
+    new_id = one_entry(lambda: staff.create_user(db, "baru", "teh-manis-hangat", office_slug="demo", role="clerk",
                                                  actor=admin, now=NOW), "staff.created")
     one_entry(lambda: staff.update_staff(db, admin, new_id, {"role": "supervisor", "display_name": "B"}, now=NOW),
               "staff.updated")
@@ -334,9 +340,9 @@ def test_an_owner_is_made_without_an_office_and_an_office_role_needs_one(people)
     owner = staff.member_by_id(people.db, people.ids["pemilik"])
     assert owner.role == "owner" and owner.office_id is None
     with pytest.raises(Exception) as no_office:
-        staff.create_user(people.db, "tanpa-kantor", "rahasia123", office_slug=None, role="clerk")
+        staff.create_user(people.db, "tanpa-kantor", "teh-manis-hangat", office_slug=None, role="clerk")
     with pytest.raises(Exception) as owner_in_office:
-        staff.create_user(people.db, "bos-kantor", "rahasia123", office_slug="demo", role="owner")
+        staff.create_user(people.db, "bos-kantor", "teh-manis-hangat", office_slug="demo", role="owner")
     assert no_office.value.code == owner_in_office.value.code == "invalid_input"
     entry = [e for e in audit_rows(people.db) if e.target == "staff:pemilik"][0]
     assert (entry.action, entry.office_id, entry.username) == ("staff.created", None, "(command line)")
@@ -350,7 +356,7 @@ def test_two_admins_creating_the_same_name_at_once_get_one_account_and_one_confl
 
     def create(_):
         try:
-            return staff.create_user(people.db, "kembar", "rahasia123", office_slug="demo", role="clerk",
+            return staff.create_user(people.db, "kembar", "teh-manis-hangat", office_slug="demo", role="clerk",
                                      actor=admin, now=NOW)
         except AlreadyExists:
             return "conflict"

@@ -41,7 +41,7 @@ def test_the_staff_page_lists_the_offices_accounts_for_admins_only(app, admin, p
 
 def test_an_admin_creates_an_account_and_lands_on_its_page(admin, people):
     response = post_form(admin, "/admin/demo/staff", "/admin/demo/staff", {
-        "username": "Loket6", "display_name": "Petugas Loket 6", "password": "rahasia123", "role": "clerk",
+        "username": "Loket6", "display_name": "Petugas Loket 6", "password": "teh-manis-hangat", "role": "clerk",
         "zone": str(people.zone_id)})
     assert response.status_code == 302
     page = admin.get(response.location).get_data(as_text=True)
@@ -50,12 +50,12 @@ def test_an_admin_creates_an_account_and_lands_on_its_page(admin, people):
 
 def test_a_refused_account_keeps_what_was_typed_and_says_why_at_the_field(admin, people):
     taken = post_form(admin, "/admin/demo/staff", "/admin/demo/staff", {
-        "username": "loket1", "display_name": "Nama Yang Diketik", "password": "rahasia123", "role": "supervisor",
+        "username": "loket1", "display_name": "Nama Yang Diketik", "password": "teh-manis-hangat", "role": "supervisor",
         "zone": ""})
     html = taken.get_data(as_text=True)
     assert taken.status_code == 409 and "loket1 sudah dipakai" in html
     assert 'value="Nama Yang Diketik"' in html and '<option selected value="supervisor">' in html
-    assert "rahasia123" not in html
+    assert "teh-manis-hangat" not in html
     short = post_form(admin, "/admin/demo/staff?lang=en", "/admin/demo/staff", {
         "username": "baru", "password": "123", "role": "clerk", "zone": ""})
     assert short.status_code == 422

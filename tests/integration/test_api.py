@@ -134,7 +134,7 @@ def test_staff_endpoints_need_a_token_and_stay_in_the_office(client, demo, app):
     from queueapp.models import Office
     with demo.write() as uow:
         uow.session.add(Office(slug="lain", name="Kantor Lain", timezone="Asia/Makassar"))
-    staff.create_user(demo, "petugas-lain", "rahasia123", office_slug="lain", role="clerk")
+    staff.create_user(demo, "petugas-lain", "teh-manis-hangat", office_slug="lain", role="clerk")
     outsider = {"Authorization": f"Bearer {token_for(demo, 'petugas-lain')}"}
     assert client.post(f"/api/v1/counters/{cid}/call-next", headers=outsider).status_code == 403
     ticket = issue(client).get_json()
@@ -190,15 +190,13 @@ def test_call_a_specific_number_and_change_the_counter_state(client, demo, clerk
 
 
 def test_a_staff_session_must_send_the_csrf_token(app, demo):
-    from flask_login import login_user
-
-    from queueapp.services import staff
-    from queueapp.web.auth import StaffLogin
-    user = staff.authenticate(demo, "loket1", "demo12345")
+    from queueapp.services import staff_login
+    from queueapp.web.auth import start_session
+    user = staff_login.authenticate(demo, "loket1", "demo12345")
 
     @app.get("/_test_login")
     def _login():
-        login_user(StaffLogin.from_user(user))
+        start_session(user)
         return "ok"
 
     client = app.test_client()

@@ -24,10 +24,11 @@ def test_migrate_seed_create_user_and_token_then_use_the_token(tmp_path):
     assert seeded.returncode == 0 and "demo office loaded" in seeded.stdout
     assert "already present" in run(["seed-demo"], env).stdout
     assert (tmp_path / "queueapp.db").exists() and (tmp_path / "secret_key").exists()
-    made = run(["create-user", "petugas9", "--office", "demo", "--role", "clerk", "--password", "rahasia123"], env)
+    made = run(["create-user", "petugas9", "--office", "demo", "--role", "clerk", "--password", "teh-manis-hangat"],
+               env)
     assert made.returncode == 0, made.stderr
     prompted = run(["create-user", "petugas10", "--office", "demo", "--role", "clerk"], env,
-                   input_text="rahasia123\nrahasia123\n")
+                   input_text="teh-manis-hangat\nteh-manis-hangat\n")
     assert prompted.returncode == 0, prompted.stderr
     short = run(["create-user", "x", "--office", "demo", "--role", "clerk", "--password", "123"], env)
     assert short.returncode != 0 and "password" in short.stderr

@@ -36,7 +36,7 @@ def test_an_office_is_set_up_from_the_shell_without_sql(tmp_path):
     added = _invoke(env, ["counter", "add", "kec-sukamaju", "1", "--services", "A:1", "--open"])
     assert added.exit_code == 0, added.output
     user = _invoke(env, ["create-user", "camat", "--office", "kec-sukamaju", "--role", "admin",
-                         "--password", "rahasia123"])
+                         "--password", "teh-manis-hangat"])
     assert user.exit_code == 0, user.output
     exported = yaml.safe_load(_invoke(env, ["office", "export", "kec-sukamaju"]).output)
     assert exported["office"]["timezone"] == "WITA"
@@ -106,8 +106,8 @@ def test_the_owner_needs_no_office_and_a_first_run_says_how_to_begin(tmp_path):
     assert not first_run(app)                  # no schema yet: `db upgrade` comes first, not the owner
     _invoke(env, ["db", "upgrade"])
     assert first_run(app)
-    made = _invoke(env, ["create-user", "diskominfo", "--role", "owner", "--password", "rahasia123"])
+    made = _invoke(env, ["create-user", "diskominfo", "--role", "owner", "--password", "teh-manis-hangat"])
     assert made.exit_code == 0, made.output
     assert not first_run(app)
-    clerk = _invoke(env, ["create-user", "x1", "--role", "clerk", "--password", "rahasia123"])
+    clerk = _invoke(env, ["create-user", "x1", "--role", "clerk", "--password", "teh-manis-hangat"])
     assert clerk.exit_code == 1   # an office role needs --office

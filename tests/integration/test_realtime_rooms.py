@@ -78,7 +78,7 @@ def other_office_token(demo):
     from queueapp.services import staff
     with demo.write() as uow:
         uow.session.add(Office(slug="lain", name="Kantor Lain", timezone="Asia/Jayapura"))
-    staff.create_user(demo, "petugas-lain", "rahasia123", office_slug="lain", role="clerk")
+    staff.create_user(demo, "petugas-lain", "teh-manis-hangat", office_slug="lain", role="clerk")
     return token_for(demo, "petugas-lain")
 
 
@@ -95,14 +95,12 @@ def test_staff_of_another_office_join_nothing_here(app, demo, client):
 
 
 def test_a_staff_session_cookie_opens_the_staff_room(app, demo):
-    from flask_login import login_user
-
-    from queueapp.services import staff
-    from queueapp.web.auth import StaffLogin
+    from queueapp.services import staff_login
+    from queueapp.web.auth import start_session
 
     @app.get("/_test_login")
     def _login():
-        login_user(StaffLogin.from_user(staff.authenticate(demo, "supervisor", "demo12345")))
+        start_session(staff_login.authenticate(demo, "supervisor", "demo12345"))
         return "ok"
 
     browser = app.test_client()

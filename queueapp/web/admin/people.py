@@ -4,12 +4,14 @@ newest first, CSV). Every write is a service function; a refused change is shown
 same page with what was typed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length
+from wtforms import HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from ... import messages
 from ...domain import errors
@@ -17,7 +19,7 @@ from ...domain.permissions import Permission, Role
 from ...extensions import get_db, now
 from ...queries import people
 from ...services import staff as accounts
-from ..auth import end_live_sessions
+from ..auth import end_live_sessions, login_throttle
 from ..errors import status_for
 from ..labels import label
 from .access import admin_page
@@ -63,6 +65,12 @@ class ActiveForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("What the token is for"), validators=[Length(max=100)])
+    days = IntegerField(_l("Valid for (days)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.days.data is None:
+            self.days.data = current_app.config["API_TOKEN_DAYS"]
 
 
 class RevokeForm(FlaskForm):
@@ -130,6 +138,8 @@ def _member_of_office(staff_id: int) -> dict:
 def _member_page(staff_id: int, *, status: int = 200, refused: str | None = None, new_token: str | None = None,
                  **forms):
     member = _member_of_office(staff_id)
+    for token in member["tokens"]:
+        token["expired"] = datetime.fromisoformat(token["expires_at"]) <= now()
     forms.setdefault("form", MemberForm(formdata=None, display_name=member["display_name"], role=member["role"],
                                         zone=str(member["zone_id"] or "")))
     for name, cls in (("password_form", PasswordForm), ("token_form", TokenForm)):
@@ -171,7 +181,7 @@ def member(slug: str, staff_id: int):
     fields = _changed(form, _member_of_office(staff_id)) if form.validate_on_submit() else {}
 
     def write():
-        accounts.update_staff(get_db(), g.actor, staff_id, fields, now=now())
+        accounts.update_staff(get_db(), g.actor, staff_id, fields, now=now(), throttle=login_throttle())
         return staff_id if accounts.ends_sessions(fields) else None
     return _write(staff_id, form, write, _("Changes saved."))
 
@@ -183,7 +193,8 @@ def password(slug: str, staff_id: int):
     _member_of_office(staff_id)
 
     def write():
-        accounts.reset_password(get_db(), g.actor, staff_id, form.password.data or "", now=now())
+        accounts.reset_password(get_db(), g.actor, staff_id, form.password.data or "", now=now(),
+                                throttle=login_throttle())
         return staff_id
     return _write(staff_id, form, write, _("The password has been reset. Every session of this account has ended."),
                   form_name="password_form")
@@ -213,7 +224,8 @@ def create_token(slug: str, staff_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        _, token = accounts.create_token_for(get_db(), g.actor, staff_id, now=now(), name=form.name.data or "")
+        _, token = accounts.create_token_for(get_db(), g.actor, staff_id, now=now(), name=form.name.data or "",
+                                             days=form.days.data or current_app.config["API_TOKEN_DAYS"])
     except errors.DomainError as exc:
         return _member_page(staff_id, status=status_for(exc), refused=_refusal(form, exc), token_form=form)
     return _member_page(staff_id, status=201, new_token=token)

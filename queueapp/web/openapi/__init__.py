@@ -38,8 +38,9 @@ def spec() -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "A staff API token, or a kiosk's device token (qk_...)"},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": (
+                "A staff API token (admin area or `queueapp create-token USER --days N`; past its expires_at "
+                "it answers 401 with the code token_expired), or a kiosk's device token (qk_...).")},
                                 "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
                                 "kioskCookie": {"type": "apiKey", "in": "cookie", "name": "queueapp_kiosk"}},
             "schemas": {

@@ -12,13 +12,19 @@ MEMBER = {"type": "object", "properties": {
     "zone": {"type": ["string", "null"]}, "active": {"type": "boolean"},
     "last_login_at": {"type": ["string", "null"], "format": "date-time"}}}
 TOKEN = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}}
+    "id": {"type": "integer"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+    "expires_at": {"type": "string", "format": "date-time",
+                   "description": "After it the token answers 401 with the code token_expired"},
+    "last_used_at": {"type": ["string", "null"], "format": "date-time",
+                     "description": "To a few minutes; null: never used"}}}
 ENTRY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "username": {"type": "string"},
     "action": {"type": "string", "examples": values(AuditAction)[:3]}, "target": {"type": "string"},
     "changes": {"type": "object", "description": "{field: [before, after]}, or {field: value} of a new thing"},
     "address": {"type": "string"}, "zone_id": {"type": ["integer", "null"]}}}
-PASSWORD = {"type": "string", "minLength": 8, "writeOnly": True}
+PASSWORD = {"type": "string", "minLength": 8, "writeOnly": True,
+            "description": "Not a common password, a sequence or repeat, nor containing the username or the "
+                           "office slug"}
 
 
 def _body(required: list[str], properties: dict) -> dict:
@@ -62,7 +68,8 @@ def staff_paths() -> dict:
         "/staff/{id}": {"patch": {
             "summary": "Change role, zone, display name, active or password",
             "description": MANAGE + " A new role, zone or password, or deactivation, ends the member's "
-                                    "sessions and live sockets; deactivation also revokes their API tokens. "
+                                    "sessions and live sockets; deactivation also revokes their API tokens; "
+                                    "a new password also lifts a log-in lock. "
                                     "No one deactivates, demotes or moves themselves (422).",
             "security": STAFF, "parameters": path_params("id"),
             "requestBody": _body([], {
@@ -75,9 +82,12 @@ def staff_paths() -> dict:
                     "responses": {**ok({"type": "array", "items": TOKEN}), **errors(401, 403, 404)}},
             "post": {"summary": "Create an API token; the token is shown in this answer only", "security": STAFF,
                      "description": MANAGE, "parameters": path_params("id"),
-                     "requestBody": _body(["name"], {"name": {"type": "string", "maxLength": 100}}),
+                     "requestBody": _body(["name"], {
+                         "name": {"type": "string", "maxLength": 100},
+                         "days": {"type": "integer", "minimum": 1, "maximum": 3650,
+                                  "description": "How long it works; default QUEUEAPP_API_TOKEN_DAYS (90)"}}),
                      "responses": {**ok({"type": "object", "properties": {
-                         "id": {"type": "integer"}, "name": {"type": "string"}, "token": {"type": "string"}}},
+                         **TOKEN["properties"], "token": {"type": "string"}}},
                          "201", "Created"), **errors(401, 403, 404, 422)}}},
         "/tokens/{id}": {"delete": {
             "summary": "Revoke an API token (it stops working at once)", "security": STAFF,
