@@ -13,7 +13,7 @@ from queueapp.domain.audit import AuditAction
 from queueapp.domain.retention import Citizen, Retention
 from queueapp.models import Appointment, AuditEntry, OnlineJoin, Ticket
 from queueapp.queries.privacy import citizen_records
-from queueapp.services import appointments, checkin, privacy, staff
+from queueapp.services import appointments, checkin, privacy, staff_login
 
 from ..support import MONDAY_0900_WIB
 
@@ -102,8 +102,8 @@ def test_a_ticket_taken_from_home_keeps_its_phone_hash_seven_days(demo, any_db):
 
 
 def test_a_log_in_address_is_kept_180_days(demo, any_db):
-    staff.authenticate(demo, "loket1", "demo12345", now=MONDAY_0900_WIB, address="203.0.113.7")
-    staff.authenticate(demo, "loket1", "wrong", now=MONDAY_0900_WIB + timedelta(days=2), address="203.0.113.8")
+    staff_login.authenticate(demo, "loket1", "demo12345", now=MONDAY_0900_WIB, address="203.0.113.7")
+    staff_login.authenticate(demo, "loket1", "wrong", now=MONDAY_0900_WIB + timedelta(days=2), address="203.0.113.8")
     privacy.purge(demo, RETENTION, now=MONDAY_0900_WIB + timedelta(days=179))
     assert {e.address for e in rows(demo, AuditEntry) if e.action.startswith("staff.login")} == \
         {"203.0.113.7", "203.0.113.8"}
