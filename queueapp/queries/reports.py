@@ -1,0 +1,258 @@
+"""Read side of the reports: an office's tickets of a period, counted in SQL per breakdown
+(service, zone, counter, clerk, channel, appointment or walk-in, priority, hour, weekday)
+and timed in Python over one bounded query of their timestamps, with the pure figures of
+domain.metrics (tests/integration/test_report_queries.py proves the two equal).
+
+A member of one zone (an agency of an MPP) sees only that zone's services."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, Interval, and_, case, cast, func, literal, literal_column, select, type_coerce
+from sqlalchemy.orm import Session
+
+from .. import repository
+from ..db import Database
+from ..domain import metrics
+from ..domain.booking import HOLDS_SEAT
+from ..domain.events import EventType
+from ..domain.metrics import Breakdown
+from ..domain.periods import ReportPeriod
+from ..domain.permissions import Actor, Permission, require
+from ..domain.states import TicketStatus
+from ..models import Appointment, Counter, Office, Service, StaffUser, Ticket, TicketEvent, UTCDateTime, Zone
+
+E = EventType
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: one office's services (all, a zone's, or one) over a period."""
+
+    office_id: int
+    slug: str
+    name: str
+    timezone: str
+    address: str
+    contact: str
+    has_logo: bool
+    service_ids: tuple[int, ...]
+    period: ReportPeriod
+    service: str | None = None
+
+
+def scope(session: Session, actor: Actor, office_slug: str, period: ReportPeriod,
+          service: str | None = None) -> Scope:
+    """The office and services `actor` may report on. Raises OfficeNotFound,
+    PermissionDenied (a clerk, another office), ServiceNotFound, OutsideZone."""
+    office = repository.office_by_slug(session, office_slug)
+    require(actor, Permission.OPERATE, office.id)
+    rows = session.execute(select(Service.id, Service.prefix, Service.zone_id)
+                           .where(Service.office_id == office.id)).all()
+    if actor.zone_id is not None:
+        rows = [row for row in rows if row.zone_id == actor.zone_id]
+    if service:
+        found = repository.service_by_prefix(session, office, service)
+        require(actor, Permission.OPERATE, office.id, found.zone_id)
+        rows = [row for row in rows if row.id == found.id]
+    has_logo = session.execute(select(Office.logo.is_not(None)).where(Office.id == office.id)).scalar_one()
+    return Scope(office.id, office.slug, office.name, office.timezone, office.address or "", office.contact or "",
+                 bool(has_logo), tuple(row.id for row in rows), period,
+                 service.upper() if service else None)
+
+
+def _where(sc: Scope) -> list:
+    return [Ticket.office_id == sc.office_id, Ticket.business_date >= sc.period.first,
+            Ticket.business_date <= sc.period.last, Ticket.service_id.in_(sc.service_ids or (-1,))]
+
+
+def _event_totals(sc: Scope):
+    """Per ticket of the scope: its first call, its transfers and its recalls."""
+    called = func.min(case((TicketEvent.type == E.TICKET_CALLED.value, TicketEvent.at)))
+    return (select(TicketEvent.ticket_id.label("ticket_id"),
+                   type_coerce(called, UTCDateTime()).label("first_call"),
+                   func.sum(case((TicketEvent.type == E.TICKET_TRANSFERRED.value, 1), else_=0)).label("transfers"),
+                   func.sum(case((TicketEvent.type == E.TICKET_RECALLED.value, 1), else_=0)).label("recalls"))
+            .where(TicketEvent.office_id == sc.office_id,
+                   TicketEvent.type.in_([E.TICKET_CALLED.value, E.TICKET_TRANSFERRED.value, E.TICKET_RECALLED.value]),
+                   TicketEvent.ticket_id.in_(select(Ticket.id).where(*_where(sc))))
+            .group_by(TicketEvent.ticket_id).subquery("event_totals"))
+
+
+def _offset_minutes(tz_name: str) -> int:
+    """Indonesia's zones keep one offset all year (no daylight saving)."""
+    return int(ZoneInfo(tz_name).utcoffset(datetime(2000, 1, 1)).total_seconds() // 60)
+
+
+def _local_hour(dialect: str, tz_name: str):
+    minutes = _offset_minutes(tz_name)
+    if dialect == "sqlite":
+        return cast(func.strftime("%H", Ticket.issued_at, f"{minutes:+d} minutes"), Integer)
+    shifted = Ticket.issued_at + literal_column(f"interval '{minutes} minutes'", Interval)
+    return cast(func.extract("hour", shifted), Integer)
+
+
+def _weekday(dialect: str):
+    """ISO weekday (1 Monday .. 7 Sunday) of the business date."""
+    if dialect == "sqlite":
+        return (cast(func.strftime("%w", Ticket.business_date), Integer) + 6) % 7 + 1
+    return cast(func.extract("isodow", Ticket.business_date), Integer)
+
+
+def _key(by: Breakdown, dialect: str, tz_name: str):
+    return {
+        Breakdown.SERVICE: Service.prefix,
+        Breakdown.ZONE: Zone.name,
+        Breakdown.COUNTER: Counter.number,
+        Breakdown.CLERK: case((Ticket.called_at.is_not(None), StaffUser.display_name)),
+        Breakdown.CHANNEL: Ticket.channel,
+        Breakdown.APPOINTMENT: case((Ticket.channel == metrics.APPOINTMENT_CHANNEL, "appointment"),
+                                    else_="walk_in"),
+        Breakdown.PRIORITY: Ticket.priority,
+        Breakdown.HOUR: _local_hour(dialect, tz_name),
+        Breakdown.WEEKDAY: _weekday(dialect),
+    }[Breakdown(by)]
+
+
+def _joined(stmt, events):
+    return (stmt.select_from(Ticket).join(Service, Service.id == Ticket.service_id)
+            .outerjoin(Zone, Zone.id == Service.zone_id).outerjoin(Counter, Counter.id == Ticket.counter_id)
+            .outerjoin(StaffUser, StaffUser.id == Ticket.staff_id)
+            .outerjoin(events, events.c.ticket_id == Ticket.id))
+
+
+def _status_count(status: TicketStatus):
+    return func.sum(case((Ticket.status == status, 1), else_=0))
+
+
+def count_by(session: Session, sc: Scope, by: Breakdown | None) -> dict[Any, dict]:
+    """The counts of domain.metrics.counts (but within_target, a duration) per group, in
+    SQL; `by` None: one group "all"."""
+    events = _event_totals(sc)
+    key = (literal("all") if by is None else _key(by, session.get_bind().dialect.name, sc.timezone)).label("key")
+    stmt = _joined(select(
+        key, func.count().label("issued"), _status_count(TicketStatus.DONE).label("served"),
+        _status_count(TicketStatus.NO_SHOW).label("no_show"),
+        _status_count(TicketStatus.CANCELLED).label("cancelled"),
+        func.sum(case((events.c.transfers > 0, 1), else_=0)).label("transferred"),
+        func.sum(case((events.c.recalls > 0, 1), else_=0)).label("recalled")), events).where(*_where(sc))
+    result = {}
+    for row in session.execute(stmt.group_by(key)):
+        values = row._asdict()
+        group = values.pop("key")
+        group = group.value if hasattr(group, "value") else group
+        result[group if group not in ("",) else None] = {name: int(value or 0) for name, value in values.items()}
+    return result
+
+
+def records(session: Session, sc: Scope) -> list[metrics.TicketRecord]:
+    """Every ticket of the scope with its timestamps: the bounded query the durations,
+    the heatmap, the staffing figures and the CSV are computed from."""
+    events = _event_totals(sc)
+    stmt = _joined(select(
+        Ticket.id, Ticket.business_date, Service.prefix, Ticket.status, Ticket.channel, Ticket.issued_at,
+        Service.target_wait_minutes, Zone.name.label("zone"), Counter.number.label("counter"),
+        case((Ticket.called_at.is_not(None), StaffUser.display_name)).label("clerk"), Ticket.priority,
+        events.c.first_call, Ticket.called_at, Ticket.started_at, Ticket.finished_at,
+        events.c.transfers, events.c.recalls, Ticket.code), events).where(*_where(sc)).order_by(Ticket.id)
+    return [metrics.TicketRecord(
+        ticket_id=row.id, business_date=row.business_date, service=row.prefix, status=row.status.value,
+        channel=row.channel.value, issued_at=row.issued_at, target_wait_minutes=row.target_wait_minutes,
+        zone=row.zone or "", counter=row.counter, clerk=row.clerk or "",
+        priority=row.priority.value if row.priority else "", first_called_at=row.first_call,
+        called_at=row.called_at, started_at=row.started_at, finished_at=row.finished_at,
+        transfers=int(row.transfers or 0), recalls=int(row.recalls or 0), number=row.code)
+        for row in session.execute(stmt)]
+
+
+def totals(session: Session, sc: Scope, rows: list[metrics.TicketRecord]) -> dict:
+    """The figures of the whole scope: SQL counts with the durations of `rows`."""
+    counted = count_by(session, sc, None).get("all") or dict.fromkeys(
+        ("issued", "served", "no_show", "cancelled", "transferred", "recalled"), 0)
+    counts = {**counted, "within_target": sum(metrics.within_target(r) for r in rows)}
+    return metrics.figures(counts, metrics.durations(rows))
+
+
+def breakdown(session: Session, sc: Scope, by: Breakdown, rows: list[metrics.TicketRecord]) -> list[dict]:
+    """Per group: the SQL counts with the durations of `rows` (records of the same scope)."""
+    by = Breakdown(by)
+    counted = count_by(session, sc, by)
+    groups: dict = {}
+    for record in rows:
+        groups.setdefault(metrics.key_of(record, by, sc.timezone), []).append(record)
+    ordered = sorted(counted, key=lambda k: (k is None, k if k is not None else 0))
+    result = []
+    for group in ordered:
+        members = groups.get(group, [])
+        counts = {**counted[group], "within_target": sum(metrics.within_target(r) for r in members)}
+        result.append({"key": group, **metrics.figures(counts, metrics.durations(members))})
+    return result
+
+
+def appointment_records(session: Session, sc: Scope) -> list[metrics.AppointmentRecord]:
+    """Appointments holding a seat (booked, checked in, missed) whose slot is in the period."""
+    start, _ = repository.day_bounds(sc.period.first, sc.timezone)
+    _, end = repository.day_bounds(sc.period.last, sc.timezone)
+    stmt = (select(Appointment.slot_start, Appointment.status, Ticket.issued_at, Ticket.channel, Ticket.status)
+            .outerjoin(Ticket, and_(Ticket.id == Appointment.ticket_id))
+            .where(Appointment.office_id == sc.office_id, Appointment.service_id.in_(sc.service_ids or (-1,)),
+                   Appointment.slot_start >= start, Appointment.slot_start < end,
+                   Appointment.status.in_(list(HOLDS_SEAT)))
+            .order_by(Appointment.slot_start))
+    return [metrics.AppointmentRecord(slot_start=slot, status=status.value, checked_in_at=issued,
+                                      ticket_channel=channel.value if channel else None,
+                                      ticket_status=ticket_status.value if ticket_status else None)
+            for slot, status, issued, channel, ticket_status in session.execute(stmt)]
+
+
+def _labels(session: Session, sc: Scope) -> dict[Breakdown, dict]:
+    services = session.execute(select(Service.prefix, Service.name_id, Service.name_en, Service.target_wait_minutes)
+                               .where(Service.office_id == sc.office_id)).all()
+    counters = session.execute(select(Counter.number, Counter.name).where(Counter.office_id == sc.office_id)).all()
+    return {Breakdown.SERVICE: {s.prefix: {"name": s.name_id, "name_en": s.name_en,
+                                           "target_wait_minutes": s.target_wait_minutes} for s in services},
+            Breakdown.COUNTER: {c.number: {"name": c.name} for c in counters}}
+
+
+def summary(db: Database, actor: Actor, office_slug: str, period: ReportPeriod, *, service: str | None = None,
+            breakdowns: tuple[Breakdown, ...] = (Breakdown.SERVICE, Breakdown.HOUR)) -> dict:
+    """The report of a period: the totals, `by_<breakdown>` tables, appointments, clerks,
+    counters and the weekday x hour heatmap. Raises as `scope`."""
+    with db.read() as s:
+        sc = scope(s, actor, office_slug, period, service)
+        rows = records(s, sc)
+        labels = _labels(s, sc)
+        tables = {}
+        for by in dict.fromkeys(breakdowns):
+            table = breakdown(s, sc, by, rows)
+            for line in table:
+                line.update(labels.get(by, {}).get(line["key"], {}))
+            tables[f"by_{Breakdown(by).value}"] = table
+        appointments = appointment_records(s, sc)
+        figures = totals(s, sc, rows)
+    return {"office": {"slug": sc.slug, "name": sc.name, "timezone": sc.timezone, "address": sc.address,
+                       "contact": sc.contact, "has_logo": sc.has_logo},
+            "period": period.as_dict(), "service": sc.service,
+            **figures, **tables,
+            "appointments": metrics.funnel(appointments),
+            "clerks": metrics.staffing(rows, "clerk"), "counters": metrics.staffing(rows, "counter"),
+            "heatmap": metrics.heatmap(rows, sc.timezone)}
+
+
+def ticket_rows(db: Database, actor: Actor, office_slug: str, period: ReportPeriod,
+                service: str | None = None) -> tuple[Scope, list[metrics.TicketRecord]]:
+    """The tickets of the period, one record each, for the CSV and the XLSX raw sheet."""
+    with db.read() as s:
+        sc = scope(s, actor, office_slug, period, service)
+        return sc, records(s, sc)
+
+
+def logo(db: Database, office_slug: str) -> tuple[bytes, str] | None:
+    with db.read() as s:
+        office = repository.office_by_slug(s, office_slug)
+        data = s.execute(select(Office.logo, Office.logo_type).where(Office.id == office.id)).one()
+        return (data[0], data[1]) if data[0] else None
+
