@@ -86,6 +86,8 @@ VARIABLES = (
     Variable("BOOKING_RATE_LIMIT", "BOOKING_RATE_LIMIT", "10 per minute;60 per hour", _rate_limit, True),
     Variable("BOOKING_READ_RATE_LIMIT", "BOOKING_READ_RATE_LIMIT", "120 per minute", _rate_limit, True),
     Variable("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", "60 per minute", _rate_limit, True),
+    # The longest period (days) one report may cover: a bigger one is refused (422).
+    Variable("REPORT_MAX_DAYS", "REPORT_MAX_DAYS", 366, _count),
 )
 
 # Settings no variable changes.

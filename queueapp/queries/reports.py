@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from .. import repository
 from ..db import Database
-from ..domain import metrics
+from ..domain import errors, metrics
 from ..domain.booking import HOLDS_SEAT
 from ..domain.events import EventType
 from ..domain.metrics import Breakdown
 from ..domain.periods import ReportPeriod
-from ..domain.permissions import Actor, Permission, require
+from ..domain.permissions import Actor, Permission, can, require
 from ..domain.states import TicketStatus
 from ..models import Appointment, Counter, Office, Service, StaffUser, Ticket, TicketEvent, UTCDateTime, Zone
 
@@ -56,7 +56,8 @@ def scope(session: Session, actor: Actor, office_slug: str, period: ReportPeriod
         rows = [row for row in rows if row.zone_id == actor.zone_id]
     if service:
         found = repository.service_by_prefix(session, office, service)
-        require(actor, Permission.OPERATE, office.id, found.zone_id)
+        if actor.zone_id is not None and found.zone_id != actor.zone_id:
+            raise errors.OutsideZone("outside your zone", permission=Permission.OPERATE.value)
         rows = [row for row in rows if row.id == found.id]
     has_logo = session.execute(select(Office.logo.is_not(None)).where(Office.id == office.id)).scalar_one()
     return Scope(office.id, office.slug, office.name, office.timezone, office.address or "", office.contact or "",
@@ -248,6 +249,18 @@ def ticket_rows(db: Database, actor: Actor, office_slug: str, period: ReportPeri
     with db.read() as s:
         sc = scope(s, actor, office_slug, period, service)
         return sc, records(s, sc)
+
+
+def offices_for(db: Database, actor: Actor) -> list[dict]:
+    """The offices whose reports `actor` may read (its own; every office for an owner)."""
+    with db.read() as s:
+        rows = s.execute(select(Office.id, Office.slug, Office.name).order_by(Office.name)).all()
+        return [{"slug": row.slug, "name": row.name} for row in rows if can(actor, Permission.OPERATE, row.id)]
+
+
+def office_timezone(db: Database, office_slug: str) -> str:
+    with db.read() as s:
+        return repository.office_by_slug(s, office_slug).timezone
 
 
 def logo(db: Database, office_slug: str) -> tuple[bytes, str] | None:
