@@ -36,7 +36,7 @@ DONE, NO_SHOW, CANCELLED = "done", "no_show", "cancelled"
 APPOINTMENT_CHANNEL = "appointment"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TicketRecord:
     """One ticket as reports see it: where it ended (its last service, counter, clerk) and
     when each step happened (aware UTC datetimes)."""
@@ -149,10 +149,29 @@ def counts(records: Sequence[TicketRecord]) -> dict:
     }
 
 
+@dataclass(slots=True)
+class Timing:
+    """A ticket's durations (minutes, None where they do not apply) and whether it was
+    served within its target wait: computed once per ticket, then grouped many ways."""
+
+    wait: float | None
+    walk: float | None
+    service: float | None
+    within_target: bool
+
+
+def timing(record: TicketRecord) -> Timing:
+    return Timing(wait(record), walk(record), service_time(record), within_target(record))
+
+
+def durations_of(timings: Sequence[Timing]) -> dict:
+    return {"wait_minutes": stats([t.wait for t in timings if t.wait is not None]),
+            "walk_minutes": stats([t.walk for t in timings if t.walk is not None]),
+            "service_minutes": stats([t.service for t in timings if t.service is not None])}
+
+
 def durations(records: Sequence[TicketRecord]) -> dict:
-    def of(measure: Callable[[TicketRecord], float | None]) -> dict:
-        return stats(v for v in map(measure, records) if v is not None)
-    return {"wait_minutes": of(wait), "walk_minutes": of(walk), "service_minutes": of(service_time)}
+    return durations_of([timing(r) for r in records])
 
 
 def figures(counted: dict, timed: dict) -> dict:
@@ -168,37 +187,48 @@ def summarize(records: Sequence[TicketRecord]) -> dict:
 
 
 def local_hour(at: datetime, tz_name: str) -> int:
-    return at.astimezone(ZoneInfo(tz_name)).hour
+    return at.astimezone(_zone(tz_name)).hour
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(tz_name: str) -> ZoneInfo:
+    if tz_name not in _ZONES:
+        _ZONES[tz_name] = ZoneInfo(tz_name)
+    return _ZONES[tz_name]
+
+
+def key_function(by: Breakdown, tz_name: str) -> Callable[[TicketRecord], object]:
+    """What `key_of` computes for breakdown `by`, as one function for many tickets."""
+    by = Breakdown(by)
+    if by == Breakdown.HOUR:
+        zone = _zone(tz_name)
+        return lambda r: r.issued_at.astimezone(zone).hour
+    return {
+        Breakdown.SERVICE: lambda r: r.service,
+        Breakdown.ZONE: lambda r: r.zone or None,
+        Breakdown.COUNTER: lambda r: r.counter,
+        Breakdown.CLERK: lambda r: r.clerk or None,
+        Breakdown.CHANNEL: lambda r: r.channel,
+        Breakdown.APPOINTMENT: lambda r: "appointment" if r.channel == APPOINTMENT_CHANNEL else "walk_in",
+        Breakdown.PRIORITY: lambda r: r.priority or None,
+        Breakdown.WEEKDAY: lambda r: r.business_date.isoweekday(),
+    }[by]
 
 
 def key_of(record: TicketRecord, by: Breakdown, tz_name: str):
     """The group a ticket falls in for breakdown `by` (None: it has none, e.g. a ticket
     never called has no clerk)."""
-    by = Breakdown(by)
-    if by == Breakdown.SERVICE:
-        return record.service
-    if by == Breakdown.ZONE:
-        return record.zone or None
-    if by == Breakdown.COUNTER:
-        return record.counter
-    if by == Breakdown.CLERK:
-        return record.clerk or None
-    if by == Breakdown.CHANNEL:
-        return record.channel
-    if by == Breakdown.APPOINTMENT:
-        return "appointment" if record.channel == APPOINTMENT_CHANNEL else "walk_in"
-    if by == Breakdown.PRIORITY:
-        return record.priority or None
-    if by == Breakdown.HOUR:
-        return local_hour(record.issued_at, tz_name)
-    return record.business_date.isoweekday()
+    return key_function(by, tz_name)(record)
 
 
 def breakdown(records: Sequence[TicketRecord], by: Breakdown, tz_name: str) -> list[dict]:
     """The figures per group, in key order (tickets without a key form the group None, last)."""
     groups: dict = defaultdict(list)
+    key = key_function(by, tz_name)
     for record in records:
-        groups[key_of(record, by, tz_name)].append(record)
+        groups[key(record)].append(record)
     ordered = sorted(groups, key=lambda k: (k is None, k if k is not None else 0))
     return [{"key": key, **summarize(groups[key])} for key in ordered]
 
@@ -220,7 +250,7 @@ def heatmap(records: Sequence[TicketRecord], tz_name: str) -> dict:
 
 # --- clerks and counters ---
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Visit:
     """A ticket at a counter: from its last call to its end (finish or no-show)."""
 

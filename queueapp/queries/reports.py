@@ -159,37 +159,41 @@ def records(session: Session, sc: Scope) -> list[metrics.TicketRecord]:
         case((Ticket.called_at.is_not(None), StaffUser.display_name)).label("clerk"), Ticket.priority,
         events.c.first_call, Ticket.called_at, Ticket.started_at, Ticket.finished_at,
         events.c.transfers, events.c.recalls, Ticket.code), events).where(*_where(sc)).order_by(Ticket.id)
-    return [metrics.TicketRecord(
-        ticket_id=row.id, business_date=row.business_date, service=row.prefix, status=row.status.value,
-        channel=row.channel.value, issued_at=row.issued_at, target_wait_minutes=row.target_wait_minutes,
-        zone=row.zone or "", counter=row.counter, clerk=row.clerk or "",
-        priority=row.priority.value if row.priority else "", first_called_at=row.first_call,
-        called_at=row.called_at, started_at=row.started_at, finished_at=row.finished_at,
-        transfers=int(row.transfers or 0), recalls=int(row.recalls or 0), number=row.code)
-        for row in session.execute(stmt)]
+    record = metrics.TicketRecord
+    return [record(ticket_id, day, prefix, status.value, channel.value, issued, target, zone or "", counter,
+                   clerk or "", priority.value if priority else "", first_call, called, started, finished,
+                   int(transfers or 0), int(recalls or 0), code)
+            for (ticket_id, day, prefix, status, channel, issued, target, zone, counter, clerk, priority, first_call,
+                 called, started, finished, transfers, recalls, code) in session.connection().execute(stmt)]
 
 
-def totals(session: Session, sc: Scope, rows: list[metrics.TicketRecord]) -> dict:
+def totals(session: Session, sc: Scope, rows: list[metrics.TicketRecord],
+           timings: list[metrics.Timing] | None = None) -> dict:
     """The figures of the whole scope: SQL counts with the durations of `rows`."""
+    timings = timings if timings is not None else [metrics.timing(r) for r in rows]
     counted = count_by(session, sc, None).get("all") or dict.fromkeys(
         ("issued", "served", "no_show", "cancelled", "transferred", "recalled"), 0)
-    counts = {**counted, "within_target": sum(metrics.within_target(r) for r in rows)}
-    return metrics.figures(counts, metrics.durations(rows))
+    counts = {**counted, "within_target": sum(t.within_target for t in timings)}
+    return metrics.figures(counts, metrics.durations_of(timings))
 
 
-def breakdown(session: Session, sc: Scope, by: Breakdown, rows: list[metrics.TicketRecord]) -> list[dict]:
-    """Per group: the SQL counts with the durations of `rows` (records of the same scope)."""
+def breakdown(session: Session, sc: Scope, by: Breakdown, rows: list[metrics.TicketRecord],
+              timings: list[metrics.Timing] | None = None) -> list[dict]:
+    """Per group: the SQL counts with the durations of `rows` (records of the same scope;
+    `timings` their metrics.timing, computed once for every breakdown)."""
     by = Breakdown(by)
+    timings = timings if timings is not None else [metrics.timing(r) for r in rows]
     counted = count_by(session, sc, by)
     groups: dict = {}
-    for record in rows:
-        groups.setdefault(metrics.key_of(record, by, sc.timezone), []).append(record)
+    key = metrics.key_function(by, sc.timezone)
+    for record, timed in zip(rows, timings):
+        groups.setdefault(key(record), []).append(timed)
     ordered = sorted(counted, key=lambda k: (k is None, k if k is not None else 0))
     result = []
     for group in ordered:
         members = groups.get(group, [])
-        counts = {**counted[group], "within_target": sum(metrics.within_target(r) for r in members)}
-        result.append({"key": group, **metrics.figures(counts, metrics.durations(members))})
+        counts = {**counted[group], "within_target": sum(t.within_target for t in members)}
+        result.append({"key": group, **metrics.figures(counts, metrics.durations_of(members))})
     return result
 
 
@@ -225,15 +229,16 @@ def summary(db: Database, actor: Actor, office_slug: str, period: ReportPeriod, 
     with db.read() as s:
         sc = scope(s, actor, office_slug, period, service)
         rows = records(s, sc)
+        timings = [metrics.timing(r) for r in rows]
         labels = _labels(s, sc)
         tables = {}
         for by in dict.fromkeys(breakdowns):
-            table = breakdown(s, sc, by, rows)
+            table = breakdown(s, sc, by, rows, timings)
             for line in table:
                 line.update(labels.get(by, {}).get(line["key"], {}))
             tables[f"by_{Breakdown(by).value}"] = table
         appointments = appointment_records(s, sc)
-        figures = totals(s, sc, rows)
+        figures = totals(s, sc, rows, timings)
     return {"office": {"slug": sc.slug, "name": sc.name, "timezone": sc.timezone, "address": sc.address,
                        "contact": sc.contact, "has_logo": sc.has_logo},
             "period": period.as_dict(), "service": sc.service,
