@@ -280,18 +280,20 @@ def idle_minutes(spans: Sequence[Visit]) -> float:
     return idle
 
 
-def staffing(records: Iterable[TicketRecord], key: str = "clerk") -> list[dict]:
+def staffing(records: Iterable[TicketRecord], key: str = "clerk",
+             spans: Sequence[Visit] | None = None) -> list[dict]:
     """Per clerk (key="clerk") or counter (key="counter"): tickets served, hours at work
-    (each day from the first call to the last end), served per hour, and idle minutes."""
+    (each day from the first call to the last end), served per hour, and idle minutes.
+    `spans`: the records' visits, when already computed."""
     by_day: dict = defaultdict(list)
-    for visit in visits(records):
+    for visit in spans if spans is not None else visits(records):
         by_day[(getattr(visit, key), visit.business_date)].append(visit)
     totals: dict = defaultdict(lambda: {"served": 0, "hours": 0.0, "idle_minutes": 0.0})
-    for (who, _day), spans in by_day.items():
+    for (who, _day), day_visits in by_day.items():
         total = totals[who]
-        total["served"] += sum(v.served for v in spans)
-        total["hours"] += minutes(min(v.called_at for v in spans), max(v.ended_at for v in spans)) / 60
-        total["idle_minutes"] += idle_minutes(spans)
+        total["served"] += sum(v.served for v in day_visits)
+        total["hours"] += minutes(min(v.called_at for v in day_visits), max(v.ended_at for v in day_visits)) / 60
+        total["idle_minutes"] += idle_minutes(day_visits)
     return [{"key": who, "served": t["served"], "hours": round(t["hours"], 2),
              "per_hour": round(t["served"] / t["hours"], 1) if t["hours"] else None,
              "idle_minutes": round(t["idle_minutes"], 1)}

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Interval, and_, case, cast, func, literal, literal_column, select, type_coerce
+from sqlalchemy import Integer, Interval, and_, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .. import repository
@@ -129,24 +129,47 @@ def _status_count(status: TicketStatus):
     return func.sum(case((Ticket.status == status, 1), else_=0))
 
 
-def count_by(session: Session, sc: Scope, by: Breakdown | None) -> dict[Any, dict]:
-    """The counts of domain.metrics.counts (but within_target, a duration) per group, in
-    SQL; `by` None: one group "all"."""
+COUNTS = ("issued", "served", "no_show", "cancelled", "transferred", "recalled")
+
+
+def _plain(value):
+    value = value.value if hasattr(value, "value") else value
+    return None if value == "" else value
+
+
+def count_groups(session: Session, sc: Scope, bys: tuple[Breakdown, ...]) -> list[tuple[tuple, list[int]]]:
+    """The counts of domain.metrics.counts (but within_target, a duration) in SQL, in one
+    statement grouped by the keys of every breakdown of `bys` together: counts add up, so
+    each breakdown (and the total) is a sum over these groups (`fold`)."""
     events = _event_totals(sc)
-    key = (literal("all") if by is None else _key(by, session.get_bind().dialect.name, sc.timezone)).label("key")
+    dialect = session.get_bind().dialect.name
+    keys = [_key(by, dialect, sc.timezone).label(f"key{index}") for index, by in enumerate(bys)]
     stmt = _joined(select(
-        key, func.count().label("issued"), _status_count(TicketStatus.DONE).label("served"),
-        _status_count(TicketStatus.NO_SHOW).label("no_show"),
-        _status_count(TicketStatus.CANCELLED).label("cancelled"),
-        func.sum(case((events.c.transfers > 0, 1), else_=0)).label("transferred"),
-        func.sum(case((events.c.recalls > 0, 1), else_=0)).label("recalled")), events).where(*_where(sc))
-    result = {}
-    for row in session.execute(stmt.group_by(key)):
-        values = row._asdict()
-        group = values.pop("key")
-        group = group.value if hasattr(group, "value") else group
-        result[group if group not in ("",) else None] = {name: int(value or 0) for name, value in values.items()}
-    return result
+        *keys, func.count(), _status_count(TicketStatus.DONE), _status_count(TicketStatus.NO_SHOW),
+        _status_count(TicketStatus.CANCELLED), func.sum(case((events.c.transfers > 0, 1), else_=0)),
+        func.sum(case((events.c.recalls > 0, 1), else_=0))), events).where(*_where(sc))
+    if keys:
+        stmt = stmt.group_by(*keys)
+    width = len(keys)
+    return [(tuple(_plain(v) for v in row[:width]), [int(v or 0) for v in row[width:]])
+            for row in session.connection().execute(stmt) if row[width]]
+
+
+def fold(groups: list[tuple[tuple, list[int]]], index: int | None) -> dict[Any, dict]:
+    """Counts per key number `index` of `count_groups` (None: one group "all")."""
+    summed: dict[Any, list[int]] = {}
+    for keys, values in groups:
+        into = summed.setdefault("all" if index is None else keys[index], [0] * len(COUNTS))
+        for position, value in enumerate(values):
+            into[position] += value
+    return {key: dict(zip(COUNTS, values)) for key, values in summed.items()}
+
+
+def count_by(session: Session, sc: Scope, by: Breakdown | None) -> dict[Any, dict]:
+    """The counts per group of one breakdown (None: the whole scope, as group "all")."""
+    if by is None:
+        return fold(count_groups(session, sc, ()), None)
+    return fold(count_groups(session, sc, (Breakdown(by),)), 0)
 
 
 def records(session: Session, sc: Scope) -> list[metrics.TicketRecord]:
@@ -168,22 +191,22 @@ def records(session: Session, sc: Scope) -> list[metrics.TicketRecord]:
 
 
 def totals(session: Session, sc: Scope, rows: list[metrics.TicketRecord],
-           timings: list[metrics.Timing] | None = None) -> dict:
+           timings: list[metrics.Timing] | None = None, counted: dict | None = None) -> dict:
     """The figures of the whole scope: SQL counts with the durations of `rows`."""
     timings = timings if timings is not None else [metrics.timing(r) for r in rows]
-    counted = count_by(session, sc, None).get("all") or dict.fromkeys(
-        ("issued", "served", "no_show", "cancelled", "transferred", "recalled"), 0)
+    counted = counted if counted is not None else count_by(session, sc, None)
+    counted = counted.get("all") or dict.fromkeys(COUNTS, 0)
     counts = {**counted, "within_target": sum(t.within_target for t in timings)}
     return metrics.figures(counts, metrics.durations_of(timings))
 
 
 def breakdown(session: Session, sc: Scope, by: Breakdown, rows: list[metrics.TicketRecord],
-              timings: list[metrics.Timing] | None = None) -> list[dict]:
-    """Per group: the SQL counts with the durations of `rows` (records of the same scope;
-    `timings` their metrics.timing, computed once for every breakdown)."""
+              timings: list[metrics.Timing] | None = None, counted: dict | None = None) -> list[dict]:
+    """Per group: the SQL counts (`counted`, or counted now) with the durations of `rows`
+    (records of the same scope; `timings` their metrics.timing, computed once)."""
     by = Breakdown(by)
     timings = timings if timings is not None else [metrics.timing(r) for r in rows]
-    counted = count_by(session, sc, by)
+    counted = counted if counted is not None else count_by(session, sc, by)
     groups: dict = {}
     key = metrics.key_function(by, sc.timezone)
     for record, timed in zip(rows, timings):
@@ -231,20 +254,23 @@ def summary(db: Database, actor: Actor, office_slug: str, period: ReportPeriod, 
         rows = records(s, sc)
         timings = [metrics.timing(r) for r in rows]
         labels = _labels(s, sc)
+        bys = tuple(dict.fromkeys(Breakdown(by) for by in breakdowns))
+        groups = count_groups(s, sc, bys)
         tables = {}
-        for by in dict.fromkeys(breakdowns):
-            table = breakdown(s, sc, by, rows, timings)
+        for index, by in enumerate(bys):
+            table = breakdown(s, sc, by, rows, timings, fold(groups, index))
             for line in table:
                 line.update(labels.get(by, {}).get(line["key"], {}))
             tables[f"by_{Breakdown(by).value}"] = table
         appointments = appointment_records(s, sc)
-        figures = totals(s, sc, rows, timings)
+        spans = metrics.visits(rows)
+        figures = totals(s, sc, rows, timings, fold(groups, None))
     return {"office": {"slug": sc.slug, "name": sc.name, "timezone": sc.timezone, "address": sc.address,
                        "contact": sc.contact, "has_logo": sc.has_logo},
             "period": period.as_dict(), "service": sc.service,
             **figures, **tables,
             "appointments": metrics.funnel(appointments),
-            "clerks": metrics.staffing(rows, "clerk"), "counters": metrics.staffing(rows, "counter"),
+            "clerks": metrics.staffing(rows, "clerk", spans), "counters": metrics.staffing(rows, "counter", spans),
             "heatmap": metrics.heatmap(rows, sc.timezone)}
 
 

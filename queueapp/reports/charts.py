@@ -22,7 +22,7 @@ def bars(values: list[tuple[str, float | int | None]], *, title: str, width: int
     plot_w, plot_h = width - left - right, height - top - bottom
     highest = max([v for _, v in values if v] or [1])
     step = plot_w / max(len(values), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" '
              f'aria-label="{escape(title)}" class="chart">', f"<title>{escape(title)}</title>",
              _text(left, 14, title, size=12, anchor="start")]
     for fraction in (0, 0.5, 1):
@@ -48,7 +48,7 @@ def heatmap(matrix: list[list[float | int | None]], *, rows: list[str], title: s
     cell_h = 22
     height = top + cell_h * len(rows) + 18
     highest = max([v for row in matrix for v in row if v] or [1])
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" '
              f'aria-label="{escape(title)}" class="chart heatmap">', f"<title>{escape(title)}</title>",
              _text(left, 14, title, size=12, anchor="start")]
     for r, (label, row) in enumerate(zip(rows, matrix)):

@@ -64,7 +64,8 @@ def _letterhead(summary: dict, logo: bytes | None, styles) -> list:
 def _table(rows: list[list], widths=None, header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [("FONT", (0, 0), (-1, -1), "Helvetica", 8.5), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
     if header:
         style += [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
                   ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5)]
@@ -72,7 +73,7 @@ def _table(rows: list[list], widths=None, header: bool = True) -> Table:
     return table
 
 
-def hour_chart(by_hour: list[dict], caption: str, width: float = 170 * mm, height: float = 55 * mm) -> Drawing:
+def hour_chart(by_hour: list[dict], caption: str, width: float = 170 * mm, height: float = 42 * mm) -> Drawing:
     """Tickets issued per local hour, as bars."""
     hours = [line["key"] for line in by_hour if line["key"] is not None] or [8]
     span = list(range(min(hours), max(hours) + 1))
@@ -96,7 +97,7 @@ def heatmap_chart(arrivals: list[list[int]], weekdays: list[str], caption: str,
     """Arrivals per weekday x hour, darker for more, over the hours anybody came."""
     used = [h for h in range(24) if any(row[h] for row in arrivals)] or [8]
     span = list(range(min(used), max(used) + 1))
-    left, cell_h = 28, 12
+    left, cell_h = 28, 10
     cell_w = (width - left) / len(span)
     height = 7 * cell_h + 26
     highest = max(max(row) for row in arrivals) or 1
@@ -121,11 +122,11 @@ def heatmap_chart(arrivals: list[list[int]], weekdays: list[str], caption: str,
 def _signature(text: ReportText, styles) -> KeepTogether:
     name = f"<b><u>{escape(text.signer_name)}</u></b>" if text.signer_name else "(" + "_" * 30 + ")"
     block = [Paragraph(escape(text.place_date), styles["Sign"]), Paragraph(escape(text.signer_title), styles["Sign"]),
-             Spacer(1, 22 * mm), Paragraph(name, styles["Sign"])]
+             Spacer(1, 16 * mm), Paragraph(name, styles["Sign"])]
     if text.signer_id:
         block.append(Paragraph(escape(text.signer_id), styles["Sign"]))
     table = Table([["", block]], colWidths=[95 * mm, 75 * mm])
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return KeepTogether([Spacer(1, 4 * mm), table])
 
 
 def performance_report(summary: dict, text: ReportText, *, logo: bytes | None = None) -> bytes:
@@ -133,24 +134,27 @@ def performance_report(summary: dict, text: ReportText, *, logo: bytes | None = 
     styles = getSampleStyleSheet()
     styles.add(ParagraphStyle("Head", parent=styles["Normal"], fontSize=13, leading=16))
     styles.add(ParagraphStyle("Small", parent=styles["Normal"], fontSize=8.5, leading=10))
+    styles.add(ParagraphStyle("Cell", parent=styles["Normal"], fontSize=8, leading=9.5))
     styles.add(ParagraphStyle("Sign", parent=styles["Normal"], fontSize=10, leading=13, alignment=1))
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, title=text.title, author=summary["office"]["name"])
     story = _letterhead(summary, logo, styles)
-    story += [Spacer(1, 5 * mm), Paragraph(f"<b>{escape(text.title)}</b>", styles["Title"]),
+    story += [Spacer(1, 3 * mm), Paragraph(f"<b>{escape(text.title)}</b>", styles["Title"]),
               Paragraph(escape(text.period), styles["Normal"]), Spacer(1, 4 * mm),
               Paragraph(f"<b>{escape(text.figures_title)}</b>", styles["Normal"]), Spacer(1, 2 * mm),
               _table([[label, value] for label, value in text.figures], widths=[110 * mm, 60 * mm], header=False),
               Spacer(1, 5 * mm), Paragraph(f"<b>{escape(text.services_title)}</b>", styles["Normal"]),
               Spacer(1, 2 * mm)]
-    rows = [text.service_header]
+    rows = [[Paragraph(f"<b>{escape(cell)}</b>", styles["Cell"]) for cell in text.service_header]]
     for line in summary.get("by_service", []):
-        rows.append([f"{line['key']} {line.get('name', '')}"[:40], line["issued"], line["served"], line["no_show"],
+        rows.append([Paragraph(escape(f"{line['key']} {line.get('name', '')}"), styles["Cell"]), line["issued"], line["served"], line["no_show"],
                      _value(line["wait_minutes"]["mean"]), _value(line["wait_minutes"]["p90"]),
                      _value(line["service_minutes"]["mean"]), _value(line["within_target_pct"], "%")])
-    story += [_table(rows), Spacer(1, 5 * mm), hour_chart(summary.get("by_hour", []), text.hours_title),
+    widths = [50 * mm] + [17 * mm] * 5 + [18 * mm] * 2
+    story += [_table(rows, widths), Spacer(1, 4 * mm), hour_chart(summary.get("by_hour", []), text.hours_title),
               Spacer(1, 4 * mm), heatmap_chart(summary["heatmap"]["arrivals"], text.weekdays, text.heatmap_title)]
+    story.append(Spacer(1, 2 * mm))
     for note in text.notes:
         story.append(Paragraph(escape(note), styles["Small"]))
     story.append(_signature(text, styles))
