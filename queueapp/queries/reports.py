@@ -79,6 +79,9 @@ def _event_totals(sc: Scope):
                    func.sum(case((TicketEvent.type == E.TICKET_RECALLED.value, 1), else_=0)).label("recalls"))
             .where(TicketEvent.office_id == sc.office_id,
                    TicketEvent.type.in_([E.TICKET_CALLED.value, E.TICKET_TRANSFERRED.value, E.TICKET_RECALLED.value]),
+                   # Nothing happens to a ticket before its issue: the office's (type, at) index
+                   # skips the history before the period.
+                   TicketEvent.at >= repository.day_bounds(sc.period.first, sc.timezone)[0],
                    TicketEvent.ticket_id.in_(select(Ticket.id).where(*_where(sc))))
             .group_by(TicketEvent.ticket_id).subquery("event_totals"))
 

@@ -20,7 +20,8 @@ FIGURE_COLUMNS = ("issued", "served", "no_show", "cancelled", "transferred", "re
 
 
 def _local(at: datetime | None, zone: ZoneInfo) -> str:
-    return "" if at is None else at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    """"2026-11-23 08:00:00" on the office's clock (str() of a datetime: the quickest form)."""
+    return "" if at is None else str(at.astimezone(zone))[:19]
 
 
 def _minutes(value: float | None) -> float | str:
@@ -28,13 +29,13 @@ def _minutes(value: float | None) -> float | str:
 
 
 def ticket_row(record: metrics.TicketRecord, zone: ZoneInfo) -> list:
+    timed = metrics.timing(record)
     return [record.business_date.isoformat(), record.number, record.service, record.zone, record.channel,
             "yes" if record.channel == metrics.APPOINTMENT_CHANNEL else "no", record.priority, record.status,
             _local(record.issued_at, zone), _local(record.first_called_at, zone), _local(record.called_at, zone),
-            _local(record.started_at, zone), _local(record.finished_at, zone), _minutes(metrics.wait(record)),
-            _minutes(metrics.walk(record)), _minutes(metrics.service_time(record)),
-            "yes" if metrics.within_target(record) else "no", "" if record.counter is None else record.counter,
-            record.clerk, record.transfers, record.recalls]
+            _local(record.started_at, zone), _local(record.finished_at, zone), _minutes(timed.wait),
+            _minutes(timed.walk), _minutes(timed.service), "yes" if timed.within_target else "no",
+            "" if record.counter is None else record.counter, record.clerk, record.transfers, record.recalls]
 
 
 def ticket_csv(records: Iterable[metrics.TicketRecord], tz_name: str) -> Iterator[str]:
