@@ -11,6 +11,7 @@ import os
 import platform
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -143,7 +144,7 @@ def measure(name: str, url: str, args, folder: Path) -> list[dict]:
 
 
 def pg_schema() -> tuple[str, str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = f"bench_reports_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -203,6 +204,8 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--update-docs", action="store_true")
     args = parser.parse_args()
+    # A stopped run (kill) still drops its PostgreSQL schema and temporary files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     results = []
     with tempfile.TemporaryDirectory() as folder:

@@ -82,7 +82,10 @@ def minutes(start: datetime | None, end: datetime | None) -> float | None:
 
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The q-quantile (0..1) by linear interpolation between closest ranks; None when empty."""
-    ordered = sorted(values)
+    return _quantile(sorted(values), q)
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float | None:
     if not ordered:
         return None
     rank = (len(ordered) - 1) * q
@@ -97,10 +100,10 @@ def _round(value: float | None, places: int = 1) -> float | None:
 
 def stats(values: Iterable[float]) -> dict:
     """{"count", "mean", "p50", "p90"} in minutes, one decimal; None for an empty list."""
-    values = list(values)
+    values = sorted(values)
     mean = sum(values) / len(values) if values else None
-    return {"count": len(values), "mean": _round(mean), "p50": _round(percentile(values, 0.5)),
-            "p90": _round(percentile(values, 0.9))}
+    return {"count": len(values), "mean": _round(mean), "p50": _round(_quantile(values, 0.5)),
+            "p90": _round(_quantile(values, 0.9))}
 
 
 def pct(part: int, whole: int) -> float | None:
@@ -161,7 +164,9 @@ class Timing:
 
 
 def timing(record: TicketRecord) -> Timing:
-    return Timing(wait(record), walk(record), service_time(record), within_target(record))
+    waited = wait(record)
+    return Timing(waited, walk(record), service_time(record),
+                  record.status == DONE and waited is not None and waited <= record.target_wait_minutes)
 
 
 def durations_of(timings: Sequence[Timing]) -> dict:
