@@ -7,11 +7,11 @@ A member of one zone (an agency of an MPP) sees only that zone's services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Integer, Interval, and_, case, cast, func, literal_column, select, type_coerce
+from sqlalchemy import BigInteger, Integer, Interval, String, and_, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .. import repository
@@ -175,57 +175,188 @@ def count_by(session: Session, sc: Scope, by: Breakdown | None) -> dict[Any, dic
     return fold(count_groups(session, sc, (Breakdown(by),)), 0)
 
 
-def records(session: Session, sc: Scope) -> list[metrics.TicketRecord]:
-    """Every ticket of the scope with its timestamps: the bounded query the durations,
-    the heatmap, the staffing figures and the CSV are computed from."""
+# --- one pass over plain tuples: the summary's durations, staffing and heatmap, the CSV ---
+#
+# A month of an MPP is about 90,000 tickets: each timestamp is read as whole microseconds
+# since 1970 (UTC) and each local time or hour is computed by the database with the office's
+# fixed offset, so no datetime or time-zone object is made per value. Durations are integer
+# differences divided as timedelta.total_seconds() / 60 divides them: the figures equal the
+# pure ones of domain.metrics to the last bit (tests/integration/test_report_queries.py).
+
+US_PER_MINUTE = 60_000_000
+
+
+def _micros(column, dialect: str):
+    """A naive-UTC timestamp column as whole microseconds since 1970 (NULL stays NULL)."""
+    if dialect == "sqlite":
+        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite.
+        return (cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger) * 1_000_000
+                + cast(func.substr(column, 21, 6), BigInteger))
+    return cast(func.extract("epoch", column) * 1_000_000, BigInteger)
+
+
+def _local_text(column, dialect: str, tz_name: str):
+    """"2026-11-23 08:00:00" on the office's clock (seconds truncated, as str()[:19])."""
+    minutes = _offset_minutes(tz_name)
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%d %H:%M:%S", func.substr(column, 1, 19), f"{minutes:+d} minutes")
+    shifted = column + literal_column(f"interval '{minutes} minutes'", Interval)
+    return func.to_char(shifted, "YYYY-MM-DD HH24:MI:SS")
+
+
+def _minutes_between(start: int | None, end: int | None) -> float | None:
+    """metrics.minutes over microsecond counts (the same float, as total_seconds() / 60)."""
+    return None if start is None or end is None else (end - start) / 1_000_000 / 60
+
+
+def _times(status: str, target: int, issued: int, first_call: int | None, called: int | None,
+           started: int | None, finished: int | None) -> tuple:
+    """(wait, walk, service, within_target) of one ticket: metrics.timing over microseconds."""
+    waited = None if first_call is None else (first_call - issued) / 1_000_000 / 60
+    if status != metrics.DONE:
+        return waited, None, None, False
+    walked = (None if started is None or called is None or started < called
+              else (started - called) / 1_000_000 / 60)
+    served = None if started is None or finished is None else (finished - started) / 1_000_000 / 60
+    return waited, walked, served, waited is not None and waited <= target
+
+
+def _clerk():
+    return func.nullif(case((Ticket.called_at.is_not(None), StaffUser.display_name)), "")
+
+
+def _raw_key(by: Breakdown, dialect: str, tz_name: str):
+    """`_key` as the plain value count_groups' `_plain` gives ("" as NULL, enums as text)."""
+    by = Breakdown(by)
+    if by in (Breakdown.CHANNEL, Breakdown.PRIORITY):
+        return func.nullif(type_coerce(_key(by, dialect, tz_name), String()), "")
+    if by in (Breakdown.ZONE, Breakdown.CLERK):
+        return func.nullif(_key(by, dialect, tz_name), "")
+    return _key(by, dialect, tz_name)
+
+
+def _day(dialect: str):
+    """The business date as "YYYY-MM-DD" text."""
+    if dialect == "sqlite":
+        return type_coerce(Ticket.business_date, String())
+    return func.to_char(Ticket.business_date, "YYYY-MM-DD")
+
+
+class _Group:
+    """The durations of one group of tickets, gathered in ticket order."""
+
+    __slots__ = ("waits", "walks", "services", "within")
+
+    def __init__(self):
+        self.waits, self.walks, self.services, self.within = [], [], [], 0
+
+    def durations(self) -> dict:
+        return {"wait_minutes": metrics.stats(self.waits), "walk_minutes": metrics.stats(self.walks),
+                "service_minutes": metrics.stats(self.services)}
+
+
+def _gather(session: Session, sc: Scope, bys: tuple[Breakdown, ...]) -> tuple:
+    """One query of the scope's tickets as plain tuples and one pass over them: the
+    durations of the whole scope and of each group of each breakdown of `bys`, the heatmap,
+    and each counter's and clerk's visits per day (metrics.visits)."""
+    dialect = session.get_bind().dialect.name
     events = _event_totals(sc)
-    # Read as plain (naive UTC) datetimes and made aware below: the column type's own
-    # conversion costs a Python call per value, a month of an MPP has 450,000 of them.
-    plain = [type_coerce(column, DateTime()) for column in (
+    stamps = [_micros(column, dialect) for column in (
         Ticket.issued_at, events.c.first_call, Ticket.called_at, Ticket.started_at, Ticket.finished_at)]
     stmt = _joined(select(
-        Ticket.id, Ticket.business_date, Service.prefix, Ticket.status, Ticket.channel, plain[0],
-        Service.target_wait_minutes, Zone.name.label("zone"), Counter.number.label("counter"),
-        case((Ticket.called_at.is_not(None), StaffUser.display_name)).label("clerk"), Ticket.priority,
-        *plain[1:], events.c.transfers, events.c.recalls, Ticket.code), events).where(*_where(sc)).order_by(Ticket.id)
-    record, utc = metrics.TicketRecord, timezone.utc
-    return [record(ticket_id, day, prefix, status.value, channel.value, issued.replace(tzinfo=utc), target,
-                   zone or "", counter, clerk or "", priority.value if priority else "",
-                   first_call and first_call.replace(tzinfo=utc), called and called.replace(tzinfo=utc),
-                   started and started.replace(tzinfo=utc), finished and finished.replace(tzinfo=utc),
-                   int(transfers or 0), int(recalls or 0), code)
-            for (ticket_id, day, prefix, status, channel, issued, target, zone, counter, clerk, priority, first_call,
-                 called, started, finished, transfers, recalls, code) in session.connection().execute(stmt)]
+        type_coerce(Ticket.status, String()), Service.target_wait_minutes, *stamps, Counter.number,
+        func.coalesce(_clerk(), ""), _day(dialect), _weekday(dialect), _local_hour(dialect, sc.timezone),
+        *[_raw_key(by, dialect, sc.timezone) for by in bys]), events).where(*_where(sc)).order_by(Ticket.id)
+    whole = _Group()
+    groups: list[dict] = [{} for _ in bys]
+    arrivals = [[0] * 24 for _ in range(7)]
+    cell_waits: list[list[list[float]]] = [[[] for _ in range(24)] for _ in range(7)]
+    by_counter: dict = {}
+    by_clerk: dict = {}
+    done, ended_at_counter = metrics.DONE, (metrics.DONE, metrics.NO_SHOW)
+    for (status, target, issued, first_call, called, started, finished, counter, clerk, day, weekday, hour,
+         *keys) in session.connection().execute(stmt):
+        waited, walked, served, within = _times(status, target, issued, first_call, called, started, finished)
+        arrivals[weekday - 1][hour] += 1
+        if waited is not None:
+            cell_waits[weekday - 1][hour].append(waited)
+        for group in (whole, *(found.get(key) or found.setdefault(key, _Group())
+                               for found, key in zip(groups, keys))):
+            if waited is not None:
+                group.waits.append(waited)
+            if walked is not None:
+                group.walks.append(walked)
+            if served is not None:
+                group.services.append(served)
+            group.within += within
+        if counter is not None and status in ended_at_counter and called and finished:
+            visit = (called, finished, status == done)
+            by_counter.setdefault((counter, day), []).append(visit)
+            by_clerk.setdefault((clerk, day), []).append(visit)
+    heat = {"arrivals": arrivals,
+            "wait_mean": [[round(sum(c) / len(c) + 0.0, 1) if c else None for c in row] for row in cell_waits]}
+    return whole, groups, heat, by_counter, by_clerk
 
 
-def totals(session: Session, sc: Scope, rows: list[metrics.TicketRecord],
-           timings: list[metrics.Timing] | None = None, counted: dict | None = None) -> dict:
-    """The figures of the whole scope: SQL counts with the durations of `rows`."""
-    timings = timings if timings is not None else [metrics.timing(r) for r in rows]
-    counted = counted if counted is not None else count_by(session, sc, None)
-    counted = counted.get("all") or dict.fromkeys(COUNTS, 0)
-    counts = {**counted, "within_target": sum(t.within_target for t in timings)}
-    return metrics.figures(counts, metrics.durations_of(timings))
+def _staffing(by_day: dict) -> list[dict]:
+    """metrics.staffing over the visits of `_gather` (called, ended, served), per (who, day)."""
+    totals: dict = {}
+    for (who, _day), spans in by_day.items():
+        total = totals.setdefault(who, [0, 0.0, 0.0])
+        total[0] += sum(served for _, _, served in spans)
+        total[1] += _minutes_between(min(s[0] for s in spans), max(s[1] for s in spans)) / 60
+        idle = 0.0
+        ordered = sorted(spans, key=lambda s: s[0])
+        for earlier, later in zip(ordered, ordered[1:]):
+            gap = (later[0] - earlier[1]) / 1_000_000 / 60
+            if gap > 0:
+                idle += gap
+        total[2] += idle
+    return [{"key": who, "served": served, "hours": round(hours, 2),
+             "per_hour": round(served / hours, 1) if hours else None, "idle_minutes": round(idle, 1)}
+            for who, (served, hours, idle) in sorted(totals.items(), key=lambda item: str(item[0]))]
 
 
-def breakdown(session: Session, sc: Scope, by: Breakdown, rows: list[metrics.TicketRecord],
-              timings: list[metrics.Timing] | None = None, counted: dict | None = None) -> list[dict]:
-    """Per group: the SQL counts (`counted`, or counted now) with the durations of `rows`
-    (records of the same scope; `timings` their metrics.timing, computed once)."""
-    by = Breakdown(by)
-    timings = timings if timings is not None else [metrics.timing(r) for r in rows]
-    counted = counted if counted is not None else count_by(session, sc, by)
-    groups: dict = {}
-    key = metrics.key_function(by, sc.timezone)
-    for record, timed in zip(rows, timings):
-        groups.setdefault(key(record), []).append(timed)
-    ordered = sorted(counted, key=lambda k: (k is None, k if k is not None else 0))
+def _table(counted: dict, found: dict) -> list[dict]:
+    """Per group in key order (None last): SQL counts with the gathered durations."""
     result = []
-    for group in ordered:
-        members = groups.get(group, [])
-        counts = {**counted[group], "within_target": sum(t.within_target for t in members)}
-        result.append({"key": group, **metrics.figures(counts, metrics.durations_of(members))})
+    for key in sorted(counted, key=lambda k: (k is None, k if k is not None else 0)):
+        group = found.get(key) or _Group()
+        counts = {**counted[key], "within_target": group.within}
+        result.append({"key": key, **metrics.figures(counts, group.durations())})
     return result
+
+
+def ticket_lines(db: Database, actor: Actor, office_slug: str, period: ReportPeriod,
+                 service: str | None = None) -> tuple[Scope, list[tuple]]:
+    """The tickets of the period, one row each in the columns of reports.tables.TICKET_COLUMNS
+    (the CSV and the XLSX raw sheet): equal to tables.ticket_row of each ticket's record."""
+    with db.read() as s:
+        sc = scope(s, actor, office_slug, period, service)
+        dialect = s.get_bind().dialect.name
+        events = _event_totals(sc)
+        columns = (Ticket.issued_at, events.c.first_call, Ticket.called_at, Ticket.started_at, Ticket.finished_at)
+        stmt = _joined(select(
+            _day(dialect), Ticket.code, Service.prefix, func.coalesce(Zone.name, ""),
+            type_coerce(Ticket.channel, String()), func.coalesce(type_coerce(Ticket.priority, String()), ""),
+            type_coerce(Ticket.status, String()), *[_local_text(c, dialect, sc.timezone) for c in columns],
+            Service.target_wait_minutes, *[_micros(c, dialect) for c in columns], Counter.number,
+            func.coalesce(_clerk(), ""), func.coalesce(events.c.transfers, 0), func.coalesce(events.c.recalls, 0)),
+            events).where(*_where(sc)).order_by(Ticket.id)
+        rows = s.connection().execute(stmt).all()
+    appointment = metrics.APPOINTMENT_CHANNEL
+    lines = []
+    for (day, number, prefix, zone, channel, priority, status, issued_text, first_text, called_text, started_text,
+         finished_text, target, issued, first_call, called, started, finished, counter, clerk, transfers,
+         recalls) in rows:
+        waited, walked, served, within = _times(status, target, issued, first_call, called, started, finished)
+        lines.append((day, number, prefix, zone, channel, "yes" if channel == appointment else "no", priority,
+                      status, issued_text, first_text or "", called_text or "", started_text or "",
+                      finished_text or "", "" if waited is None else round(waited, 2),
+                      "" if walked is None else round(walked, 2), "" if served is None else round(served, 2),
+                      "yes" if within else "no", "" if counter is None else counter, clerk, int(transfers),
+                      int(recalls)))
+    return sc, lines
 
 
 def appointment_records(session: Session, sc: Scope) -> list[metrics.AppointmentRecord]:
@@ -259,35 +390,25 @@ def summary(db: Database, actor: Actor, office_slug: str, period: ReportPeriod, 
     counters and the weekday x hour heatmap. Raises as `scope`."""
     with db.read() as s:
         sc = scope(s, actor, office_slug, period, service)
-        rows = records(s, sc)
-        timings = [metrics.timing(r) for r in rows]
-        labels = _labels(s, sc)
         bys = tuple(dict.fromkeys(Breakdown(by) for by in breakdowns))
-        groups = count_groups(s, sc, bys)
-        tables = {}
-        for index, by in enumerate(bys):
-            table = breakdown(s, sc, by, rows, timings, fold(groups, index))
-            for line in table:
-                line.update(labels.get(by, {}).get(line["key"], {}))
-            tables[f"by_{Breakdown(by).value}"] = table
+        counted = count_groups(s, sc, bys)
+        whole, groups, heat, by_counter, by_clerk = _gather(s, sc, bys)
+        labels = _labels(s, sc)
         appointments = appointment_records(s, sc)
-        spans = metrics.visits(rows)
-        figures = totals(s, sc, rows, timings, fold(groups, None))
+    tables = {}
+    for index, by in enumerate(bys):
+        table = _table(fold(counted, index), groups[index])
+        for line in table:
+            line.update(labels.get(by, {}).get(line["key"], {}))
+        tables[f"by_{by.value}"] = table
+    total = fold(counted, None).get("all") or dict.fromkeys(COUNTS, 0)
+    figures = metrics.figures({**total, "within_target": whole.within}, whole.durations())
     return {"office": {"slug": sc.slug, "name": sc.name, "timezone": sc.timezone, "address": sc.address,
                        "contact": sc.contact, "has_logo": sc.has_logo},
             "period": period.as_dict(), "service": sc.service,
             **figures, **tables,
             "appointments": metrics.funnel(appointments),
-            "clerks": metrics.staffing(rows, "clerk", spans), "counters": metrics.staffing(rows, "counter", spans),
-            "heatmap": metrics.heatmap(rows, sc.timezone)}
-
-
-def ticket_rows(db: Database, actor: Actor, office_slug: str, period: ReportPeriod,
-                service: str | None = None) -> tuple[Scope, list[metrics.TicketRecord]]:
-    """The tickets of the period, one record each, for the CSV and the XLSX raw sheet."""
-    with db.read() as s:
-        sc = scope(s, actor, office_slug, period, service)
-        return sc, records(s, sc)
+            "clerks": _staffing(by_clerk), "counters": _staffing(by_counter), "heatmap": heat}
 
 
 def offices_for(db: Database, actor: Actor) -> list[dict]:

@@ -67,8 +67,8 @@ def attachment(body, content_type: str, name: str) -> Response:
 
 
 def tickets_csv(actor, slug: str, period: ReportPeriod, service: str | None) -> Response:
-    sc, rows = reports.ticket_rows(get_db(), actor, slug, period, service)
-    return attachment(tables.ticket_csv(rows, sc.timezone), "text/csv; charset=utf-8",
+    rows = reports.ticket_lines(get_db(), actor, slug, period, service)[1]
+    return attachment(tables.ticket_csv(rows), "text/csv; charset=utf-8",
                       _filename(slug, period, "csv"))
 
 
@@ -80,8 +80,8 @@ def summary_csv(actor, slug: str, period: ReportPeriod, service: str | None) -> 
 
 def summary_xlsx(actor, slug: str, period: ReportPeriod, service: str | None) -> Response:
     summary = reports.summary(get_db(), actor, slug, period, service=service, breakdowns=tuple(Breakdown))
-    rows = reports.ticket_rows(get_db(), actor, slug, period, service)[1]
-    body = tables.xlsx(summary, rows, summary["office"]["timezone"], sheet_names=(_("Summary"), _("Tickets")))
+    rows = reports.ticket_lines(get_db(), actor, slug, period, service)[1]
+    body = tables.xlsx(summary, rows, sheet_names=(_("Summary"), _("Tickets")))
     return attachment(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       _filename(slug, period, "xlsx"))
 

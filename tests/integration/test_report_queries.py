@@ -1,6 +1,7 @@
 """Every report figure computed by queries.reports (SQL counts, a bounded timestamp query)
 equals the pure reference of domain.metrics over the same tickets, on SQLite and PostgreSQL."""
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -8,6 +9,7 @@ from queueapp.domain import metrics
 from queueapp.domain.metrics import Breakdown
 from queueapp.domain.periods import day_range
 from queueapp.queries import reports
+from queueapp.reports import tables
 
 from ..conftest import actor_of
 from .report_days import pure_appointments, pure_records, play_random_day, put_service_in_zone
@@ -32,23 +34,30 @@ def test_the_random_days_exercise_every_figure(played):
     assert totals["wait_minutes"]["count"] and totals["walk_minutes"]["count"] and totals["service_minutes"]["count"]
 
 
+LABELS = {"name", "name_en", "target_wait_minutes"}  # added to the service and counter tables
+
+
 @pytest.mark.parametrize("by", list(Breakdown))
 def test_each_breakdown_in_sql_equals_the_pure_figures(played, by):
     expected = metrics.breakdown(pure_records(played), by, TZ)
-    supervisor = actor_of(played, "supervisor")
-    with played.read() as s:
-        sc = reports.scope(s, supervisor, "demo", day_range("2026-11-23", "2026-11-24"))
-        assert reports.breakdown(s, sc, by, reports.records(s, sc)) == expected
+    summary = reports.summary(played, actor_of(played, "supervisor"), "demo", day_range("2026-11-23", "2026-11-24"),
+                              breakdowns=(by,))
+    assert [{k: v for k, v in line.items() if k not in LABELS} for line in summary[f"by_{by.value}"]] == expected
 
 
 def test_the_totals_of_one_day_equal_the_pure_figures_of_that_day(played):
     monday = [r for r in pure_records(played) if r.business_date == MONDAY]
-    supervisor = actor_of(played, "supervisor")
-    with played.read() as s:
-        sc = reports.scope(s, supervisor, "demo", day_range("2026-11-23", "2026-11-23"))
-        rows = reports.records(s, sc)
-        assert rows == monday
-        assert reports.totals(s, sc, rows) == metrics.summarize(monday)
+    summary = reports.summary(played, actor_of(played, "supervisor"), "demo", day_range("2026-11-23", "2026-11-23"))
+    expected = metrics.summarize(monday)
+    assert {k: summary[k] for k in expected} == expected
+    assert summary["heatmap"] == metrics.heatmap(monday, TZ)
+
+
+def test_each_ticket_s_csv_row_equals_the_row_of_its_pure_record(played):
+    zone = ZoneInfo(TZ)
+    expected = [tables.ticket_row(r, zone) for r in pure_records(played)]
+    _, lines = reports.ticket_lines(played, actor_of(played, "supervisor"), "demo", day_range("2026-11-23", "2026-11-24"))
+    assert [list(line) for line in lines] == expected
 
 
 def test_the_summary_s_staffing_heatmap_and_funnel_equal_the_pure_ones(played):
