@@ -141,6 +141,8 @@ VARIABLES = (
     Variable("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", "30 per 10 minutes", _rate_limit, True),
     # A new API token's lifetime, unless its creator gives another.
     Variable("API_TOKEN_DAYS", "API_TOKEN_DAYS", 90, _days),
+    # The longest period (days) one report may cover: a bigger one is refused (422).
+    Variable("REPORT_MAX_DAYS", "REPORT_MAX_DAYS", 366, _count),
 )
 
 # Settings no variable changes.

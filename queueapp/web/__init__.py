@@ -4,7 +4,8 @@ Public pages: pages (start page), kiosk, display, status (the citizen's ticket),
 Staff pages: staff (log-in), counter, admin (office administration, a package of blueprints).
 JSON API v1: api (queue), api_booking (appointments, holidays), api_offices (offices, zones,
 hours, devices), api_catalog (services and counters), api_staff (staff, tokens, audit log),
-and the printing endpoints of kiosk. Shared helpers: http, auth, errors, limits; the API
+api_reports (reports and their downloads), and the printing endpoints of kiosk. Staff report pages:
+reports. Shared helpers: http, auth, errors, limits; the API
 document: openapi."""
 from __future__ import annotations
 
@@ -32,13 +33,13 @@ class RowIdConverter(IntegerConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
-    from . import (admin, api, api_booking, api_catalog, api_offices, api_staff, booking, counter, dashboard, display,
-                   errors, guards, headers, http, kiosk, pages, staff, status)
+    from . import (admin, api, api_booking, api_catalog, api_offices, api_reports, api_staff, booking, counter,
+                   dashboard, display, errors, guards, headers, http, kiosk, pages, reports, staff, status)
     app.session_interface = http.CookieSessions()
     errors.register(app)
     guards.register(app)
     headers.register(app)
-    for module in (api, api_booking, api_offices, api_catalog, api_staff, pages, booking, staff, counter, display,
-                   kiosk, status, dashboard):
+    for module in (api, api_booking, api_offices, api_catalog, api_staff, api_reports, pages, booking, staff, counter,
+                   display, kiosk, status, dashboard, reports):
         app.register_blueprint(module.bp)
     admin.register(app)

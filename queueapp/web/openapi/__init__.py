@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json, assembled from one
-module per area (queue, booking, kiosk, offices, catalog, staff, dashboard) on top of the shared pieces in
+module per area (queue, booking, kiosk, offices, catalog, staff, dashboard, reports) on top of the shared pieces in
 common. Areas may document other methods of one path (the public GET and the admin POST of
 /offices/{office}/services): their operations are merged path by path."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from .dashboard import dashboard_paths
 from .kiosk import kiosk_paths
 from .offices import create_office_path, office_paths
 from .queue import queue_paths
+from .reports import report_paths
 from .staff import staff_paths
 
 
@@ -26,7 +27,7 @@ def _body_errors(paths: dict[str, dict]) -> None:
 def spec() -> dict:
     paths: dict[str, dict] = {}
     for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
-                 catalog_paths(), staff_paths(), dashboard_paths()):
+                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
     _body_errors(paths)
