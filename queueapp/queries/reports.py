@@ -1,7 +1,7 @@
 """Read side of the reports: an office's tickets of a period, counted in SQL per breakdown
 (service, zone, counter, clerk, channel, appointment or walk-in, priority, hour, weekday)
-and timed in Python over one bounded query of their timestamps, with the pure figures of
-domain.metrics (tests/integration/test_report_queries.py proves the two equal).
+and timed in Python in one pass over one bounded query of plain tuples, with the figures
+of domain.metrics (tests/integration/test_report_queries.py proves the two equal).
 
 A member of one zone (an agency of an MPP) sees only that zone's services."""
 from __future__ import annotations
@@ -168,13 +168,6 @@ def fold(groups: list[tuple[tuple, list[int]]], index: int | None) -> dict[Any, 
         for position, value in enumerate(values):
             into[position] += value
     return {key: dict(zip(COUNTS, values)) for key, values in summed.items()}
-
-
-def count_by(session: Session, sc: Scope, by: Breakdown | None) -> dict[Any, dict]:
-    """The counts per group of one breakdown (None: the whole scope, as group "all")."""
-    if by is None:
-        return fold(count_groups(session, sc, ()), None)
-    return fold(count_groups(session, sc, (Breakdown(by),)), 0)
 
 
 # --- one pass over plain tuples: the summary's durations, staffing and heatmap, the CSV ---
