@@ -96,7 +96,8 @@ def _offset_minutes(tz_name: str) -> int:
 def _local_hour(dialect: str, tz_name: str):
     minutes = _offset_minutes(tz_name)
     if dialect == "sqlite":
-        return cast(func.strftime("%H", Ticket.issued_at, f"{minutes:+d} minutes"), Integer)
+        # To the second first: SQLite rounds a time to the millisecond (08:59:59.9999 -> 09:00).
+        return cast(func.strftime("%H", func.substr(Ticket.issued_at, 1, 19), f"{minutes:+d} minutes"), Integer)
     shifted = Ticket.issued_at + literal_column(f"interval '{minutes} minutes'", Interval)
     return cast(func.extract("hour", shifted), Integer)
 
