@@ -1,17 +1,18 @@
 """Read side of the reports: an office's tickets of a period, counted in SQL per breakdown
 (service, zone, counter, clerk, channel, appointment or walk-in, priority, hour, weekday)
-and timed in Python over one bounded query of their timestamps, with the pure figures of
-domain.metrics (tests/integration/test_report_queries.py proves the two equal).
+and timed in Python in one pass over one bounded query of plain tuples, with the figures
+of domain.metrics (tests/integration/test_report_queries.py proves the two equal).
 
 A member of one zone (an agency of an MPP) sees only that zone's services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from operator import itemgetter
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Integer, Interval, String, and_, case, cast, func, literal_column, select, type_coerce
+from sqlalchemy import DateTime, Integer, Interval, String, and_, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .. import repository
@@ -70,15 +71,16 @@ def _where(sc: Scope) -> list:
             Ticket.business_date <= sc.period.last, Ticket.service_id.in_(sc.service_ids or (-1,))]
 
 
-def _event_totals(sc: Scope):
-    """Per ticket of the scope: its first call, its transfers and its recalls."""
+def _event_totals(sc: Scope, *, calls: bool = True):
+    """Per ticket of the scope: its first call, its transfers and its recalls (calls=False:
+    only the tickets transferred or recalled, without their calls; a month has few)."""
     called = func.min(case((TicketEvent.type == E.TICKET_CALLED.value, TicketEvent.at)))
+    types = [E.TICKET_CALLED.value] * calls + [E.TICKET_TRANSFERRED.value, E.TICKET_RECALLED.value]
     return (select(TicketEvent.ticket_id.label("ticket_id"),
                    type_coerce(called, UTCDateTime()).label("first_call"),
                    func.sum(case((TicketEvent.type == E.TICKET_TRANSFERRED.value, 1), else_=0)).label("transfers"),
                    func.sum(case((TicketEvent.type == E.TICKET_RECALLED.value, 1), else_=0)).label("recalls"))
-            .where(TicketEvent.office_id == sc.office_id,
-                   TicketEvent.type.in_([E.TICKET_CALLED.value, E.TICKET_TRANSFERRED.value, E.TICKET_RECALLED.value]),
+            .where(TicketEvent.office_id == sc.office_id, TicketEvent.type.in_(types),
                    # Nothing happens to a ticket before its issue: the office's (type, at) index
                    # skips the history before the period.
                    TicketEvent.at >= repository.day_bounds(sc.period.first, sc.timezone)[0],
@@ -94,7 +96,8 @@ def _offset_minutes(tz_name: str) -> int:
 def _local_hour(dialect: str, tz_name: str):
     minutes = _offset_minutes(tz_name)
     if dialect == "sqlite":
-        return cast(func.strftime("%H", Ticket.issued_at, f"{minutes:+d} minutes"), Integer)
+        # To the second first: SQLite rounds a time to the millisecond (08:59:59.9999 -> 09:00).
+        return cast(func.strftime("%H", func.substr(Ticket.issued_at, 1, 19), f"{minutes:+d} minutes"), Integer)
     shifted = Ticket.issued_at + literal_column(f"interval '{minutes} minutes'", Interval)
     return cast(func.extract("hour", shifted), Integer)
 
@@ -144,7 +147,7 @@ def count_groups(session: Session, sc: Scope, bys: tuple[Breakdown, ...]) -> lis
     """The counts of domain.metrics.counts (but within_target, a duration) in SQL, in one
     statement grouped by the keys of every breakdown of `bys` together: counts add up, so
     each breakdown (and the total) is a sum over these groups (`fold`)."""
-    events = _event_totals(sc)
+    events = _event_totals(sc, calls=False)
     dialect = session.get_bind().dialect.name
     keys = [_key(by, dialect, sc.timezone).label(f"key{index}") for index, by in enumerate(bys)]
     stmt = _joined(select(
@@ -168,56 +171,28 @@ def fold(groups: list[tuple[tuple, list[int]]], index: int | None) -> dict[Any, 
     return {key: dict(zip(COUNTS, values)) for key, values in summed.items()}
 
 
-def count_by(session: Session, sc: Scope, by: Breakdown | None) -> dict[Any, dict]:
-    """The counts per group of one breakdown (None: the whole scope, as group "all")."""
-    if by is None:
-        return fold(count_groups(session, sc, ()), None)
-    return fold(count_groups(session, sc, (Breakdown(by),)), 0)
-
-
 # --- one pass over plain tuples: the summary's durations, staffing and heatmap, the CSV ---
 #
-# A month of an MPP is about 90,000 tickets: each timestamp is read as whole microseconds
-# since 1970 (UTC) and each local time or hour is computed by the database with the office's
-# fixed offset, so no datetime or time-zone object is made per value. Durations are integer
-# differences divided as timedelta.total_seconds() / 60 divides them: the figures equal the
-# pure ones of domain.metrics to the last bit (tests/integration/test_report_queries.py).
-
-US_PER_MINUTE = 60_000_000
-
-
-def _micros(column, dialect: str):
-    """A naive-UTC timestamp column as whole microseconds since 1970 (NULL stays NULL)."""
-    if dialect == "sqlite":
-        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite.
-        return (cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger) * 1_000_000
-                + cast(func.substr(column, 21, 6), BigInteger))
-    return cast(func.extract("epoch", column) * 1_000_000, BigInteger)
+# A month of an MPP is about 90,000 tickets. Each timestamp is read once as a naive UTC
+# datetime (the driver's own conversion, no column-type call), local times and hours are
+# computed with the office's fixed offset (no time-zone object per value; SQLite's
+# strftime per value costs more than Python's addition), and durations are divided as
+# metrics.minutes divides them: the figures equal the pure ones of domain.metrics to the
+# last bit (tests/integration/test_report_queries.py).
 
 
-def _local_text(column, dialect: str, tz_name: str):
-    """"2026-11-23 08:00:00" on the office's clock (seconds truncated, as str()[:19])."""
-    minutes = _offset_minutes(tz_name)
-    if dialect == "sqlite":
-        return func.strftime("%Y-%m-%d %H:%M:%S", func.substr(column, 1, 19), f"{minutes:+d} minutes")
-    shifted = column + literal_column(f"interval '{minutes} minutes'", Interval)
-    return func.to_char(shifted, "YYYY-MM-DD HH24:MI:SS")
+def _naive(column):
+    return type_coerce(column, DateTime())
 
 
-def _minutes_between(start: int | None, end: int | None) -> float | None:
-    """metrics.minutes over microsecond counts (the same float, as total_seconds() / 60)."""
-    return None if start is None or end is None else (end - start) / 1_000_000 / 60
-
-
-def _times(status: str, target: int, issued: int, first_call: int | None, called: int | None,
-           started: int | None, finished: int | None) -> tuple:
-    """(wait, walk, service, within_target) of one ticket: metrics.timing over microseconds."""
-    waited = None if first_call is None else (first_call - issued) / 1_000_000 / 60
+def _times(status: str, target: int, issued, first_call, called, started, finished) -> tuple:
+    """(wait, walk, service, within_target) of one ticket: metrics.timing over naive UTC datetimes."""
+    waited = None if first_call is None else (first_call - issued).total_seconds() / 60
     if status != metrics.DONE:
         return waited, None, None, False
     walked = (None if started is None or called is None or started < called
-              else (started - called) / 1_000_000 / 60)
-    served = None if started is None or finished is None else (finished - started) / 1_000_000 / 60
+              else (started - called).total_seconds() / 60)
+    served = None if started is None or finished is None else (finished - started).total_seconds() / 60
     return waited, walked, served, waited is not None and waited <= target
 
 
@@ -242,60 +217,63 @@ def _day(dialect: str):
     return func.to_char(Ticket.business_date, "YYYY-MM-DD")
 
 
-class _Group:
-    """The durations of one group of tickets, gathered in ticket order."""
-
-    __slots__ = ("waits", "walks", "services", "within")
-
-    def __init__(self):
-        self.waits, self.walks, self.services, self.within = [], [], [], 0
-
-    def durations(self) -> dict:
-        return {"wait_minutes": metrics.stats(self.waits), "walk_minutes": metrics.stats(self.walks),
-                "service_minutes": metrics.stats(self.services)}
+def _figures_of(counts: dict, timings: list[tuple]) -> dict:
+    """metrics.figures of a group from its SQL counts and its tickets' `_times`, in ticket order."""
+    durations = {"wait_minutes": metrics.stats([t[0] for t in timings if t[0] is not None]),
+                 "walk_minutes": metrics.stats([t[1] for t in timings if t[1] is not None]),
+                 "service_minutes": metrics.stats([t[2] for t in timings if t[2] is not None])}
+    return metrics.figures({**counts, "within_target": sum([t[3] for t in timings])}, durations)
 
 
 def _gather(session: Session, sc: Scope, bys: tuple[Breakdown, ...]) -> tuple:
-    """One query of the scope's tickets as plain tuples and one pass over them: the
-    durations of the whole scope and of each group of each breakdown of `bys`, the heatmap,
+    """One query of the scope's tickets as plain tuples and one pass over them: each
+    ticket's `_times` (all of them, and per group of each breakdown of `bys`), the heatmap,
     and each counter's and clerk's visits per day (metrics.visits)."""
     dialect = session.get_bind().dialect.name
     events = _event_totals(sc)
-    stamps = [_micros(column, dialect) for column in (
-        Ticket.issued_at, events.c.first_call, Ticket.called_at, Ticket.started_at, Ticket.finished_at)]
+    offset = timedelta(minutes=_offset_minutes(sc.timezone))
+    # The hour and the weekday are computed below (after the database's keys); the other keys by the database.
+    in_sql = [by for by in bys if by not in (Breakdown.HOUR, Breakdown.WEEKDAY)]
     stmt = _joined(select(
-        type_coerce(Ticket.status, String()), Service.target_wait_minutes, *stamps, Counter.number,
-        func.coalesce(_clerk(), ""), _day(dialect), _weekday(dialect), _local_hour(dialect, sc.timezone),
-        *[_raw_key(by, dialect, sc.timezone) for by in bys]), events).where(*_where(sc)).order_by(Ticket.id)
-    whole = _Group()
+        type_coerce(Ticket.status, String()), Service.target_wait_minutes,
+        *[_naive(c) for c in (Ticket.issued_at, events.c.first_call, Ticket.called_at, Ticket.started_at,
+                              Ticket.finished_at)],
+        Counter.number, func.coalesce(_clerk(), ""), _day(dialect),
+        *[_raw_key(by, dialect, sc.timezone) for by in in_sql]), events).where(*_where(sc)).order_by(Ticket.id)
+    positions = [in_sql.index(by) if by in in_sql else len(in_sql) + (by == Breakdown.WEEKDAY) for by in bys]
+    timings: list[tuple] = []
     groups: list[dict] = [{} for _ in bys]
     arrivals = [[0] * 24 for _ in range(7)]
     cell_waits: list[list[list[float]]] = [[[] for _ in range(24)] for _ in range(7)]
     by_counter: dict = {}
     by_clerk: dict = {}
+    weekdays: dict = {}
     done, ended_at_counter = metrics.DONE, (metrics.DONE, metrics.NO_SHOW)
-    for (status, target, issued, first_call, called, started, finished, counter, clerk, day, weekday, hour,
-         *keys) in session.connection().execute(stmt):
-        waited, walked, served, within = _times(status, target, issued, first_call, called, started, finished)
+    for (status, target, issued, first_call, called, started, finished, counter, clerk, day,
+         *keys) in session.connection().execute(stmt).all():
+        timed = _times(status, target, issued, first_call, called, started, finished)
+        timings.append(timed)
+        weekday = weekdays.get(day) or weekdays.setdefault(day, date.fromisoformat(day).isoweekday())
+        hour = (issued + offset).hour
         arrivals[weekday - 1][hour] += 1
-        if waited is not None:
-            cell_waits[weekday - 1][hour].append(waited)
-        for group in (whole, *(found.get(key) or found.setdefault(key, _Group())
-                               for found, key in zip(groups, keys))):
-            if waited is not None:
-                group.waits.append(waited)
-            if walked is not None:
-                group.walks.append(walked)
-            if served is not None:
-                group.services.append(served)
-            group.within += within
+        if timed[0] is not None:
+            cell_waits[weekday - 1][hour].append(timed[0])
+        keys += (hour, weekday)
+        for found, position in zip(groups, positions):
+            members = found.get(keys[position])
+            if members is None:
+                members = found[keys[position]] = []
+            members.append(timed)
         if counter is not None and status in ended_at_counter and called and finished:
             visit = (called, finished, status == done)
             by_counter.setdefault((counter, day), []).append(visit)
             by_clerk.setdefault((clerk, day), []).append(visit)
     heat = {"arrivals": arrivals,
             "wait_mean": [[round(sum(c) / len(c) + 0.0, 1) if c else None for c in row] for row in cell_waits]}
-    return whole, groups, heat, by_counter, by_clerk
+    return timings, groups, heat, by_counter, by_clerk
+
+
+_called = itemgetter(0)
 
 
 def _staffing(by_day: dict) -> list[dict]:
@@ -304,11 +282,11 @@ def _staffing(by_day: dict) -> list[dict]:
     for (who, _day), spans in by_day.items():
         total = totals.setdefault(who, [0, 0.0, 0.0])
         total[0] += sum(served for _, _, served in spans)
-        total[1] += _minutes_between(min(s[0] for s in spans), max(s[1] for s in spans)) / 60
+        total[1] += (max(s[1] for s in spans) - min(s[0] for s in spans)).total_seconds() / 60 / 60
         idle = 0.0
-        ordered = sorted(spans, key=lambda s: s[0])
+        ordered = sorted(spans, key=_called)
         for earlier, later in zip(ordered, ordered[1:]):
-            gap = (later[0] - earlier[1]) / 1_000_000 / 60
+            gap = (later[0] - earlier[1]).total_seconds() / 60
             if gap > 0:
                 idle += gap
         total[2] += idle
@@ -319,12 +297,8 @@ def _staffing(by_day: dict) -> list[dict]:
 
 def _table(counted: dict, found: dict) -> list[dict]:
     """Per group in key order (None last): SQL counts with the gathered durations."""
-    result = []
-    for key in sorted(counted, key=lambda k: (k is None, k if k is not None else 0)):
-        group = found.get(key) or _Group()
-        counts = {**counted[key], "within_target": group.within}
-        result.append({"key": key, **metrics.figures(counts, group.durations())})
-    return result
+    return [{"key": key, **_figures_of(counted[key], found.get(key, []))}
+            for key in sorted(counted, key=lambda k: (k is None, k if k is not None else 0))]
 
 
 def ticket_lines(db: Database, actor: Actor, office_slug: str, period: ReportPeriod,
@@ -335,24 +309,26 @@ def ticket_lines(db: Database, actor: Actor, office_slug: str, period: ReportPer
         sc = scope(s, actor, office_slug, period, service)
         dialect = s.get_bind().dialect.name
         events = _event_totals(sc)
-        columns = (Ticket.issued_at, events.c.first_call, Ticket.called_at, Ticket.started_at, Ticket.finished_at)
         stmt = _joined(select(
             _day(dialect), Ticket.code, Service.prefix, func.coalesce(Zone.name, ""),
             type_coerce(Ticket.channel, String()), func.coalesce(type_coerce(Ticket.priority, String()), ""),
-            type_coerce(Ticket.status, String()), *[_local_text(c, dialect, sc.timezone) for c in columns],
-            Service.target_wait_minutes, *[_micros(c, dialect) for c in columns], Counter.number,
-            func.coalesce(_clerk(), ""), func.coalesce(events.c.transfers, 0), func.coalesce(events.c.recalls, 0)),
-            events).where(*_where(sc)).order_by(Ticket.id)
+            type_coerce(Ticket.status, String()), Service.target_wait_minutes,
+            *[_naive(c) for c in (Ticket.issued_at, events.c.first_call, Ticket.called_at, Ticket.started_at,
+                                  Ticket.finished_at)],
+            Counter.number, func.coalesce(_clerk(), ""), func.coalesce(events.c.transfers, 0),
+            func.coalesce(events.c.recalls, 0)), events).where(*_where(sc)).order_by(Ticket.id)
         rows = s.connection().execute(stmt).all()
+    offset = timedelta(minutes=_offset_minutes(sc.timezone))
     appointment = metrics.APPOINTMENT_CHANNEL
     lines = []
-    for (day, number, prefix, zone, channel, priority, status, issued_text, first_text, called_text, started_text,
-         finished_text, target, issued, first_call, called, started, finished, counter, clerk, transfers,
-         recalls) in rows:
+    for (day, number, prefix, zone, channel, priority, status, target, issued, first_call, called, started,
+         finished, counter, clerk, transfers, recalls) in rows:
         waited, walked, served, within = _times(status, target, issued, first_call, called, started, finished)
+        # str() of a datetime is "YYYY-MM-DD HH:MM:SS[.ffffff]": the office's clock to the second.
         lines.append((day, number, prefix, zone, channel, "yes" if channel == appointment else "no", priority,
-                      status, issued_text, first_text or "", called_text or "", started_text or "",
-                      finished_text or "", "" if waited is None else round(waited, 2),
+                      status, str(issued + offset)[:19], first_call and str(first_call + offset)[:19] or "",
+                      called and str(called + offset)[:19] or "", started and str(started + offset)[:19] or "",
+                      finished and str(finished + offset)[:19] or "", "" if waited is None else round(waited, 2),
                       "" if walked is None else round(walked, 2), "" if served is None else round(served, 2),
                       "yes" if within else "no", "" if counter is None else counter, clerk, int(transfers),
                       int(recalls)))
@@ -392,7 +368,7 @@ def summary(db: Database, actor: Actor, office_slug: str, period: ReportPeriod, 
         sc = scope(s, actor, office_slug, period, service)
         bys = tuple(dict.fromkeys(Breakdown(by) for by in breakdowns))
         counted = count_groups(s, sc, bys)
-        whole, groups, heat, by_counter, by_clerk = _gather(s, sc, bys)
+        timings, groups, heat, by_counter, by_clerk = _gather(s, sc, bys)
         labels = _labels(s, sc)
         appointments = appointment_records(s, sc)
     tables = {}
@@ -402,7 +378,7 @@ def summary(db: Database, actor: Actor, office_slug: str, period: ReportPeriod, 
             line.update(labels.get(by, {}).get(line["key"], {}))
         tables[f"by_{by.value}"] = table
     total = fold(counted, None).get("all") or dict.fromkeys(COUNTS, 0)
-    figures = metrics.figures({**total, "within_target": whole.within}, whole.durations())
+    figures = _figures_of(total, timings)
     return {"office": {"slug": sc.slug, "name": sc.name, "timezone": sc.timezone, "address": sc.address,
                        "contact": sc.contact, "has_logo": sc.has_logo},
             "period": period.as_dict(), "service": sc.service,

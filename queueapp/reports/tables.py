@@ -90,7 +90,7 @@ def summary_csv(summary: dict) -> str:
     return buffer.getvalue()
 
 
-def xlsx(summary: dict, rows: Iterable[Sequence], *, sheet_names=("Summary", "Tickets")) -> bytes:
+def xlsx(summary: dict, lines: Iterable[Sequence], *, sheet_names=("Summary", "Tickets")) -> bytes:
     """A workbook: the summary tables on the first sheet, one row per ticket on the second."""
     from openpyxl import Workbook
 
@@ -107,8 +107,8 @@ def xlsx(summary: dict, rows: Iterable[Sequence], *, sheet_names=("Summary", "Ti
         first.append([])
     raw = book.create_sheet(sheet_names[1])
     raw.append(list(TICKET_COLUMNS))
-    for row in rows:
-        raw.append(list(row))
+    for line in lines:
+        raw.append(list(line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

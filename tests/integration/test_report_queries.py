@@ -1,6 +1,6 @@
 """Every report figure computed by queries.reports (SQL counts, a bounded timestamp query)
 equals the pure reference of domain.metrics over the same tickets, on SQLite and PostgreSQL."""
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,9 +12,11 @@ from queueapp.queries import reports
 from queueapp.reports import tables
 
 from ..conftest import actor_of
+from ..support import tickets
 from .report_days import pure_appointments, pure_records, play_random_day, put_service_in_zone
 
 TZ = "Asia/Jakarta"
+WIB = timezone(timedelta(hours=7))
 MONDAY = date(2026, 11, 23)
 
 
@@ -75,3 +77,11 @@ def test_one_service_s_report_counts_only_its_tickets(played):
     summary = reports.summary(played, actor_of(played, "supervisor"), "demo", day_range("2026-11-23", "2026-11-24"),
                               service="B")
     assert {k: summary[k] for k in pure} == pure
+
+
+def test_a_ticket_issued_a_moment_before_nine_counts_in_the_eight_o_clock_hour(any_db, demo):
+    # SQLite reads timestamps to the millisecond, rounded: 08:59:59.9999 must not become 09:00.
+    tickets.issue_ticket(demo, "demo", "A", now=datetime(2026, 11, 23, 8, 59, 59, 999900, tzinfo=WIB))
+    summary = reports.summary(demo, actor_of(demo, "supervisor"), "demo", day_range("2026-11-23", "2026-11-23"))
+    assert [(line["key"], line["issued"]) for line in summary["by_hour"]] == [(8, 1)]
+    assert summary["heatmap"]["arrivals"][0][8] == 1
