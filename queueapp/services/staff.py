@@ -23,6 +23,7 @@ from ..domain.errors import N_
 from ..domain.permissions import RANK, Actor, Permission, Role, may_grant, require, scope
 from ..models import MAX_ROW_ID, ApiToken, StaffSession, StaffUser, Zone
 from . import audit
+from .devices import TOKEN_PREFIX as DEVICE_TOKEN_PREFIX
 from .login_throttle import LoginThrottle
 
 # What a staff account's fields may hold.
@@ -297,6 +298,8 @@ def _issue(uow: UnitOfWork, actor: Actor | None, user: StaffUser, name: str, now
     if not user.active:
         raise errors.InvalidInput(N_("this account is deactivated"), field="active")
     token = secrets.token_urlsafe(32)
+    while token.startswith(DEVICE_TOKEN_PREFIX):  # would be read as a kiosk's device token
+        token = secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_hash(token), created_at=now, name=name,
                    expires_at=now + timedelta(days=days))
     uow.session.add(row)

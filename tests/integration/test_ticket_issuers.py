@@ -50,6 +50,18 @@ def test_a_kiosk_takes_a_priority_number_on_the_kiosk_channel_whatever_the_body_
         assert ticket.channel.value == "kiosk" and ticket.priority.value == "lansia"
 
 
+
+def test_a_staff_token_never_looks_like_a_device_token(client, demo, monkeypatch):
+    # One random token in 262,144 would begin with the device prefix; the first one drawn here does.
+    import secrets as real
+    from queueapp.services import staff
+    drawn = iter(["qk_" + "a" * 40])
+    monkeypatch.setattr(staff.secrets, "token_urlsafe", lambda n: next(drawn, None) or real.token_bytes(n).hex())
+    token = token_for(demo, "loket1")
+    assert not token.startswith("qk_")
+    response = client.post(TICKETS, json={"service": "A"}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201
+
 def test_staff_with_a_token_issue_on_the_staff_channel(client, demo):
     response = client.post(TICKETS, json={"service": "A", "priority": "disabilitas", "channel": "kiosk"},
                            headers={"Authorization": f"Bearer {token_for(demo, 'loket1')}"})
