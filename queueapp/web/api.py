@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import errors
 from ..extensions import csrf, get_db, limiter, now
@@ -76,8 +77,15 @@ def _device_key() -> str:
 
 
 def _not_per_device() -> bool:
-    """Anonymous callers are counted by address only (and then refused)."""
-    return issuer() is None or _NO_DEVICE_LIMIT()
+    """Anonymous callers are counted by address only (and then refused). When the database
+    cannot say who calls, the request itself answers 503 at its own look-up: the limiter
+    does not count it (nor log a swallowed error)."""
+    if _NO_DEVICE_LIMIT():
+        return True
+    try:
+        return issuer() is None
+    except SQLAlchemyError:
+        return True
 
 
 def _request_hash(who: Issuer, body: dict) -> str:

@@ -108,6 +108,17 @@ def test_a_full_disk_answers_503_with_retry_after(demo, tmp_path):
     assert response.get_json()["error"]["code"] == "unavailable"
 
 
+@pytest.mark.postgres
+def test_a_kiosk_asking_while_postgresql_is_down_gets_503_and_the_rate_limiter_logs_nothing(postgresql_gone,
+                                                                                            caplog):
+    """The per-device limit needs to know the caller, which needs the database: while it is
+    down the request answers 503 from its own look-up, and the limiter stays quiet."""
+    with caplog.at_level("DEBUG"):
+        assert_unavailable(issue(postgresql_gone, Authorization="Bearer qk_" + "x" * 40))
+    assert not [r for r in caplog.records if r.name.startswith(("flask-limiter", "flask_limiter"))
+                and "Swallowing" in r.getMessage()]
+
+
 def test_health_reports_a_disk_that_is_low_as_degraded_but_still_200(demo, tmp_path):
     response = app_on(demo, tmp_path, HEALTH_MIN_FREE_MB=10**12).test_client().get("/api/v1/health")
     assert response.status_code == 200
@@ -152,7 +163,7 @@ def test_a_database_outage_is_logged_once_and_its_end_when_a_write_succeeds_agai
     finally:
         read_only.dispose()
         writable.dispose()
-    # Only the outage's own lines (a failing device-limit lookup is the limiter's to log).
+    # Only the outage's own lines (the limiter logs its storage fallback, a test setting).
     assert [r.getMessage().split(" (")[0].split(" after")[0] for r in caplog.records
             if r.name == "queueapp.outages"] == [
         "The database is unavailable", "The database is available again"]
