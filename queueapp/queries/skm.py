@@ -113,3 +113,13 @@ def survey_state(session: Session, token: str, *, now: datetime, days: int = skm
     if ticket.status != TicketStatus.DONE or ticket.finished_at is None:
         return "not_finished"
     return "open" if skm.survey_open(ticket.finished_at, now, days) else "closed"
+
+
+def public_summary(db, office_slug: str, start: date, end: date, service_code: str | None = None) -> dict:
+    """The published SKM of an office (no comments, no profile): skm_summary with the office
+    and period named. Raises OfficeNotFound, ServiceNotFound."""
+    with db.read() as session:
+        office = repository.office_by_slug(session, office_slug)
+        result = skm_summary(session, office.id, start, end, service_code)
+    return {"office": office_slug, "from": start.isoformat(), "to": end.isoformat(),
+            "service": service_code.strip().upper() if service_code else None, **result}
