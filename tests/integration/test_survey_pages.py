@@ -13,12 +13,14 @@ FORM = {f"u{n}": str(score) for n, score in zip(range(1, 10), (4, 3, 3, 4, 3, 4,
 
 
 def test_the_status_page_of_a_finished_ticket_invites_to_the_survey(client, demo, clock):
+    # The invitation shows only inside a finished ticket (status.js keeps data-status live).
+    assert ".ticket:not([data-status=done]) .survey-invite{display:none}" in \
+        client.get("/static/status/status.css").get_data(as_text=True)
     waiting = issue(demo, clock)["token"]
-    assert re.search(r'<section id="survey-invite" class="notice survey-invite" hidden>',
-                     client.get(f"/t/{waiting}").get_data(as_text=True))
+    assert 'data-status="waiting"' in client.get(f"/t/{waiting}").get_data(as_text=True)
     token = serve(demo, clock, "B")
     html = client.get(f"/t/{token}").get_data(as_text=True)
-    assert re.search(r'<section id="survey-invite" class="notice survey-invite" >', html)
+    assert 'data-status="done"' in html and '<section id="survey-invite" class="notice survey-invite">' in html
     assert f'href="/t/{token}/survei"' in html and "Nilai pelayanan kami" in html
 
 
