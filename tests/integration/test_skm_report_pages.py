@@ -113,4 +113,4 @@ def test_the_csv_and_pdf_carry_the_figures_and_all_comments(client, surveyed, mo
     pdf = pypdfium2.PdfDocument(io.BytesIO(response.data))
     words = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     pdf.close()
-    assert "81.25" in words and "Survei Kepuasan Masyarakat" in words and "Komentar nomor 1" in words
+    assert "81,25" in words and "3,250" in words and "Survei Kepuasan Masyarakat" in words and "Komentar nomor 1" in words
