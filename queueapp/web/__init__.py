@@ -43,3 +43,6 @@ def register(app: Flask) -> None:
                    display, kiosk, status, dashboard, reports):
         app.register_blueprint(module.bp)
     admin.register(app)
+    from . import api_survey, skm_reports, survey  # the satisfaction survey (SKM)
+    for module in (api_survey, survey, skm_reports):
+        app.register_blueprint(module.bp)

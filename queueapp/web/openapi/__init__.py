@@ -13,6 +13,7 @@ from .offices import create_office_path, office_paths
 from .queue import queue_paths
 from .reports import report_paths
 from .staff import staff_paths
+from .survey import survey_paths
 
 
 def _body_errors(paths: dict[str, dict]) -> None:
@@ -30,6 +31,8 @@ def spec() -> dict:
                  catalog_paths(), staff_paths(), dashboard_paths(), report_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
+    for path, operations in survey_paths().items():   # the satisfaction survey (SKM)
+        paths.setdefault(path, {}).update(operations)
     _body_errors(paths)
     return {
         "openapi": "3.1.0",
