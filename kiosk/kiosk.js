@@ -246,7 +246,7 @@ function showFallback(text) {
   $("k-fallback").textContent = text || "";
   $("screen-ticket").classList.toggle("k-photo", !!text);
   if (text) {
-    printStatus(texts.photo_hint, true);
+    printStatus(texts.print_failed, true);
     $("k-reprint").hidden = state.printerState === "marked_out";
     armIdle();
   }

@@ -69,7 +69,6 @@ def _texts() -> dict:
         "print_unconfirmed": _("The ticket could not be printed. Please take a photo of your number and "
                                "the QR code."),
         "paper_out": _("Out of paper, please take a photo of your number."),
-        "photo_hint": _("Your number is valid without paper: show this photo at the counter."),
         "unpaired": _("This kiosk is not paired yet. Ask the office's administrator to open this kiosk's "
                       "pairing link (Devices page of the admin area) in this browser."),
     }
