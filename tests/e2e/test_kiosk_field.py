@@ -146,6 +146,7 @@ def assert_shown_to_photograph(page, text: str):
     assert qr["width"] >= 300 and qr["height"] >= 300
     assert page.evaluate("document.querySelector('#k-number').getBoundingClientRect().height") >= 150
     assert page.locator("#k-qr").get_attribute("src").endswith("/qr.svg")
+    assert "/t/" in decode_qr(page.locator("#k-qr").screenshot())   # the ticket's status page, as on paper
     assert inside_viewport(page, "#k-qr") and inside_viewport(page, "#k-number")
 
 
@@ -155,8 +156,9 @@ def assert_shown_to_photograph(page, text: str):
 ], ids=["throws", "never-completes"])
 def test_a_print_that_cannot_be_confirmed_shows_the_number_and_qr_and_tells_the_server(
         live_server, db, kiosk_at, hook):
-    kiosk_printers.record_printer_state(db, kiosk_id(db), PrinterState.OK, now=now())
     page = kiosk_at(1080, 1920, hook)
+    kiosk_printers.record_printer_state(db, kiosk_id(db), PrinterState.OK, now=now())
+    page.reload()
     take_ticket(page)
     assert_shown_to_photograph(page, "Tiket tidak dapat dicetak. Silakan foto nomor antrian dan kode QR Anda.")
     assert page.locator("#k-print-status").inner_text() == "Tiket tidak dapat dicetak. Nomor antrian Anda tetap berlaku."
@@ -165,6 +167,25 @@ def test_a_print_that_cannot_be_confirmed_shows_the_number_and_qr_and_tells_the_
             break
         page.wait_for_timeout(100)
     assert printer_state(db) == "unconfirmed"
+
+
+def decode_qr(png: bytes) -> str:
+    import zxingcpp
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(codes) == 1
+    return codes[0].text
+
+
+def test_a_ticket_that_was_not_printed_stays_on_screen_three_times_as_long(live_server, kiosk_at):
+    page = kiosk_at(1080, 1920, "window.kioskPrintFrame = function () { throw new Error('jammed'); };")
+    page.clock.install()
+    page.goto(f"{live_server.url}/kiosk/demo?kiosk=lobi&lang=id")
+    take_ticket(page, "F")
+    page.locator("#k-fallback").wait_for(state="visible")
+    page.clock.fast_forward(60_000)          # a printed ticket would be gone after 30 s
+    assert page.locator("#screen-ticket").is_visible()
+    page.clock.fast_forward(31_000)          # 90 s
+    page.locator("#screen-start").wait_for(state="visible")
 
 
 def kiosk_id(db) -> int:
@@ -186,8 +207,9 @@ def test_a_kiosk_marked_out_of_paper_shows_each_number_on_screen_without_printin
 
 
 def test_a_printed_ticket_reports_the_printer_ok_again(live_server, db, kiosk_at):
-    kiosk_printers.record_printer_state(db, kiosk_id(db), PrinterState.UNCONFIRMED, now=now())
     page = kiosk_at(1920, 1080)
+    kiosk_printers.record_printer_state(db, kiosk_id(db), PrinterState.UNCONFIRMED, now=now())
+    page.reload()
     take_ticket(page, "B")
     page.wait_for_function("window.printed === 1")
     assert page.locator("#k-print-status").inner_text() == "Silakan ambil tiket cetak Anda."
