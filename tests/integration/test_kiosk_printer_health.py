@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -60,6 +61,14 @@ class FakePrinter:
                     if b"\x10\x04" not in pending:
                         self.received += pending
                         pending = b""
+
+    def printed(self, text: bytes) -> bool:
+        """Whether `text` came in, waiting for the connection's last bytes (up to 5 s)."""
+        for _ in range(250):
+            if text in self.received:
+                return True
+            time.sleep(0.02)
+        return False
 
     def close(self):
         self.closed = True
@@ -135,7 +144,7 @@ def test_an_unreachable_printer_is_offline(client, demo, clock):
     assert kiosk_row(demo, "lobi").printer_state == "offline"
 
 
-def test_a_ready_printer_prints_and_its_alert_clears_once_paper_is_back(client, demo, clock, fake_printer):
+def test_a_ready_printer_prints_and_its_alert_clears_once_paper_is_back(client, any_db, demo, clock, fake_printer):
     pair_browser(client, demo)
     printer = fake_printer("paper_out")
     configure_kiosk(demo, "demo", "lobi", paper=80, printer=f"network:127.0.0.1:{printer.port}")
@@ -145,7 +154,7 @@ def test_a_ready_printer_prints_and_its_alert_clears_once_paper_is_back(client, 
     clock.advance(seconds=10)
     printed = print_at(client, ticket, "lobi")
     assert printed.status_code == 200 and printed.get_json()["printed"] is True
-    assert b"B-001" in printer.received
+    assert printer.printed(b"B-001")
     assert kiosk_row(demo, "lobi").printer_state == "ok"
     assert alert_events(demo)[-1][0] == EventType.ALERT_CLEARED.value
     assert standing(demo, clock()) == []
@@ -156,11 +165,11 @@ def test_paper_running_low_still_prints_and_tells_staff(client, demo, clock, fak
     printer = fake_printer("paper_low")
     configure_kiosk(demo, "demo", "lobi", paper=80, printer=f"network:127.0.0.1:{printer.port}")
     assert print_at(client, take(client), "lobi").status_code == 200
-    assert b"B-001" in printer.received
+    assert printer.printed(b"B-001")
     assert [a["detail"] for a in standing(demo, clock())] == ["paper_low"]
 
 
-def test_a_browser_kiosk_reports_a_print_it_could_not_confirm(client, demo, clock):
+def test_a_browser_kiosk_reports_a_print_it_could_not_confirm(client, any_db, demo, clock):
     headers = kiosk_headers(demo)
     report = client.post("/api/v1/offices/demo/kiosk/printer", json={"state": "unconfirmed"}, headers=headers)
     assert report.status_code == 200 and report.get_json() == {"kiosk": "lobi", "state": "unconfirmed"}
@@ -177,7 +186,7 @@ def test_only_a_paired_kiosk_of_the_office_reports_its_printer(client, demo):
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_input"
 
 
-def test_a_supervisor_marks_a_kiosk_out_of_paper_and_back(client, demo, clock):
+def test_a_supervisor_marks_a_kiosk_out_of_paper_and_back(client, any_db, demo, clock):
     headers = kiosk_headers(demo)
     kiosk_id = kiosk_row(demo, "lobi").id
     log_in(client, "supervisor")
