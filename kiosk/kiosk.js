@@ -10,6 +10,10 @@
  *   the same ticket, never a second one.
  * - "I have an appointment": a code typed on the on-screen keys or by a keyboard-wedge
  *   scanner (characters + Enter, also caught on the start screen) is checked in.
+ * - Printing that cannot be confirmed (the print hook throws or does not finish in time, the
+ *   kiosk's ESC/POS printer reports a problem, staff marked the kiosk out of paper) is said
+ *   on screen: the number and the QR stay large for a photo, and the printer's state goes to
+ *   the server (POST .../kiosk/printer), which alerts the staff.
  * - Back to the start screen after a while without touches (and to Indonesian).
  * - Only a kiosk paired with a device token (an HttpOnly cookie set by its pairing link)
  *   issues tickets: an unpaired one shows why instead of its services.
@@ -24,7 +28,8 @@ import {connect} from "/static/shared/live.js";
 var config = pageData("k-config");
 var texts = config.texts;
 var slug = config.office.slug;
-var state = {service: null, key: null, ticket: null, busy: false, retry: null, services: config.services};
+var state = {service: null, key: null, ticket: null, busy: false, retry: null, services: config.services,
+             fallback: false, printerState: config.printer_state};
 var idleTimer = null, reprintTimer = null, scanBuffer = "", scanTimer = null;
 
 function newKey() {
@@ -48,7 +53,9 @@ function show(name) {
 
 function reset() {
   state.service = null; state.key = null; state.ticket = null; state.busy = false; state.retry = null;
+  state.fallback = false;
   clearTimeout(reprintTimer);
+  setLarge(false);
   if (config.locale !== "id") {   // the next citizen starts in Bahasa Indonesia
     location.replace(location.pathname + "?lang=id" + (config.kiosk ? "&kiosk=" + encodeURIComponent(config.kiosk) : ""));
     return;
@@ -61,7 +68,8 @@ function reset() {
 function armIdle() {
   clearTimeout(idleTimer);
   if (state.screen === "start" || state.screen === "unpaired") { return; }
-  var seconds = state.screen === "ticket" ? config.ticket_seconds : config.idle_seconds;
+  var seconds = state.screen !== "ticket" ? config.idle_seconds :
+    state.fallback ? config.fallback_seconds : config.ticket_seconds;
   idleTimer = setTimeout(reset, seconds * 1000);
 }
 
@@ -83,15 +91,25 @@ function serviceState(service) {
 
 function serviceButton(box, code) {
   // Buttons are updated in place, never replaced: a tap landing during an update counts.
-  var button = box.querySelector('[data-service="' + code + '"]');
+  var button = box.querySelector('.k-service[data-service="' + code + '"]');
   if (button) { return button; }
+  // Each service is an item: its button, and a slot (.k-service-extra) where another module
+  // may put a small button of its own (the service's requirements); it hears "kiosk:service".
+  var item = document.createElement("div");
+  item.className = "k-service-item";
+  item.setAttribute("data-service-item", code);
   button = document.createElement("button");
   button.type = "button";
   button.className = "k-service";
   button.setAttribute("data-service", code);
   button.innerHTML = '<span class="k-service-code"></span><span class="k-service-name"></span>' +
     '<span class="k-service-meta"></span><span class="k-service-state"></span>';
-  box.appendChild(button);
+  var extra = document.createElement("div");
+  extra.className = "k-service-extra";
+  item.appendChild(button);
+  item.appendChild(extra);
+  box.appendChild(item);
+  document.dispatchEvent(new CustomEvent("kiosk:service", {detail: {code: code, item: item, slot: extra}}));
   return button;
 }
 
@@ -113,8 +131,8 @@ function renderServices(services) {
     button.children[3].textContent = reason || "";
     if (service.open || !service.active || service.quota_left === 0) { officeClosed = false; }
   });
-  Array.prototype.slice.call(box.children).forEach(function (button) {
-    if (!codes[button.getAttribute("data-service")]) { box.removeChild(button); }
+  Array.prototype.slice.call(box.children).forEach(function (item) {
+    if (!codes[item.getAttribute("data-service-item")]) { box.removeChild(item); }
   });
   var banner = $("k-closed");
   banner.hidden = !officeClosed;
@@ -184,7 +202,7 @@ function checkIn(code) {
       box.children[1].textContent = error.message;
       box.hidden = false;
       if (state.screen !== "appointment") { show("appointment"); }
-      $("k-code").value = "";
+      $("k-code").value = code;            // kept: the citizen corrects it rather than typing it again
       $("k-code").focus();
     });
 }
@@ -202,6 +220,7 @@ function showTicket(ticket) {
   setText("k-eta", !waiting ? "" : ticket.eta_minutes === null ? texts.no_wait :
     fill(texts.wait, {minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]}));
   $("k-qr").src = "/tickets/" + encodeURIComponent(ticket.token) + "/qr.svg";
+  showFallback(null);
   show("ticket");
   printTicket();
   // The kiosk may print this ticket again for a minute after its issue.
@@ -219,20 +238,68 @@ function printStatus(text, failed) {
   $("k-reprint").hidden = !failed;
 }
 
+// The ticket could not be printed (or will not be): say so, and keep the number and the QR
+// large on screen, long enough to photograph them. null: the normal ticket screen.
+function showFallback(text) {
+  state.fallback = !!text;
+  $("k-fallback").hidden = !text;
+  $("k-fallback").textContent = text || "";
+  $("screen-ticket").classList.toggle("k-photo", !!text);
+  if (text) {
+    printStatus(texts.print_failed, true);
+    $("k-reprint").hidden = state.printerState === "marked_out";
+    armIdle();
+  }
+}
+
+// Tell the server what the browser's print path learnt ("ok", "unconfirmed"), once per
+// change; a kiosk printing directly is checked by the server itself.
+function reportPrinter(value) {
+  if (config.direct_print || !config.paired || value === state.printerState) { return; }
+  state.printerState = value;
+  officeApi("/kiosk/printer", {state: value}).then(function (answer) {
+    state.printerState = answer.state;
+  }, function () { state.printerState = null; });   // not reported: try again next time
+}
+
 // Prints the PDF loaded in the hidden frame. Chromium started with --kiosk-printing sends
 // it to the default printer without a dialog. A page may set window.kioskPrintFrame first
-// to print another way (headless test browsers cannot print and are given a recorder).
+// to print another way (headless test browsers cannot print and are given a recorder); it
+// may return a promise. What the browser can know is only that the call came back: not
+// whether paper came out (docs/KIOSK.md). A call that throws, rejects or does not come back
+// within print_timeout_seconds (window.kioskPrintTimeoutMs in tests) is "not confirmed".
 var printFrame = window.kioskPrintFrame || function (frame) {
   frame.contentWindow.focus();
   frame.contentWindow.print();
 };
+var printTimeout = window.kioskPrintTimeoutMs || config.print_timeout_seconds * 1000;
+
+function withTimeout(work, ms) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () { reject(new Error("print timeout")); }, ms);
+    Promise.resolve().then(work).then(function (value) { clearTimeout(timer); resolve(value); },
+                                      function (err) { clearTimeout(timer); reject(err); });
+  });
+}
 
 function printTicket() {
   var ticket = state.ticket;
   if (!ticket) { return; }
+  if (state.printerState === "marked_out") {   // staff marked this kiosk out of paper
+    showFallback(texts.paper_out);
+    return;
+  }
   printStatus(texts.printing, false);
-  var done = function () { printStatus(texts.printed, false); $("k-reprint").hidden = false; };
-  var failed = function () { printStatus(texts.print_failed, true); };
+  var done = function () {
+    if (state.ticket !== ticket) { return; }
+    showFallback(null);
+    printStatus(texts.printed, false);
+    $("k-reprint").hidden = false;
+  };
+  var failed = function () {
+    if (state.ticket !== ticket) { return; }
+    showFallback(texts.print_unconfirmed);
+  };
   if (config.direct_print) {
     officeApi("/kiosk/print", {token: ticket.token, kiosk: config.kiosk}).then(done, failed);
     return;
@@ -248,12 +315,20 @@ function printTicket() {
     .then(function (blob) {
       var frame = $("k-print-frame");
       frame.onload = function () {
-        try { printFrame(frame); done(); } catch (err) { failed(); }
+        withTimeout(function () { return printFrame(frame); }, printTimeout)
+          .then(function () { done(); reportPrinter("ok"); },
+                function () { failed(); reportPrinter("unconfirmed"); });
       };
       if (frame.src && frame.src.indexOf("blob:") === 0) { URL.revokeObjectURL(frame.src); }
       frame.src = URL.createObjectURL(blob);
     })
     .catch(failed);
+}
+
+// Large text and high contrast, for the citizen using the kiosk now.
+function setLarge(on) {
+  document.body.classList.toggle("k-large", on);
+  $("k-contrast").setAttribute("aria-pressed", on ? "true" : "false");
 }
 
 // --- appointment keys and the scanner ------------------------------------------------
@@ -304,6 +379,7 @@ for (var j = 0; j < backs.length; j++) { backs[j].addEventListener("click", rese
 $("k-appointment").addEventListener("click", function () { show("appointment"); });
 $("k-code-form").addEventListener("submit", function (event) { event.preventDefault(); checkIn($("k-code").value); });
 $("k-reprint").addEventListener("click", printTicket);
+$("k-contrast").addEventListener("click", function () { setLarge(!document.body.classList.contains("k-large")); });
 $("k-retry").addEventListener("click", function () { if (state.retry) { state.retry(); } });
 document.addEventListener("pointerdown", armIdle);
 document.addEventListener("keydown", onKey);

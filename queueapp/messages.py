@@ -3,7 +3,10 @@ class (a subclass without its own entry says what its parent says), failures of 
 and socket layer keyed by their code. Pages, the JSON API, the CLI and sockets all ask here."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
+from datetime import date
+
+from babel.dates import format_date
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from .domain import errors as e
 from .domain import skm
@@ -116,8 +119,26 @@ def error_params(error: e.DomainError) -> dict:
     return params
 
 
+# TooEarly by how many days before the check-in opens: the day is named unless it is today.
+TOO_EARLY = {
+    0: _l("It is too early to check in. Please come back at %(come_back)s %(zone)s."),
+    1: _l("It is too early to check in. Please come back tomorrow, %(weekday)s, at %(come_back)s %(zone)s."),
+    None: _l("It is too early to check in. Please come back on %(weekday)s at %(come_back)s %(zone)s."),
+}
+
+
+def _too_early(error: e.TooEarly) -> str:
+    params = dict(error.params)
+    if "days" not in params:
+        return _format(DOMAIN_MESSAGES[e.TooEarly], params)
+    params["weekday"] = format_date(date.fromisoformat(params["day"]), "EEEE d MMMM", locale=str(get_locale() or "id"))
+    return _format(TOO_EARLY.get(params["days"], TOO_EARLY[None]), params)
+
+
 def for_error(error: e.DomainError) -> str:
     """The message of a domain error, filled with its parameters."""
+    if isinstance(error, e.TooEarly):
+        return _too_early(error)
     text = next(DOMAIN_MESSAGES[cls] for cls in type(error).__mro__ if cls in DOMAIN_MESSAGES)
     return _format(text, error_params(error))
 

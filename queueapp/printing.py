@@ -13,6 +13,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from .domain.errors import PrintFailed
+from .domain.printer import OFFLINE_CAUSE, PAPER_SENSOR, PRINTER_STATUS, PrinterState, decode_status
 
 log = logging.getLogger(__name__)
 
@@ -232,4 +233,35 @@ def print_escpos(doc: TicketDocument, spec: PrinterSpec, timeout: float = 5) -> 
             try:
                 device.close()
             except Exception:  # noqa: BLE001 - already failed or already closed
+                pass
+
+
+def printer_status(spec: PrinterSpec, timeout: float = 2) -> PrinterState | None:
+    """The printer's state from its real-time status (DLE EOT 1, 2, 4; domain.printer), or
+    None when it cannot be asked (a browser kiosk, a write-only file device). A printer that
+    cannot be reached or does not answer is OFFLINE."""
+    from escpos.exceptions import DeviceNotFoundError
+    if not spec.direct or spec.kind == "file":
+        return None
+    device = None
+    try:
+        device = spec.open(timeout)
+        answers = []
+        for request in (PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR):
+            try:
+                answers.append(bytes(device.query_status(request))[:1])
+            except TimeoutError:
+                answers.append(b"")
+        return decode_status(*answers)
+    except (OSError, DeviceNotFoundError) as exc:
+        log.warning("status of %s: %s", spec, exc)
+        return PrinterState.OFFLINE
+    except Exception as exc:  # noqa: BLE001 - any other device error: not reachable as a printer
+        log.warning("status of %s failed: %s", spec, exc)
+        return PrinterState.OFFLINE
+    finally:
+        if device is not None:
+            try:
+                device.close()
+            except Exception:  # noqa: BLE001 - already closed
                 pass

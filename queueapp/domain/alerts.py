@@ -8,10 +8,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from .printer import ATTENTION, PrinterState
+
 
 class AlertKind(str, enum.Enum):
     WAIT_OVER_TARGET = "wait_over_target"
     COUNTER_PAUSED = "counter_paused"
+    PRINTER = "printer"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,16 @@ class CounterFigure:
 
 
 @dataclass(frozen=True)
+class KioskFigure:
+    """A kiosk's printer now: its state (domain.printer.PrinterState value, None: never
+    reported) and since when it is known."""
+
+    name: str
+    printer_state: str | None
+    checked_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Alert:
     kind: AlertKind
     # What it is about: a service code ("A") or a counter number ("3").
@@ -40,6 +53,8 @@ class Alert:
     # Minutes waited or paused, against the limit they passed.
     minutes: int
     limit_minutes: int
+    # What kind of problem, when the kind has several (a printer's state: "paper_out").
+    detail: str = ""
 
     @property
     def key(self) -> str:
@@ -47,8 +62,11 @@ class Alert:
         return f"{self.kind.value}:{self.subject}"
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "kind": self.kind.value, "subject": self.subject, "minutes": self.minutes,
-                "limit_minutes": self.limit_minutes}
+        found = {"key": self.key, "kind": self.kind.value, "subject": self.subject, "minutes": self.minutes,
+                 "limit_minutes": self.limit_minutes}
+        if self.detail:
+            found["detail"] = self.detail
+        return found
 
 
 def _minutes(since: datetime, now: datetime) -> float:
@@ -56,7 +74,7 @@ def _minutes(since: datetime, now: datetime) -> float:
 
 
 def evaluate(services: Iterable[ServiceFigure], counters: Iterable[CounterFigure], now: datetime,
-             pause_limit_minutes: int) -> list[Alert]:
+             pause_limit_minutes: int, kiosks: Iterable[KioskFigure] = ()) -> list[Alert]:
     """The alerts standing at `now`, services first. A wait alerts once it is longer than the
     service's target (exactly the target is still within it); a pause once it is longer than
     `pause_limit_minutes` (0 turns pause alerts off). A target of 0 or less is no target."""
@@ -74,6 +92,19 @@ def evaluate(services: Iterable[ServiceFigure], counters: Iterable[CounterFigure
             paused = _minutes(counter.state_since, now)
             if paused > pause_limit_minutes:
                 found.append(Alert(AlertKind.COUNTER_PAUSED, str(counter.number), int(paused), pause_limit_minutes))
+    found += printer_alerts(kiosks, now)
+    return found
+
+
+def printer_alerts(kiosks: Iterable[KioskFigure], now: datetime) -> list[Alert]:
+    """One alert per kiosk whose printer needs attention (out of paper, offline, a print
+    not confirmed, marked out of paper by staff), by kiosk name."""
+    found = []
+    for kiosk in sorted(kiosks, key=lambda k: k.name):
+        if kiosk.printer_state is None or PrinterState(kiosk.printer_state) not in ATTENTION:
+            continue
+        since = int(_minutes(kiosk.checked_at, now)) if kiosk.checked_at else 0
+        found.append(Alert(AlertKind.PRINTER, kiosk.name, since, 0, detail=kiosk.printer_state))
     return found
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import (BookingClosed, InvalidName, InvalidNik, InvalidPhone, LimitReached,
                      OutsideWindow, SlotFull, TooEarly)
+from . import local_time
 from .hours import Calendar, describe_hours, parse_hhmm
 
 
@@ -152,7 +153,9 @@ def check_in_window(slot_start: datetime, now: datetime, rule: Rule) -> str:
     come back) before it."""
     opens = slot_start - timedelta(minutes=rule.checkin_before_minutes)
     if now < opens:
-        raise TooEarly(come_back=opens.strftime("%H:%M"), at=opens.isoformat())
+        raise TooEarly(come_back=opens.strftime("%H:%M"), at=opens.isoformat(), day=opens.date().isoformat(),
+                       days=(opens.date() - now.astimezone(opens.tzinfo).date()).days,
+                       zone=local_time.zone_name(getattr(opens.tzinfo, "key", "")))
     if now > slot_start + timedelta(minutes=rule.checkin_after_minutes):
         return "late"
     return "on_time"

@@ -161,6 +161,10 @@ class Kiosk(Base):
     # only a paired kiosk issues tickets. None: not paired (or revoked).
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The printer's last known state (domain.printer.PrinterState; None: never reported)
+    # and when it was learnt: from the kiosk's own report, ESC/POS status, or staff.
+    printer_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    printer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Display(Base):

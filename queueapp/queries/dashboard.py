@@ -17,7 +17,7 @@ from ..domain.events import EventType
 from ..domain.numbering import business_date
 from ..domain.permissions import DEPLOYMENT_WIDE, Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, CounterState, TicketStatus
-from ..models import Counter, Office, StaffUser, Ticket, TicketEvent
+from ..models import Counter, Kiosk, Office, StaffUser, Ticket, TicketEvent
 from .boards import services_overview
 from .tickets import service_brief
 
@@ -135,7 +135,8 @@ def build(session: Session, office: Office, actor: Actor | None, now: datetime, 
         })
     counter_rows = _counters(session, office, counters, now, day, day_start)
     found = alerts.evaluate(figures, [alerts.CounterFigure(r["number"], r["state"], _parse(r["state_since"]))
-                                      for r in counter_rows], now, pause_alert_minutes)
+                                      for r in counter_rows], now, pause_alert_minutes,
+                            kiosks=_kiosk_figures(session, office, actor))
     paused_long = {a.subject for a in found if a.kind == alerts.AlertKind.COUNTER_PAUSED}
     for row in counter_rows:
         row["pause_breach"] = str(row["number"]) in paused_long
@@ -154,6 +155,14 @@ def build(session: Session, office: Office, actor: Actor | None, now: datetime, 
         "alerts": [alert.as_dict() for alert in found],
         "tickets": [] if figures_only else _waiting(session, office, day, service_ids),
     }
+
+
+def _kiosk_figures(session: Session, office: Office, actor: Actor | None) -> list[alerts.KioskFigure]:
+    """The printers of the office's kiosks (a zone member sees its zone's and the shared ones)."""
+    rows = session.execute(select(Kiosk.name, Kiosk.zone_id, Kiosk.printer_state, Kiosk.printer_checked_at)
+                           .where(Kiosk.office_id == office.id))
+    return [alerts.KioskFigure(name, state, checked) for name, zone_id, state, checked in rows
+            if zone_id is None or in_view(actor, zone_id)]
 
 
 def _waiting(session: Session, office: Office, day, service_ids: set[int]) -> list[dict]:
@@ -247,7 +256,7 @@ def office_alerts(db: Database, now: datetime, *, pause_alert_minutes: int) -> d
         for office in offices:
             view = build(session, office, None, now, pause_alert_minutes=pause_alert_minutes, figures_only=True)
             found[office.id] = [alerts.Alert(alerts.AlertKind(a["kind"]), a["subject"], a["minutes"],
-                                             a["limit_minutes"]) for a in view["alerts"]]
+                                             a["limit_minutes"], a.get("detail", "")) for a in view["alerts"]]
     return found
 
 

@@ -38,10 +38,12 @@ def _config() -> dict:
         "wait_over_target": _("Service %(subject)s: the longest wait is %(minutes)s min, over the target of "
                               "%(limit_minutes)s min."),
         "counter_paused": _("Counter %(subject)s has been paused for %(minutes)s min (limit %(limit_minutes)s min)."),
+        "printer": _("Kiosk %(subject)s printer: %(detail)s. The kiosk shows numbers on screen to photograph."),
         "no_alerts": _("No alerts."),
         "minutes": _("%(n)s min"),
     }
-    return {"texts": texts, "labels": labels.for_script("TicketStatus", "CounterState", "PriorityGroup")}
+    return {"texts": texts, "labels": labels.for_script("TicketStatus", "CounterState", "PriorityGroup",
+                                                             "PrinterState")}
 
 
 @bp.app_context_processor

@@ -14,16 +14,19 @@ from flask import Blueprint, g, jsonify, make_response, redirect, render_templat
 from flask_babel import get_locale, gettext as _
 
 from .. import assets
+from ..domain.errors import InvalidInput, PermissionDenied, PrintFailed
 from ..domain.kiosk import check_paper
+from ..domain.local_time import zone_name
+from ..domain.printer import NOT_PRINTABLE, REPORTED, PrinterState
 from ..domain.priority import PriorityGroup
 from ..extensions import csrf, get_db, now
 from ..i18n import COOKIE as LANG_COOKIE
-from ..printing import print_escpos
-from ..queries import devices, kiosks
-from ..services import devices as devices_ops
+from ..printing import print_escpos, printer_status
+from ..queries import devices, kiosk_printers, kiosks
+from ..services import devices as devices_ops, kiosk_printers as printer_ops
 from .auth import staff_required
 from .http import json_body, optional_str, public_url
-from .issuers import COOKIE, pair_cookie, paired_kiosk
+from .issuers import COOKIE, pair_cookie, paired_kiosk, required_issuer
 from .labels import for_script
 from .status import ticket_document
 
@@ -32,6 +35,8 @@ csrf.exempt(bp)   # public JSON without a session; staff_required checks CSRF fo
 
 IDLE_SECONDS = 45          # back to the start screen when nobody touches the kiosk
 TICKET_SECONDS = 30        # how long an issued ticket stays on screen
+FALLBACK_SECONDS = 90      # how long a ticket that was not printed stays on screen (to photograph)
+PRINT_TIMEOUT_SECONDS = 20  # a browser print call not finished by then is "not confirmed"
 
 
 def pdf_path(token: str, paper: int) -> str:
@@ -61,6 +66,9 @@ def _texts() -> dict:
         "unknown_code": _("Unknown code"),
         "priority_mark": _("PRIORITY: %(group)s"),
         "sorry": _("Sorry"),
+        "print_unconfirmed": _("The ticket could not be printed. Please take a photo of your number and "
+                               "the QR code."),
+        "paper_out": _("Out of paper, please take a photo of your number."),
         "unpaired": _("This kiosk is not paired yet. Ask the office's administrator to open this kiosk's "
                       "pairing link (Devices page of the admin area) in this browser."),
     }
@@ -94,8 +102,9 @@ def page(slug: str):
     shown = devices.kiosk_services(get_db(), slug, name)
     paper = check_paper(request.args["paper"]) if request.args.get("paper") else settings.paper
     board, hours = kiosks.kiosk_board(get_db(), slug, now())
+    printer = kiosk_printers.kiosk_printer(get_db(), slug, name)
     config = {
-        "office": board["office"] | hours,
+        "office": board["office"] | hours | {"zone": zone_name(board["office"]["timezone"])},
         "services": [s for s in board["services"] if not shown or s["code"] in shown],
         "shown_services": list(shown),
         "kiosk": name, "paper": paper, "direct_print": settings.printer.direct,
@@ -104,20 +113,35 @@ def page(slug: str):
         "locale": str(get_locale()),
         "labels": for_script("PriorityGroup"),
         "idle_seconds": IDLE_SECONDS, "ticket_seconds": TICKET_SECONDS, "reprint_seconds": 60,
+        "fallback_seconds": FALLBACK_SECONDS, "print_timeout_seconds": PRINT_TIMEOUT_SECONDS,
+        # The printer's last known state; "marked_out": staff marked it out of paper.
+        "printer_state": printer["state"] if printer else None,
         "texts": _texts(),
     }
     response = make_response(render_template("kiosk/kiosk.html", office=board["office"], config=config,
-                                             priorities=list(PriorityGroup)))
+                                             priorities=list(PriorityGroup),
+                                             logo=kiosk_printers.has_logo(get_db(), slug)))
     if config["paired"]:   # each page load keeps the pairing for another 400 days
         pair_cookie(response, request.cookies[COOKIE])
     return response
 
 
 def _print(page, settings) -> dict:
-    """Print on the kiosk's own printer, or tell a browser kiosk which PDF to print."""
+    """Print on the kiosk's own printer, or tell a browser kiosk which PDF to print. A
+    direct printer is asked its status first (ESC/POS DLE EOT): out of paper, cover open or
+    offline, it is not sent the ticket (503 printer_failed) and the kiosk's state and the
+    staff alert follow what it said."""
     path = pdf_path(page.ticket["token"], settings.paper)
     if not settings.printer.direct:
         return {"printed": False, "print": "browser", "pdf_url": public_url(path)}
+    printer = kiosk_printers.kiosk_printer(get_db(), page.office["slug"], settings.name)
+    if printer is not None and printer["state"] == PrinterState.MARKED_OUT.value:
+        raise PrintFailed("marked out of paper")
+    state = printer_status(settings.printer)
+    if printer is not None and state is not None:
+        state = printer_ops.record_printer_state(get_db(), printer["id"], state, now=now())
+    if state in NOT_PRINTABLE:
+        raise PrintFailed(state.value)
     print_escpos(ticket_document(page, settings.paper), settings.printer)
     return {"printed": True, "print": "escpos", "pdf_url": public_url(path)}
 
@@ -143,3 +167,18 @@ def staff_reprint(ticket_id: int):
                         "pdf_url": public_url(pdf_path(page.ticket["token"], settings.paper))})
     return jsonify(_print(page, settings))
 
+
+
+@bp.post("/api/v1/offices/<slug>/kiosk/printer")
+def printer_report(slug: str):
+    """A browser kiosk reports its printer (by its device token): "ok" when a print call
+    finished, "unconfirmed" when it threw or did not finish in time. Answers the kiosk's
+    state after the report ("marked_out" stays until staff lift it)."""
+    caller = required_issuer()
+    if caller.kiosk is None or caller.kiosk.office_slug != slug:
+        raise PermissionDenied()
+    value = optional_str(json_body(), "state", required=True)
+    if value not in {s.value for s in REPORTED}:
+        raise InvalidInput("state must be ok or unconfirmed")
+    state = printer_ops.record_printer_state(get_db(), caller.kiosk.id, PrinterState(value), now=now())
+    return jsonify({"kiosk": caller.kiosk.name, "state": state.value})

@@ -15,6 +15,7 @@ from ..domain.audit import AuditAction
 from ..domain.booking import AppointmentStatus
 from ..domain.channels import Channel
 from ..domain.permissions import Role
+from ..domain.printer import PrinterState
 from ..domain.priority import PriorityGroup
 from ..domain.states import Action, CounterState, TicketStatus
 
@@ -70,6 +71,16 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, LazyString]] = {
         AppointmentStatus.CHECKED_IN: _l("Checked in"),
         AppointmentStatus.NO_SHOW: _l("Missed"),
         AppointmentStatus.RESCHEDULED: _l("Moved to another time"),
+    },
+    PrinterState: {
+        PrinterState.OK: _l("OK"),
+        PrinterState.PAPER_LOW: _l("Paper running low"),
+        PrinterState.PAPER_OUT: _l("Out of paper"),
+        PrinterState.COVER_OPEN: _l("Cover open"),
+        PrinterState.OFFLINE: _l("Offline or not answering"),
+        PrinterState.ERROR: _l("Printer error"),
+        PrinterState.UNCONFIRMED: _l("Printing not confirmed"),
+        PrinterState.MARKED_OUT: _l("Marked out of paper by staff"),
     },
     AuditAction: {
         AuditAction.OFFICE_CREATED: _l("Office created"),

@@ -2,7 +2,7 @@
 and the first-run hint (no staff account yet: how to make the owner)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from ..extensions import get_db, now
 from ..queries import admin, boards
@@ -19,3 +19,10 @@ def first_run() -> bool:
 @bp.get("/")
 def index():
     return render_template("index.html", offices=boards.offices(get_db(), now()))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The app's icon, which browsers ask for on every screen (linked from base.html too)."""
+    return send_from_directory(current_app.static_folder, "icons/favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)

@@ -90,7 +90,8 @@ function renderAlerts() {
   list.textContent = "";
   if (!state.alerts.length) { list.appendChild(make("li", "muted", texts.no_alerts)); return; }
   state.alerts.forEach(function (alert) {
-    var li = make("li", "alert", fill(texts[alert.kind] || alert.key, alert));
+    var values = alert.detail ? Object.assign({}, alert, {detail: word("PrinterState", alert.detail)}) : alert;
+    var li = make("li", "alert", fill(texts[alert.kind] || alert.key, values));
     li.dataset.alert = alert.key;
     list.appendChild(li);
   });

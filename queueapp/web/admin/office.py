@@ -31,6 +31,7 @@ RULES = [
     (f"/<slug>/devices/{DEVICE}/<int:device_id>/remove", "remove_device", devices.remove_device, POST),
     ("/<slug>/devices/kiosk/<int:device_id>/pair", "pair_kiosk", devices.pair_kiosk, POST),
     ("/<slug>/devices/kiosk/<int:device_id>/unpair", "unpair_kiosk", devices.unpair_kiosk, POST),
+    ("/<slug>/devices/kiosk/<int:device_id>/paper/<any(out,back):paper>", "kiosk_paper", devices.kiosk_paper, POST),
 ]
 for rule, endpoint, view, methods in RULES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)

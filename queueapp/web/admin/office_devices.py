@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from ...domain.errors import DeviceNotFound, DomainError, NotFound
 from ...domain.permissions import Permission
 from ...extensions import get_db, now
-from ...queries import admin
+from ...queries import admin, kiosk_printers
 from ...queries import booking as booking_views
-from ...services import devices, holidays as holiday_ops
+from ...services import devices, holidays as holiday_ops, kiosk_printers as printer_ops
 from ..http import public_url
 from .access import admin_page
 from .office_forms import (ConfirmForm, DisplayForm, HolidayFileForm, HolidayForm, KioskForm, invalid_form, refusal,
@@ -133,7 +133,8 @@ def _devices_page(failing: tuple[str, object] | None = None, refused: str = "", 
     if failing:
         forms[failing[0]] = failing[1]
     response = make_response(render_template("admin/devices.html", office=g.office, section="devices", rows=rows,
-                                             forms=forms, confirm=ConfirmForm(), refused=refused, pairing=pairing),
+                                             forms=forms, confirm=ConfirmForm(), refused=refused, pairing=pairing,
+                                             printers=kiosk_printers.printer_states(get_db(), g.office.slug)),
                              status)
     if pairing is not None:
         response.headers["Cache-Control"] = "no-store"   # the link holds the device token
@@ -201,3 +202,11 @@ def unpair_kiosk(slug: str, device_id: int):
     _own_device("kiosk", device_id)
     return _write_device(f"kiosk-{device_id}", ConfirmForm(),
                          lambda: devices.revoke_kiosk(get_db(), g.actor, device_id, now=now()))
+
+
+@admin_page(Permission.OPERATE)
+def kiosk_paper(slug: str, device_id: int, paper: str):
+    """Mark the kiosk out of paper (it shows each number on screen) or paper back."""
+    _own_device("kiosk", device_id)
+    return _write_device(f"kiosk-{device_id}", ConfirmForm(), lambda: printer_ops.mark_out_of_paper(
+        get_db(), g.actor, device_id, paper == "out", now=now()))

@@ -21,6 +21,17 @@ def kiosk_paths() -> dict:
                     "token": {"type": "string"},
                     "kiosk": {"type": ["string", "null"], "description": "Kiosk name (queueapp kiosk)"}}}}}},
             "responses": {**printed, **errors(404, 409, 422), **failed}}},
+        "/offices/{office}/kiosk/printer": {"post": {
+            "summary": "A paired kiosk reports its printer: ok (a print call finished) or unconfirmed",
+            "security": [{"bearerAuth": []}, {"kioskCookie": []}], "parameters": path_params("office"),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["state"], "properties": {
+                    "state": {"type": "string", "enum": ["ok", "unconfirmed"]}}}}}},
+            "responses": {**ok({"type": "object", "properties": {
+                "kiosk": {"type": "string"},
+                "state": {"type": "string", "description": "The kiosk's state after the report "
+                                                           "(marked_out stays until staff lift it)"}}}),
+                          **errors(401, 403, 404, 422)}}},
         "/tickets/{id}/reprint": {"post": {
             "summary": "Staff reprint a ticket of their office at any time",
             "security": STAFF, "parameters": path_params("id"),
