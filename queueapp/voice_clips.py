@@ -106,8 +106,20 @@ def clips(instance_path: Path, slug: str) -> list[Clip]:
 
 
 def recorded(instance_path: Path, slug: str) -> dict[str, Clip]:
-    """The human recordings the office's displays play, by clip name."""
-    return {clip.name: clip for clip in clips(instance_path, slug) if clip.recorded}
+    """The human recordings the office's displays play, by clip name (reads only the two
+    recording folders: every display page asks)."""
+    found: dict[str, Clip] = {}
+    for scope, folder in (("office", _slug_folder(instance_path, slug)),
+                          ("default", office_sounds(instance_path) / DEFAULT)):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.*")):
+            name = path.relative_to(folder).with_suffix("").as_posix()
+            ext = path.suffix.lstrip(".")
+            if name in PLAN and ext in FORMATS and name not in found and path.is_file():
+                best = _recorded(folder, name)      # the same format find() would pick
+                found[name] = Clip(name, PLAN[name], best, True, scope, _version(best))
+    return found
 
 
 def _sniff(data: bytes) -> str | None:

@@ -226,3 +226,36 @@ def test_a_zone_display_never_shows_another_zones_call_of_a_ticket_transferred_i
         expect(page.locator("#latest-counter")).to_contain_text("3")
     finally:
         context.close()
+
+
+def test_a_recording_uploaded_in_admin_is_what_the_display_plays_for_that_word(browser, start_server, tmp_path):
+    server = start_server()
+    recording = tmp_path / "satu.mp3"
+    recording.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + b"\x00" * 400)
+    context = browser.new_context()
+    admin = context.new_page()
+    admin.goto(server.url + "/login")
+    admin.fill("#username", "admin")
+    admin.fill("#password", "demo12345")
+    admin.click("button[type=submit]")
+    admin.goto(server.url + "/admin/demo/voice")
+    admin.select_option("#clip", "id/satu")
+    admin.set_input_files("#file", str(recording))
+    admin.click("#voice-upload button[type=submit]")
+    expect(admin.locator('tr[data-clip="id/satu"]')).to_have_attribute("data-source", "office")
+    context.close()
+
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {staff_token(server, 'supervisor')}"
+    context, page = open_display(browser, server, (1920, 1080))
+    try:
+        ticket = issue(server, "A")                  # "... A satu, silakan menuju loket satu."
+        call(server, api, 1, ticket["number"])
+        page.wait_for_function("window.__announcements.length && window.__announcements[0].clips")
+        clips = page.evaluate("window.__announcements[0].clips")
+        recorded = [url for url in clips if "/id/satu." in url]
+        assert len(recorded) == 2 and all(".mp3?v=" in url for url in recorded), clips
+        assert any(url.endswith("/id/nomor_antrian.ogg") for url in clips)     # the rest: generated
+        assert requests.get(server.url + recorded[0]).content == recording.read_bytes()
+    finally:
+        context.close()
