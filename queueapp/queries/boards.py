@@ -110,9 +110,12 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
             # instead of sorting the day's few calls.
             .order_by((TicketEvent.seq + 0).desc()).limit(limit))
     rows = list(session.execute(stmt))
-    served = _services_when_called(session, [(ev.ticket_id, ev.seq) for ev, _, _ in rows])
+    # Calls name their service (since the zone-display fix); older ones are looked up.
+    served = _services_when_called(session, [(ev.ticket_id, ev.seq) for ev, _, _ in rows
+                                             if not (ev.data or {}).get("service")])
     return [public_call(office.slug, ev.seq, ev.at, ev.type, ticket.code,
-                        served.get((ev.ticket_id, ev.seq), ticket.service.prefix), counter)
+                        (ev.data or {}).get("service") or served.get((ev.ticket_id, ev.seq), ticket.service.prefix),
+                        counter)
             for ev, ticket, counter in rows]
 
 

@@ -50,3 +50,17 @@ def test_a_ticket_moved_twice_shows_each_call_under_the_service_of_its_moment(an
     tickets.transfer(demo, supervisor, ticket["id"], "D", now=clock.advance(seconds=5))
     calls = snapshot_calls(demo, clock() + timedelta(seconds=1))
     assert [(c["service"], c["counter"]["number"]) for c in calls] == [("B", 3), ("A", 1)]
+
+
+def test_calls_logged_before_calls_named_their_service_are_read_from_the_transfer(any_db, demo, clock):
+    from sqlalchemy import select
+
+    from queueapp.models import TicketEvent
+    supervisor = actor_of(demo, "supervisor")
+    ticket = tickets.issue_ticket(demo, "demo", "A", now=clock())
+    counters.call_specific(demo, supervisor, counter_id(demo, 1), ticket["number"], now=clock.advance(seconds=5))
+    tickets.transfer(demo, supervisor, ticket["id"], "C", now=clock.advance(seconds=5))
+    with demo.write() as uow:         # a call event as older versions logged it: no "service"
+        for event in uow.session.execute(select(TicketEvent).where(TicketEvent.type == "ticket.called")).scalars():
+            event.data = {"counter_id": event.data["counter_id"]}
+    assert [c["service"] for c in snapshot_calls(demo, clock())] == ["A"]
