@@ -3,8 +3,10 @@
 Layout: <folder>/chime.ogg and <folder>/<lang>/<clip>.ogg, one clip per word of
 queueapp.domain.announce. The package carries a set in display/sounds; an office's own
 clips live in <instance>/sounds (`office_sounds`), where an upgrade leaves them, and the
-display serves each from there when present. A human recording replaces a clip under the
-same name; `make_sounds(..., keep_existing=True)` leaves such files alone.
+display serves each from there when present. Human recordings live beside them in
+<instance>/sounds/<office>/ and <instance>/sounds/default/ and win over both
+(queueapp.voice_clips; uploaded in /admin/<office>/voice); `make_sounds(...,
+keep_existing=True)` leaves existing files alone.
 """
 from __future__ import annotations
 

@@ -136,3 +136,11 @@ def test_a_clip_outside_the_plan_is_not_served(app, client, demo):
                 "/display/demo/sounds/%2E%2E/%2E%2E/secret_key.ogg"):
         response = client.get(url)
         assert b"do-not-serve" not in response.data and response.status_code == 404, url
+
+
+def test_uploading_and_deleting_a_recording_are_in_the_audit_log(client, demo):
+    token = as_admin(client)
+    upload(client, token, "id/dua", MP3, "dua.mp3")
+    client.post("/admin/demo/voice/id/dua/delete", data={"csrf_token": token})
+    log = client.get("/admin/demo/audit").data.decode()
+    assert log.count("voice:id/dua") == 2 and f"recorded (mp3, {len(MP3)} bytes)" in log

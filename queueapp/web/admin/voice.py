@@ -16,6 +16,8 @@ from wtforms import SelectField
 from ... import voice_clips
 from ...domain.announce import LANGUAGES
 from ...domain.permissions import Permission
+from ...extensions import get_db, now
+from ...services import voice as voice_ops
 from .access import admin_page
 
 bp = Blueprint("admin_voice", __name__, url_prefix="/admin")
@@ -68,7 +70,8 @@ def upload(slug: str):
         return _page(form, "", 422)
     data = form.file.data.read(voice_clips.MAX_BYTES + 1)
     try:
-        voice_clips.save(_instance(), g.office.slug, form.clip.data, form.file.data.filename or "", data)
+        voice_ops.save_recording(get_db(), g.actor, g.office.slug, _instance(), form.clip.data,
+                                 form.file.data.filename or "", data, now=now())
     except voice_clips.ClipRejected as exc:
         form.file.errors = [*form.file.errors, str(REASONS[exc.reason])]
         return _page(form, "", 413 if exc.reason == "too_big" else 422)
@@ -82,7 +85,7 @@ def remove(slug: str, name: str):
     if not form.validate_on_submit():
         return _page(_form(), _("The form has expired. Please try again."), 400)
     try:
-        voice_clips.delete(_instance(), g.office.slug, name)
+        voice_ops.delete_recording(get_db(), g.actor, g.office.slug, _instance(), name, now=now())
     except voice_clips.ClipRejected:
         return _page(_form(), str(REASONS["unknown_clip"]), 404)
     flash(_("Recording deleted: %(clip)s. The generated voice speaks it again.", clip=name))
