@@ -87,6 +87,7 @@ function renderLatest(highlight) {
   setText("latest-number", latest ? latest.number : "—");
   setText("latest-counter", latest ? counterLabel(latest) : texts.no_call);
   box.dataset.callId = latest ? latest.call_id : "";
+  box.classList.toggle("empty", !latest);
   if (highlight) {
     box.classList.remove("flash");
     void box.offsetWidth;   // restart the animation
@@ -114,8 +115,10 @@ function renderHistory() {
 }
 
 function fitCalls() {
+  // The counter line first: the number then takes the room that is left.
+  var empty = $("latest").classList.contains("empty");
+  fit(document.querySelector("#latest .to"), {lines: empty ? 3 : 1, box: $("latest")});
   fit($("latest-number"), {lines: 1, box: $("latest")});
-  fit(document.querySelector("#latest .to"), {lines: 1, box: $("latest")});
   Array.prototype.forEach.call(document.querySelectorAll("#history span"), function (span) { fit(span, {lines: 1}); });
 }
 
@@ -144,10 +147,20 @@ function renderServices(services) {
     li.appendChild(make("span", "count", service.waiting + " " + texts.waiting));
     list.appendChild(li);
   });
-  // Few tiles: one column of wide tiles; more: two or three columns.
+  var before = document.body.dataset.tiles;
+  layoutTiles();
+  // More tiles give the calls less room: then the calls are fitted again too.
+  if (document.body.dataset.tiles !== before) { fitAll(); } else { fitServices(); }
+}
+
+function layoutTiles() {
+  // Few tiles: one column of wide tiles; more: two columns (a portrait TV's tiles are wide
+  // enough for two up to twelve services), then three.
+  var list = $("services");
   var count = list.children.length;
-  list.style.setProperty("--columns", String(count <= 3 ? 1 : count <= 10 ? 2 : 3));
-  fitServices();
+  var portrait = window.matchMedia && window.matchMedia("(orientation: portrait)").matches;
+  list.style.setProperty("--columns", String(count <= 3 ? 1 : count <= (portrait ? 12 : 10) ? 2 : 3));
+  document.body.dataset.tiles = count > 6 ? "many" : "few";
 }
 
 function renderOffice(info) {
@@ -240,7 +253,7 @@ $("start-button").addEventListener("click", function () {
 
 document.body.dataset.calls = String(config.calls);
 fitAll();
-window.addEventListener("resize", fitAll);
+window.addEventListener("resize", function () { layoutTiles(); fitAll(); });
 if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fitAll); }
 tickClock();
 setInterval(tickClock, 1000);

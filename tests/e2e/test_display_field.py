@@ -259,3 +259,40 @@ def test_a_recording_uploaded_in_admin_is_what_the_display_plays_for_that_word(b
         assert requests.get(server.url + recorded[0]).content == recording.read_bytes()
     finally:
         context.close()
+
+
+MORE_SERVICES = [("G", "Izin Usaha Mikro Kecil", "Micro business licence"),
+                 ("H", "Paspor (Imigrasi)", "Passport (immigration)"),
+                 ("J", "BPJS Kesehatan", "National health insurance"),
+                 ("K", "Pajak Kendaraan (Samsat)", "Vehicle tax (Samsat)"),
+                 ("L", "Sertifikat Tanah (BPN)", "Land certificate (land agency)"),
+                 ("M", "Pengaduan Masyarakat", "Public complaints")]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1080, 1920)], ids=["1366x768", "1080x1920"])
+def test_a_whole_mpp_of_twelve_services_still_fits_without_cutting_a_name(browser, start_server, size):
+    from datetime import datetime, timezone
+
+    from queueapp.services import catalog
+    env = prepare_instance(Path(os.environ.get("TMPDIR", "/tmp")) / f"mpp-{os.getpid()}-{size[0]}")
+    db = Database(env["QUEUEAPP_DATABASE_URL"])
+    for code, name_id, name_en in MORE_SERVICES:
+        catalog.add_service(db, None, "demo", {"code": code, "name": name_id, "name_en": name_en},
+                            now=datetime.now(timezone.utc))
+    db.dispose()
+    server = start_server(env=env)
+    context, page = open_display(browser, server, size)
+    try:
+        shots = os.environ.get("DISPLAY_SHOTS")
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"display-12-services-{size[0]}x{size[1]}.png"))
+        m = page.evaluate(MEASURE)
+        assert len(m["names"]) == 12
+        assert m["scroll"]["width"] <= m["width"] and m["scroll"]["height"] <= m["height"], m["scroll"]
+        for part in m["names"] + m["counts"] + m["codes"]:
+            assert part["scrollWidth"] <= part["clientWidth"] and inside(part, m) and not part["clipped"], part
+            assert part["font"] >= MIN_TEXT * min(size) - 0.5, part
+        for tile in m["tiles"]:
+            assert tile["scrollHeight"] <= tile["clientHeight"] + 1, tile
+    finally:
+        context.close()
