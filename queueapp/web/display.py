@@ -6,7 +6,8 @@ zone per agency):
   ?counters=1,2     only calls to these counter numbers
   ?lang=en          English screen and voice (Indonesian by default, whatever the
                     language of the TV's browser)
-  ?calls=4          how many calls are shown together, the newest highlighted (1-8);
+  ?calls=4          how many calls are shown together, the newest highlighted (1-8; default:
+                    the display's setting, else 4);
                     ?history=N (previous calls) still works and means calls=N+1
   ?repeat=1         how many times each call is spoken (1-3)
   ?speech=1         use the browser's speech voice when it has one for the language
@@ -78,14 +79,12 @@ def _texts() -> dict:
     }
 
 
-def _calls_arg() -> int:
-    """How many calls the board shows together; the older ?history=N listed N previous ones."""
+def _calls_arg(configured: int) -> int:
+    """How many calls the board shows together (the display's setting unless the URL says);
+    the older ?history=N listed N previous ones."""
     if request.args.get("calls", "").strip() or not request.args.get("history", "").strip():
-        return _int_arg("calls", DEFAULT_CALLS, 1, 8)
+        return _int_arg("calls", configured, 1, 8)
     return min(8, _int_arg("history", 5, 1, 8) + 1)
-
-
-DEFAULT_CALLS = 4
 
 
 def _instance() -> Path:
@@ -111,7 +110,7 @@ def board(slug: str):
         config = {
             "office": office.slug, "lang": lang, "filters": _filters(office, configured),
             "display": name or None, "languages": [url_lang] if url_lang else list(configured.languages),
-            "calls": _calls_arg(), "repeat": _int_arg("repeat", configured.repeat, 1, 3),
+            "calls": _calls_arg(configured.calls), "repeat": _int_arg("repeat", configured.repeat, 1, 3),
             "speech": request.args.get("speech") == "1",
             "autostart": {"1": True, "0": False}.get(request.args.get("autostart", "")),
             "zone": ZONE_NAMES.get(office.timezone, ""), "timezone": office.timezone,
