@@ -115,10 +115,14 @@ function renderHistory() {
 }
 
 function fitCalls() {
-  // The counter line first: the number then takes the room that is left.
-  var empty = $("latest").classList.contains("empty");
-  fit(document.querySelector("#latest .to"), {lines: empty ? 3 : 1, box: $("latest")});
-  fit($("latest-number"), {lines: 1, box: $("latest")});
+  // The counter line fitted to the width, then the number to the room left; only when
+  // even that does not fit, the counter line gives up height too.
+  var box = $("latest");
+  var to = document.querySelector("#latest .to");
+  var lines = box.classList.contains("empty") ? 3 : 1;
+  fit(to, {lines: lines});
+  fit($("latest-number"), {lines: 1, box: box});
+  if (box.scrollHeight > box.clientHeight + 0.5) { fit(to, {lines: lines, box: box}); }
   Array.prototype.forEach.call(document.querySelectorAll("#history span"), function (span) { fit(span, {lines: 1}); });
 }
 
