@@ -115,6 +115,7 @@ Announcer.prototype.next = function () {
   withLimit(item.plan.then(function (plan) {
     item.entry.state = "playing";
     item.entry.text = plan.text;
+    item.entry.clips = plan.clips;
     return self.player(plan, self.repeat);
   }), limit).catch(function () {
     item.entry.failed = true;

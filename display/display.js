@@ -9,6 +9,12 @@
  * hold calls this display never heard of: those are announced, oldest first; calls it
  * announced already are not (dedupe by call_id).
  *
+ * What is shown: the last `config.calls` calls (default 4), the newest highlighted in #latest,
+ * the others in #history; a recall comes back to the top and is highlighted again. A zone
+ * display shows only calls made for its services / to its counters (the server reports each
+ * call with the service it was made for, so a ticket transferred in keeps its old call out).
+ * Texts that do not fit are shrunk by fit.js, never below the legible minimum (display.css).
+ *
  * An ES module: the live client and the helpers come from the app's shared scripts.
  */
 import {$, make, pageData, setText} from "/static/shared/dom.js";
@@ -16,6 +22,7 @@ import {requestJson} from "/static/shared/http.js";
 import {serviceName} from "/static/shared/i18n.js";
 import {connect} from "/static/shared/live.js";
 import {create as createAnnouncer} from "./announcer.js";
+import {fit} from "./fit.js";
 
 var config = pageData("display-config");
 var texts = config.texts;
@@ -38,7 +45,8 @@ function counterLabel(call) {
 }
 
 function clipUrl(name) {
-  return config.sounds_url + name + ".ogg";
+  // The office's recorded voice has its own URL (format and version); else the generated clip.
+  return (config.recorded && config.recorded[name]) || config.sounds_url + name + ".ogg";
 }
 
 // The languages each call is spoken in, in order ("id,en": Indonesian, then English).
@@ -75,30 +83,60 @@ window.__displayAnnouncer = announcer;
 
 function renderLatest(highlight) {
   var latest = calls[0];
+  var box = $("latest");
   setText("latest-number", latest ? latest.number : "—");
   setText("latest-counter", latest ? counterLabel(latest) : texts.no_call);
+  box.dataset.callId = latest ? latest.call_id : "";
+  box.classList.toggle("empty", !latest);
   if (highlight) {
-    var box = $("latest");
     box.classList.remove("flash");
     void box.offsetWidth;   // restart the animation
     box.classList.add("flash");
   }
+  fitCalls();
 }
 
 function renderHistory() {
+  // The calls before the newest, one row per number (a recalled number moves up).
   var list = $("history");
   list.textContent = "";
   var seen = {};
   if (calls[0]) { seen[calls[0].number] = true; }
   calls.slice(1).forEach(function (call) {
-    if (seen[call.number] || list.children.length >= config.history) { return; }
+    if (seen[call.number] || list.children.length >= config.calls - 1) { return; }
     seen[call.number] = true;
     var li = make("li");
     li.dataset.callId = call.call_id;
-    li.appendChild(make("span", "", call.number));
+    li.appendChild(make("span", "number", call.number));
     li.appendChild(make("span", "counter", counterLabel(call)));
     list.appendChild(li);
   });
+  fitCalls();
+}
+
+function fitCalls() {
+  // The counter line fitted to the width, then the number to the room left; only when
+  // even that does not fit, the counter line gives up height too.
+  var box = $("latest");
+  var to = document.querySelector("#latest .to");
+  var lines = box.classList.contains("empty") ? 3 : 1;
+  fit(to, {lines: lines});
+  fit($("latest-number"), {lines: 1, box: box});
+  if (box.scrollHeight > box.clientHeight + 0.5) { fit(to, {lines: lines, box: box}); }
+  Array.prototype.forEach.call(document.querySelectorAll("#history span"), function (span) { fit(span, {lines: 1}); });
+}
+
+function fitServices() {
+  Array.prototype.forEach.call(document.querySelectorAll("#services li"), function (li) {
+    fit(li.querySelector(".name"), {lines: 2, box: li});
+    fit(li.querySelector(".count"), {lines: 1});
+  });
+}
+
+function fitAll() {
+  fit(document.querySelector(".bar .office"), {lines: 2});
+  fitCalls();
+  fitServices();
 }
 
 function renderServices(services) {
@@ -113,6 +151,20 @@ function renderServices(services) {
     li.appendChild(make("span", "count", service.waiting + " " + texts.waiting));
     list.appendChild(li);
   });
+  var before = document.body.dataset.tiles;
+  layoutTiles();
+  // More tiles give the calls less room: then the calls are fitted again too.
+  if (document.body.dataset.tiles !== before) { fitAll(); } else { fitServices(); }
+}
+
+function layoutTiles() {
+  // Few tiles: one column of wide tiles; more: two columns (a portrait TV's tiles are wide
+  // enough for two up to twelve services), then three.
+  var list = $("services");
+  var count = list.children.length;
+  var portrait = window.matchMedia && window.matchMedia("(orientation: portrait)").matches;
+  list.style.setProperty("--columns", String(count <= 3 ? 1 : count <= (portrait ? 12 : 10) ? 2 : 3));
+  document.body.dataset.tiles = count > 6 ? "many" : "few";
 }
 
 function renderOffice(info) {
@@ -203,6 +255,10 @@ $("start-button").addEventListener("click", function () {
   start();
 });
 
+document.body.dataset.calls = String(config.calls);
+fitAll();
+window.addEventListener("resize", function () { layoutTiles(); fitAll(); });
+if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fitAll); }
 tickClock();
 setInterval(tickClock, 1000);
 var auto = config.autostart === null ? autoplayAllowed() : config.autostart;

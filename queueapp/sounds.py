@@ -3,8 +3,10 @@
 Layout: <folder>/chime.ogg and <folder>/<lang>/<clip>.ogg, one clip per word of
 queueapp.domain.announce. The package carries a set in display/sounds; an office's own
 clips live in <instance>/sounds (`office_sounds`), where an upgrade leaves them, and the
-display serves each from there when present. A human recording replaces a clip under the
-same name; `make_sounds(..., keep_existing=True)` leaves such files alone.
+display serves each from there when present. Human recordings live beside them in
+<instance>/sounds/<office>/ and <instance>/sounds/default/ and win over both
+(queueapp.voice_clips; uploaded in /admin/<office>/voice); `make_sounds(...,
+keep_existing=True)` leaves existing files alone.
 """
 from __future__ import annotations
 
@@ -13,13 +15,21 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .domain.announce import CHIME, LANGUAGES, clip_texts
+from .domain.announce import CHIME, LANGUAGES, clip_texts, letter_clip
 
 VOICES = {"id": "id", "en": "en"}
 SAMPLE_RATE = "16000"
 # sox effects: mono 16 kHz, then cut the leading and trailing silence so clips chain tightly.
 TRIM = ["silence", "1", "0.02", "0.5%", "reverse", "silence", "1", "0.02", "0.5%", "reverse"]
+# A spelled letter is one short syllable: at the words' speed and trim it lasted a quarter of a
+# second and its soft start and end were cut ("A" sounded like a click). Letters are spoken
+# slower, trimmed at a lower threshold and followed by a short pause, so "A seratus" is heard
+# as two words (about 0.6 s instead of 0.24 s).
+WORD_SPEED, LETTER_SPEED = "140", "100"
+LETTER_TRIM = ["silence", "1", "0.02", "0.1%", "reverse", "silence", "1", "0.02", "0.1%", "reverse",
+               "pad", "0.05", "0.2"]
 EXTENSION = "ogg"
+LETTER_PREFIX = letter_clip("")
 
 
 class SoundToolMissing(RuntimeError):
@@ -51,12 +61,12 @@ def make_chime(target: Path) -> None:
                                   "0.8", "0.75", "vol", "0.5"])
 
 
-def make_clip(text: str, lang: str, target: Path, workdir: Path) -> None:
+def make_clip(text: str, lang: str, target: Path, workdir: Path, *, letter: bool = False) -> None:
     espeak, sox = _tool("espeak-ng"), _tool("sox")
     raw = workdir / "raw.wav"
-    subprocess.run([espeak, "-v", VOICES[lang], "-s", "140", "-w", str(raw), text],
+    subprocess.run([espeak, "-v", VOICES[lang], "-s", LETTER_SPEED if letter else WORD_SPEED, "-w", str(raw), text],
                    check=True, capture_output=True)
-    _encode(sox, [str(raw)], target, TRIM)
+    _encode(sox, [str(raw)], target, LETTER_TRIM if letter else TRIM)
 
 
 def make_sounds(folder: Path, *, keep_existing: bool = False) -> list[Path]:
@@ -74,6 +84,6 @@ def make_sounds(folder: Path, *, keep_existing: bool = False) -> list[Path]:
                 target = folder / lang / f"{name}.{EXTENSION}"
                 if keep_existing and target.exists():
                     continue
-                make_clip(text, lang, target, Path(tmp))
+                make_clip(text, lang, target, Path(tmp), letter=name.startswith(LETTER_PREFIX))
                 written.append(target)
     return written

@@ -184,3 +184,5 @@ class Display(Base):
     language: Mapped[str] = mapped_column(String(8), default="id")
     # How many times each call is announced.
     repeat: Mapped[int] = mapped_column(Integer, default=1)
+    # How many calls it shows together, the newest highlighted.
+    calls: Mapped[int] = mapped_column(Integer, default=4, server_default="4")

@@ -162,7 +162,7 @@ def _kiosk(row: Kiosk) -> dict:
 
 def _display(row: Display) -> dict:
     return {"id": row.id, "name": row.name, "zone_id": row.zone_id, "language": row.language,
-            "repeat": row.repeat, "services": [code for code in row.services.split(",") if code]}
+            "repeat": row.repeat, "calls": row.calls, "services": [code for code in row.services.split(",") if code]}
 
 
 DEVICE_VIEWS = {"kiosk": (Kiosk, _kiosk), "display": (Display, _display)}

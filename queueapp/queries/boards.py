@@ -109,8 +109,35 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
             # "seq + 0": SQLite would otherwise walk the office's whole log backwards by seq
             # instead of sorting the day's few calls.
             .order_by((TicketEvent.seq + 0).desc()).limit(limit))
-    return [public_call(office.slug, ev.seq, ev.at, ev.type, ticket.code, ticket.service.prefix, counter)
-            for ev, ticket, counter in session.execute(stmt)]
+    rows = list(session.execute(stmt))
+    # Calls name their service (since the zone-display fix); older ones are looked up.
+    served = _services_when_called(session, [(ev.ticket_id, ev.seq) for ev, _, _ in rows
+                                             if not (ev.data or {}).get("service")])
+    return [public_call(office.slug, ev.seq, ev.at, ev.type, ticket.code,
+                        (ev.data or {}).get("service") or served.get((ev.ticket_id, ev.seq), ticket.service.prefix),
+                        counter)
+            for ev, ticket, counter in rows]
+
+
+def _services_when_called(session: Session, calls: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The service each call was made for, when its ticket was transferred since: the
+    transfer's "from_service" of the first transfer after the call. A call belongs to the
+    service (and zone) it was made in: a ticket transferred into a zone after being called
+    elsewhere must not show on that zone's display as the other agency's call."""
+    if not calls:
+        return {}
+    transfers = session.execute(
+        select(TicketEvent.ticket_id, TicketEvent.seq, TicketEvent.data)
+        .where(TicketEvent.ticket_id.in_({ticket_id for ticket_id, _ in calls}),
+               TicketEvent.type == EventType.TICKET_TRANSFERRED.value,
+               TicketEvent.seq > min(seq for _, seq in calls))
+        .order_by(TicketEvent.seq)).all()
+    served = {}
+    for ticket_id, seq in calls:
+        later = next((data for t, s, data in transfers if t == ticket_id and s > seq), None)
+        if later and later.get("from_service"):
+            served[(ticket_id, seq)] = later["from_service"]
+    return served
 
 
 def public_call(office_slug: str, seq: int, at: datetime, type_: str, number: str, service: str,

@@ -22,6 +22,7 @@ class DisplaySettings:
     counters: tuple[int, ...] = ()
     languages: tuple[str, ...] = ("id",)
     repeat: int = 1
+    calls: int = 4
 
 
 def _zone_services(session, office_id: int, zone_id: int | None) -> tuple[str, ...]:
@@ -44,7 +45,8 @@ def display_settings(db: Database, office_slug: str, name: str) -> DisplaySettin
             _zone_services(session, office.id, row.zone_id)
         counters = () if row.zone_id is None else tuple(session.execute(select(Counter.number).where(
             Counter.office_id == office.id, Counter.zone_id == row.zone_id).order_by(Counter.number)).scalars())
-        return DisplaySettings(row.name, services, counters, tuple(row.language.split(",")), row.repeat)
+        return DisplaySettings(row.name, services, counters, tuple(row.language.split(",")), row.repeat,
+                               row.calls)
 
 
 def kiosk_services(db: Database, office_slug: str, name: str | None) -> tuple[str, ...]:

@@ -143,7 +143,9 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         projection.events.append((event, view, counter))
         if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
             projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
-                                                      ticket.service.prefix, counters[event.counter_id])
+                                                      # the service it was called for (zone displays)
+                                                      event.data.get("service") or ticket.service.prefix,
+                                                      counters[event.counter_id])
     if services:
         projection.services = services_overview(session, office, now, only=services)
     own = {e.ticket_id for e in events}

@@ -74,6 +74,7 @@ DISPLAY_FIELDS = {
     "services": _codes,
     "language": _language,
     "repeat": lambda v: setup.whole_number(v, "repeat", minimum=1, maximum=3),
+    "calls": lambda v: setup.whole_number(v, "calls", minimum=1, maximum=8),
 }
 # What each kind of device is: its table, its fields, and how the audit log names it.
 KINDS = {Kiosk: ("kiosk", KIOSK_FIELDS), Display: ("display", DISPLAY_FIELDS)}

@@ -200,7 +200,7 @@ def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> Tick
             ticket.call_count += 1
             ticket.called_at = now
             event = record(uow, office, ticket, E.TICKET_RECALLED, now, actor=actor,
-                           data={"call_count": ticket.call_count})
+                           data={"call_count": ticket.call_count, "service": ticket.service.prefix})
         return TicketChange.of(event)
 
 

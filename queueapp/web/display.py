@@ -6,7 +6,9 @@ zone per agency):
   ?counters=1,2     only calls to these counter numbers
   ?lang=en          English screen and voice (Indonesian by default, whatever the
                     language of the TV's browser)
-  ?history=5        how many previous calls to list (1-8)
+  ?calls=4          how many calls are shown together, the newest highlighted (1-8; default:
+                    the display's setting, else 4);
+                    ?history=N (previous calls) still works and means calls=N+1
   ?repeat=1         how many times each call is spoken (1-3)
   ?speech=1         use the browser's speech voice when it has one for the language
   ?display=NAME     a display configured in the office's administration: its services
@@ -15,8 +17,9 @@ zone per agency):
   ?autostart=0|1    force or skip the one-tap start screen (default: skip it when the
                     browser may play sound without a tap)
 
-Sound clips are served from the office's own recordings in <instance>/sounds when a
-file is there, else from the packaged display/sounds.
+Sound clips come from /display/<office>/sounds/<name>.<ext>: the office's recorded voice
+when there is one, else the generated (espeak-ng) clip (queueapp.voice_clips says where).
+The older /display-assets/sounds/ URLs still serve <instance>/sounds, else the package.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from ..domain import announce, errors
 from ..extensions import get_db
 from ..queries import boards
 from ..queries import devices
+from .. import voice_clips
 from ..sounds import office_sounds
 
 bp = Blueprint("display", __name__, static_folder=str(assets.folder("display")),
@@ -75,6 +79,25 @@ def _texts() -> dict:
     }
 
 
+def _calls_arg(configured: int) -> int:
+    """How many calls the board shows together (the display's setting unless the URL says);
+    the older ?history=N listed N previous ones."""
+    if request.args.get("calls", "").strip() or not request.args.get("history", "").strip():
+        return _int_arg("calls", configured, 1, 8)
+    return min(8, _int_arg("history", 5, 1, 8) + 1)
+
+
+def _instance() -> Path:
+    return Path(current_app.instance_path)
+
+
+def clip_url(slug: str, name: str, clip: voice_clips.Clip | None = None) -> str:
+    """Where a display fetches clip `name`: a recording carries its format and version."""
+    if clip is not None and clip.recorded:
+        return url_for("display.office_sound", slug=slug, filename=f"{name}.{clip.extension}", v=clip.version)
+    return url_for("display.office_sound", slug=slug, filename=f"{name}.ogg")
+
+
 @bp.get("/display/<slug>")
 def board(slug: str):
     office = boards.office_facts(get_db(), slug)
@@ -82,19 +105,22 @@ def board(slug: str):
     configured = devices.display_settings(get_db(), slug, name) if name else devices.DisplaySettings("")
     url_lang = request.args.get("lang") if request.args.get("lang") in announce.LANGUAGES else None
     lang = url_lang or configured.languages[0]
+    recorded = voice_clips.recorded(_instance(), office.slug)
     with force_locale(lang):
         config = {
             "office": office.slug, "lang": lang, "filters": _filters(office, configured),
             "display": name or None, "languages": [url_lang] if url_lang else list(configured.languages),
-            "history": _int_arg("history", 5, 1, 8), "repeat": _int_arg("repeat", configured.repeat, 1, 3),
+            "calls": _calls_arg(configured.calls), "repeat": _int_arg("repeat", configured.repeat, 1, 3),
             "speech": request.args.get("speech") == "1",
             "autostart": {"1": True, "0": False}.get(request.args.get("autostart", "")),
             "zone": ZONE_NAMES.get(office.timezone, ""), "timezone": office.timezone,
             "announce_url": url_for("display.announcement", slug=office.slug),
-            "chime_url": url_for("display.sound", filename=f"{announce.CHIME}.ogg"),
-            # Calls name their clips ("chime", "id/seratus"): files under this folder.
-            "sounds_url": url_for("display.sound", filename=f"{announce.CHIME}.ogg").removesuffix(
-                f"{announce.CHIME}.ogg"),
+            "chime_url": clip_url(office.slug, announce.CHIME, recorded.get(announce.CHIME)),
+            # Calls name their clips ("chime", "id/seratus"): files under this folder, and
+            # the office's recordings at their own URLs (format and version).
+            "sounds_url": url_for("display.office_sound", slug=office.slug, filename=f"{announce.CHIME}.ogg"
+                                  ).removesuffix(f"{announce.CHIME}.ogg"),
+            "recorded": {name: clip_url(office.slug, name, clip) for name, clip in recorded.items()},
             "texts": _texts(),
         }
         return render_template("display/board.html", office=office, config=config)
@@ -105,10 +131,10 @@ def announcement(slug: str):
     """The phrase and clip URLs of one call, e.g. ?number=A-123&counter=3&lang=id."""
     lang = request.args.get("lang", "id")
     counter = _int_arg("counter", 0, 1, 9999)
-    boards.office_facts(get_db(), slug)
+    office = boards.office_facts(get_db(), slug)
     call = announce.announcement(request.args.get("number", ""), counter, lang)
-    clips = [url_for("display.sound", filename=f"{announce.CHIME}.ogg") if name == announce.CHIME
-             else url_for("display.sound", filename=f"{lang}/{name}.ogg") for name in call.clips]
+    names = [name if name == announce.CHIME else f"{lang}/{name}" for name in call.clips]
+    clips = [clip_url(office.slug, name, voice_clips.find(_instance(), office.slug, name)) for name in names]
     response = jsonify({"text": call.text, "lang": call.lang, "clips": clips})
     response.cache_control.max_age = 3600
     return response
@@ -123,3 +149,19 @@ def sound(filename: str):
     if path is not None and Path(path).is_file():
         return send_from_directory(own, filename)
     return bp.send_static_file(f"sounds/{filename}")
+
+
+@bp.get("/display/<slug>/sounds/<path:filename>")
+def office_sound(slug: str, filename: str):
+    """Clip "id/seratus.ogg" (any extension) of an office's displays: its recording when it
+    has one, else the generated clip. Names outside the announcement plan are 404."""
+    name = filename.rsplit(".", 1)[0] if "." in filename.rsplit("/", 1)[-1] else filename
+    try:
+        clip = voice_clips.find(_instance(), slug, name)
+    except voice_clips.ClipRejected:
+        clip = None
+    if clip is None or clip.path is None:
+        raise errors.NotFound("no such clip")
+    response = send_from_directory(clip.path.parent, clip.path.name, mimetype=clip.media_type)
+    response.cache_control.no_cache = True   # revalidate: a new recording is heard at once
+    return response

@@ -12,7 +12,7 @@ from ..domain.errors import N_, InvalidInput
 MAX_DEPTH = 32
 # Endpoints that take an uploaded file, and their limit in KB: enough that a logo over its
 # own 300 KB gets the logo's message rather than a bare 413.
-UPLOAD_KB = {"admin_office.logo": 1024, "admin_office.import_holidays": 1024}
+UPLOAD_KB = {"admin_office.logo": 1024, "admin_office.import_holidays": 1024, "admin_voice.upload": 2100}
 NUL = "\x00"
 
 

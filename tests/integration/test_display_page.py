@@ -25,12 +25,13 @@ def test_the_display_is_indonesian_by_default_even_on_an_english_browser(client,
 def test_a_display_takes_its_filters_language_repeat_and_speech_from_the_url(client, demo):
     config = config_of(client.get("/display/demo?services=a,B&counters=1,3&lang=en&repeat=2&speech=1&history=4"))
     assert config["filters"] == {"services": ["A", "B"], "counters": [1, 3]}
-    assert (config["lang"], config["repeat"], config["speech"], config["history"]) == ("en", 2, True, 4)
+    # ?history=N (previous calls) still works: N previous calls and the newest one.
+    assert (config["lang"], config["repeat"], config["speech"], config["calls"]) == ("en", 2, True, 5)
     assert config["texts"]["start"] == "Start display and enable sound"
 
 
 @pytest.mark.parametrize("query, status", [("services=Z", 404), ("counters=one", 422), ("repeat=9", 422),
-                                           ("history=-1", 422)])
+                                           ("history=-1", 422), ("calls=0", 422), ("calls=9", 422)])
 def test_bad_display_settings_get_a_plain_error_page(client, demo, query, status):
     response = client.get(f"/display/demo?{query}")
     assert response.status_code == status and b"data-error" in response.data
@@ -43,8 +44,8 @@ def test_an_unknown_office_has_no_display(client, demo):
 def test_the_phrase_of_a_call_comes_with_the_urls_of_its_clips(client, demo):
     body = client.get("/display/demo/announce?number=A-123&counter=3&lang=id").get_json()
     assert body["text"] == "Nomor antrian A seratus dua puluh tiga, silakan menuju loket tiga."
-    assert body["clips"][0] == "/display-assets/sounds/chime.ogg"
-    assert body["clips"][1] == "/display-assets/sounds/id/nomor_antrian.ogg"
+    assert body["clips"][0] == "/display/demo/sounds/chime.ogg"
+    assert body["clips"][1] == "/display/demo/sounds/id/nomor_antrian.ogg"
     for url in body["clips"]:
         clip = client.get(url)
         assert clip.status_code == 200 and clip.mimetype == "audio/ogg"
@@ -71,8 +72,9 @@ def test_an_office_recording_in_the_instance_folder_replaces_the_packaged_clip(a
     own.mkdir(parents=True)
     (own / "nomor_antrian.ogg").write_bytes(b"OggS recorded at the office")
     body = client.get("/display/demo/announce?number=A-1&counter=1&lang=id").get_json()
-    assert body["clips"][1] == "/display-assets/sounds/id/nomor_antrian.ogg"
+    assert body["clips"][1] == "/display/demo/sounds/id/nomor_antrian.ogg"
     assert client.get(body["clips"][1]).data == b"OggS recorded at the office"
+    assert client.get("/display-assets/sounds/id/nomor_antrian.ogg").data == b"OggS recorded at the office"
     packaged = assets.folder("display") / "sounds"
     assert client.get("/display-assets/sounds/id/loket.ogg").data == (packaged / "id" / "loket.ogg").read_bytes()
     assert client.get("/display-assets/sounds/chime.ogg").data == (packaged / "chime.ogg").read_bytes()

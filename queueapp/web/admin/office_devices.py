@@ -98,7 +98,7 @@ KINDS = {
 def _fields(form) -> dict:
     values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
     values["zone_id"] = int(values["zone_id"]) if values.get("zone_id") else None
-    for name in ("paper", "repeat"):
+    for name in ("paper", "repeat", "calls"):
         if name in values:
             values[name] = int(values[name])
     if "printer" in values:
@@ -115,7 +115,8 @@ def _form(kind: str, prefix: str, row: dict | None = None, submitted: bool = Fal
         data = None
         if row is not None:
             data = {**row, "zone_id": str(row["zone_id"] or ""), "services": ",".join(row.get("services", [])),
-                    "paper": str(row.get("paper", "")), "repeat": str(row.get("repeat", ""))}
+                    "paper": str(row.get("paper", "")), "repeat": str(row.get("repeat", "")),
+                    "calls": str(row.get("calls", 4))}
         form = cls(formdata=None, prefix=prefix, data=data)
     form.zone_id.choices = zone_choices(g.office)
     return form

@@ -104,6 +104,7 @@ class DisplayForm(FlaskForm):
     language = SelectField(_l("Voice"), choices=options([("id", "Bahasa Indonesia"), ("en", "English"),
                                                          ("id,en", "Bahasa Indonesia + English")]))
     repeat = SelectField(_l("Times each call is spoken"), choices=options([("1", "1"), ("2", "2"), ("3", "3")]))
+    calls = SelectField(_l("Calls shown together"), default="4", choices=options([(str(n), str(n)) for n in range(1, 9)]))
 
 
 # --- Refusals shown on the forms ---

@@ -33,7 +33,9 @@ DISPLAY_FIELDS = {
     "name": {"type": "string"}, "zone_id": {"type": ["integer", "null"]},
     "services": {"type": "array", "items": {"type": "string"}, "description": "Service codes; none: all"},
     "language": {"type": "string", "enum": ["id", "en", "id,en"]},
-    "repeat": {"type": "integer", "minimum": 1, "maximum": 3}}
+    "repeat": {"type": "integer", "minimum": 1, "maximum": 3},
+    "calls": {"type": "integer", "minimum": 1, "maximum": 8, "default": 4,
+              "description": "How many calls the display shows together"}}
 WRITE = "403 for another office or a lesser role, 404 unknown office, 409 a name taken, 422 bad input."
 
 
