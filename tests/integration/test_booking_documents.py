@@ -32,7 +32,7 @@ def test_the_day_grid_names_the_weekday_and_slots_carry_the_zone(client):
 
 def test_the_day_grid_speaks_english_too(client):
     page = client.get("/booking/demo/A?date=2026-11-24&lang=en").get_data(as_text=True)
-    assert "Tue, 24/11" in page and "4 places left" in page and "WIB" in page
+    assert "Tue, 24/11" in page and "Places left: 4" in page and "WIB" in page
 
 
 def test_a_full_slot_says_full(client, demo):
