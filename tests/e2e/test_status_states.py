@@ -41,6 +41,13 @@ def test_a_ticket_goes_from_waiting_to_called_to_served_to_thank_you_live(live_s
     assert_no_horizontal_overflow(page, "waiting")
 
     clerk = Clerk(live_server, "loket1", 1)
+    clerk.post(f"/counters/{clerk.counter}/state", {"state": "paused"})   # a break shows live
+    loket1 = page.locator(f".serving-counter[data-counter-id='{clerk.counter}']")
+    expect(loket1).to_have_attribute("data-state", "paused")
+    expect(loket1.locator(".closed-note")).to_be_visible()
+    clerk.post(f"/counters/{clerk.counter}/state", {"state": "open"})
+    expect(loket1.locator(".closed-note")).to_be_hidden()
+
     clerk.call(ticket)
     expect(page.locator("#called")).to_be_visible()
     expect(page.locator("#counter")).to_have_text("Loket 1")
