@@ -54,8 +54,12 @@ def test_each_clerk_action_says_its_own_confirmation(workstation):
     said(page, "B-001 dipanggil.")
     page.click("[data-action='start']")
     said(page, "Melayani B-001.")
+    page.evaluate("""() => { window.__heard = [];
+        document.getElementById('workstation').addEventListener('counter:action', (e) =>
+            window.__heard.push([e.detail.kind, e.detail.ticket.number, e.detail.ticket.status])); }""")
     page.click("[data-action='finish']")
     said(page, "Layanan B-001 selesai.")
+    assert page.evaluate("() => window.__heard") == [["finish", "B-001", "done"]]   # the hook for extra tools
     expect(page.locator("#served-today")).to_have_text("1")
     issue(server, "B")
     page.click("[data-action='call-next']")

@@ -141,12 +141,20 @@ function render(snapshotState) {
   tick();
 }
 
+/* Other scripts of the workstation (the #counter-extras tools) hear each action that
+   succeeded: a "counter:action" event on #workstation with {kind, ticket} (ticket: the API's
+   answer, e.g. the ticket just finished); the screen's state is window.__counterState. */
+function announce(kind, ticket) {
+  root.dispatchEvent(new CustomEvent("counter:action", {detail: {kind: kind, ticket: ticket}}));
+}
+
 /* POST an action; the message bar then says `kind`'s confirmation (extra: its placeholders). */
 function act(path, body, kind, extra) {
   return api(path, body).then(function (result) {
     var number = result && result.number;
     if (kind === "recall" && result && result.status === "no_show") { kind = "auto_no_show"; }
     say(kind ? confirmation(kind, number, extra) : texts.done);
+    announce(kind, result);
     return result;
   }).catch(function (error) { say(error.message, true); throw error; });
 }
@@ -163,7 +171,7 @@ function callNext() {
     if (!window.confirm(fill(texts.confirm_busy, {number: t.number}))) { return null; }
     return api(actionPath(t, "finish")).then(function () { return api(path); });
   }).then(function (result) {
-    if (result) { say(confirmation("call", result.number)); }
+    if (result) { say(confirmation("call", result.number)); announce("call", result); }
   }).catch(function (error) { say(error.message, true); });
 }
 
