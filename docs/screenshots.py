@@ -135,8 +135,11 @@ def screens(browser, env: dict, url: str) -> None:
     requests.post(f"{url}/api/v1/tickets/{left['token']}/leave", timeout=10).raise_for_status()
 
     _shot(browser, f"{url}/kiosk/demo?kiosk=lobi&pair={hall.kiosk_token}", "kiosk-1080x1920.png", KIOSK)
-    _shot(browser, f"{url}/display/demo", "display-1920x1080.png", DISPLAY)
-    _shot(browser, f"{url}/display/demo", "display-1080x1920.png", DISPLAY_PORTRAIT)
+    def started_display(page):
+        page.goto(f"{url}/display/demo")
+        page.click("#start-button")   # the one tap that allows sound
+    _shot(browser, "", "display-1920x1080.png", DISPLAY, started_display)
+    _shot(browser, "", "display-1080x1920.png", DISPLAY_PORTRAIT, started_display)
     _shot(browser, f"{url}/t/{waiting[1]['token']}", "status-waiting-390x844.png", PHONE)
     _shot(browser, f"{url}/t/{called['token']}", "status-called-390x844.png", PHONE)
     _shot(browser, f"{url}/t/{served['token']}", "status-finished-390x844.png", PHONE)
