@@ -109,7 +109,8 @@ def page(token: str):
                            status_label=holder_status(ticket["status"]),
                            priority=label(ticket["priority"], "PriorityGroup") if ticket["priority"] else None,
                            wait=wait_value(ticket), refresh=REFRESH_SECONDS, texts=client_texts(),
-                           can_leave=Action.CANCEL.value in ticket["actions"],
+                           # Leaving is offered while waiting; once called, the citizen goes to the counter.
+                           can_leave=Action.CANCEL.value in ticket["actions"] and phase(ticket["status"]) == "waiting",
                            left=request.args.get("left") == "1")
 
 
