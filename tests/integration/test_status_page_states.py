@@ -12,8 +12,8 @@ from .test_status_page import counter_id, take
 
 def shown_sections(html: str) -> set[str]:
     """The ids of the state sections rendered without the hidden attribute."""
-    return {m.group(1) for m in re.finditer(r'<section id="([\w-]+)" class="phase [^"]*" data-phase="\w+"\s*([^>]*)>', html)
-            if "hidden" not in m.group(2)}
+    sections = re.finditer(r'<section id="([\w-]+)" class="phase [^"]*" data-phase="\w+"\s*([^>]*)>', html)
+    return {m.group(1) for m in sections if "hidden" not in m.group(2)}
 
 
 def test_a_waiting_ticket_shows_its_place_the_counters_and_the_way_out(client, demo):
