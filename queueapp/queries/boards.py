@@ -174,7 +174,7 @@ def counter_screens(session: Session, office: Office, counter_ids: set[int], now
     codes = {s.id: s.prefix for s in office.services}
     by_id = {t.id: t for t in line}
     candidates = [repository.candidate(t) for t in line]
-    served = _served_today(session, [c.id for c in counters], day)
+    served, served_by = _served_today(session, office.id, day)
     screens = {}
     for counter in counters:
         service_ids = {link.service_id for link in counter.links}
@@ -192,18 +192,28 @@ def counter_screens(session: Session, office: Office, counter_ids: set[int], now
             "waiting_counts": counts,
             "on_hold": [line_item(t) for t in held if t.service_id in service_ids],
             "served_today": served.get(counter.id, 0),
+            # Per clerk (staff id: the one who called the ticket); the screen shows its own clerk's.
+            "served_by_staff": served_by,
             "max_calls": office.max_calls,
         }
     _add_booked_names(session, [item for screen in screens.values() for item in screen["waiting"]])
     return screens
 
 
-def _served_today(session: Session, counter_ids: list[int], day) -> dict[int, int]:
-    """Tickets finished at each counter today."""
-    return dict(session.execute(
-        select(Ticket.counter_id, func.count()).where(
-            Ticket.counter_id.in_(counter_ids), Ticket.business_date == day, Ticket.status == TicketStatus.DONE)
-        .group_by(Ticket.counter_id)).all())
+def _served_today(session: Session, office_id: int, day) -> tuple[dict[int, int], dict[str, int]]:
+    """Tickets of the office finished today, per counter and per clerk (keys: staff ids as
+    text, as JSON carries them), in one statement."""
+    per_counter: dict[int, int] = {}
+    per_staff: dict[str, int] = {}
+    for counter_id, staff_id, n in session.execute(
+            select(Ticket.counter_id, Ticket.staff_id, func.count()).where(
+                Ticket.office_id == office_id, Ticket.business_date == day, Ticket.status == TicketStatus.DONE)
+            .group_by(Ticket.counter_id, Ticket.staff_id)):
+        if counter_id is not None:
+            per_counter[counter_id] = per_counter.get(counter_id, 0) + n
+        if staff_id is not None:
+            per_staff[str(staff_id)] = per_staff.get(str(staff_id), 0) + n
+    return per_counter, per_staff
 
 
 def _add_booked_names(session: Session, items: list[dict]) -> None:

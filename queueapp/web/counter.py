@@ -44,7 +44,7 @@ def _config() -> dict:
         "calls": _("%(calls)s of %(max)s"),
         "waited": _("waiting %(time)s"),
     }
-    return {"texts": texts, "done": _confirmations(),
+    return {"texts": texts, "done": _confirmations(), "staff_id": str(current_user.actor().staff_id),
             "labels": labels.for_script("TicketStatus", "PriorityGroup", "CounterState", "Action", "Channel")}
 
 

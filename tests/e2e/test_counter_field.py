@@ -61,6 +61,7 @@ def test_each_clerk_action_says_its_own_confirmation(workstation):
     said(page, "Layanan B-001 selesai.")
     assert page.evaluate("() => window.__heard") == [["finish", "B-001", "done"]]   # the hook for extra tools
     expect(page.locator("#served-today")).to_have_text("1")
+    expect(page.locator("#served-by-me")).to_have_text("1")
     issue(server, "B")
     page.click("[data-action='call-next']")
     page.click("[data-action='no_show']")

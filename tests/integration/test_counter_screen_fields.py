@@ -55,6 +55,7 @@ def test_the_screen_counts_tickets_served_today_and_knows_the_call_limit(demo, c
     with demo.read() as s:
         assert shown["max_calls"] == s.execute(select(Office.max_calls)).scalar_one() == 3
     assert screen(demo, 2, clock())["served_today"] == 0
+    assert shown["served_by_staff"] == {str(clerk.staff_id): 2}
 
 
 def test_calling_from_a_break_ends_the_break_so_api_clients_keep_working(demo, clock, clerk):

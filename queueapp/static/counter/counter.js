@@ -136,6 +136,7 @@ function render(snapshotState) {
   root.dataset.counterState = state.counter.state;
   setText("counter-state", word("CounterState", state.counter.state));
   setText("served-today", state.served_today === undefined ? "—" : state.served_today);
+  setText("served-by-me", state.served_by_staff ? state.served_by_staff[config.staff_id] || 0 : "—");
   renderCurrent(state.current);
   renderLine(state.waiting, state.on_hold);
   tick();
