@@ -20,7 +20,7 @@ from ..domain.hours import is_open
 from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
-from ..models import Counter, DailyCounter, Office, Ticket, TicketEvent
+from ..models import Appointment, Counter, DailyCounter, Office, Ticket, TicketEvent
 from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
                       service_brief, ticket_view)
 
@@ -201,6 +201,7 @@ def counter_screens(session: Session, office: Office, counter_ids: set[int], now
     codes = {s.id: s.prefix for s in office.services}
     by_id = {t.id: t for t in line}
     candidates = [repository.candidate(t) for t in line]
+    served, served_by = _served_today(session, office.id, day)
     screens = {}
     for counter in counters:
         service_ids = {link.service_id for link in counter.links}
@@ -217,8 +218,42 @@ def counter_screens(session: Session, office: Office, counter_ids: set[int], now
             "waiting_total": len(order),
             "waiting_counts": counts,
             "on_hold": [line_item(t) for t in held if t.service_id in service_ids],
+            "served_today": served.get(counter.id, 0),
+            # Per clerk (staff id: the one who called the ticket); the screen shows its own clerk's.
+            "served_by_staff": served_by,
+            "max_calls": office.max_calls,
         }
+    _add_booked_names(session, [item for screen in screens.values() for item in screen["waiting"]])
     return screens
+
+
+def _served_today(session: Session, office_id: int, day) -> tuple[dict[int, int], dict[str, int]]:
+    """Tickets of the office finished today, per counter and per clerk (keys: staff ids as
+    text, as JSON carries them), in one statement."""
+    per_counter: dict[int, int] = {}
+    per_staff: dict[str, int] = {}
+    for counter_id, staff_id, n in session.execute(
+            select(Ticket.counter_id, Ticket.staff_id, func.count()).where(
+                Ticket.office_id == office_id, Ticket.business_date == day, Ticket.status == TicketStatus.DONE)
+            .group_by(Ticket.counter_id, Ticket.staff_id)):
+        if counter_id is not None:
+            per_counter[counter_id] = per_counter.get(counter_id, 0) + n
+        if staff_id is not None:
+            per_staff[str(staff_id)] = per_staff.get(str(staff_id), 0) + n
+    return per_counter, per_staff
+
+
+def _add_booked_names(session: Session, items: list[dict]) -> None:
+    """The booked citizen's name on the clerk's line (staff screens only: a counter room
+    is joined by the office's staff, never by a public screen)."""
+    ids = {item["id"] for item in items if item["channel"] == "appointment"}
+    if not ids:
+        return
+    names = dict(session.execute(select(Appointment.ticket_id, Appointment.name)
+                                 .where(Appointment.ticket_id.in_(ids))).all())
+    for item in items:
+        if item["id"] in names:
+            item["name"] = names[item["id"]]
 
 
 class SnapshotCache:

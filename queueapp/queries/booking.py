@@ -60,7 +60,8 @@ def calendar(db: Database, office_slug: str, service_prefix: str, *, now: dateti
             days.append({"date": day, "state": state, "remaining": left,
                          "holiday": cal.holidays.get(day)})
         return {"office": office.name, "service": service.prefix, "service_name_id": service.name_id,
-                "service_name_en": service.name_en, "requires_nik": rule.requires_nik, "days": days}
+                "service_name_en": service.name_en, "requires_nik": rule.requires_nik, "days": days,
+                "timezone": office.timezone}
 
 
 def appointment_view(a: Appointment, *, owner: bool = True) -> dict:
@@ -70,7 +71,7 @@ def appointment_view(a: Appointment, *, owner: bool = True) -> dict:
             "start": a.slot_start.astimezone(tz).isoformat(), "end": a.slot_end.astimezone(tz).isoformat(),
             "service": a.service.prefix, "service_name": a.service.name_id,
             "service_name_en": a.service.name_en, "office": a.office.slug, "office_name": a.office.name,
-            "office_address": a.office.address}
+            "office_address": a.office.address, "timezone": a.office.timezone}
     if owner:
         view.update(manage_token=a.manage_token, name=a.name, phone=a.phone, nik_masked=a.nik_masked)
     return view

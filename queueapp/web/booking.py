@@ -3,18 +3,21 @@ confirmation with code, QR, PDF and .ics; a secret manage link to cancel or resc
 joining today's queue from home."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import appointment_documents as documents
 from .. import messages
-from ..domain import errors
+from ..domain import errors, local_time
 from ..extensions import get_db, limiter, now
 from ..queries import booking as booking_views
 from ..queries import tickets as ticket_views
 from ..services import appointments, checkin
 from .errors import status_for
-from .http import parse_day, parse_start
+from .http import parse_day, parse_start, public_url
 from .limits import booking_limit, no_booking_limit
 from .labels import service_name
 
@@ -30,6 +33,45 @@ def _private(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _locale() -> str:
+    return str(get_locale() or "id")
+
+
+def _moment(value: str | datetime) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+@bp.app_template_filter("booking_short_day")
+def short_day(value: date) -> str:
+    """A day of the booking grid with its weekday: "Min, 29/11"."""
+    return local_time.short_day(value, _locale())
+
+
+@bp.app_template_filter("booking_day")
+def long_day(value: date | str | datetime) -> str:
+    """"Minggu, 29 November 2026"."""
+    if isinstance(value, (str, datetime)):
+        value = _moment(value).date()
+    return local_time.day(value, _locale())
+
+
+@bp.app_template_filter("booking_clock")
+def clock(value: str | datetime, timezone: str) -> str:
+    """A slot's local time with its zone's name: "08:00 WIB"."""
+    return local_time.clock(_moment(value), timezone)
+
+
+@bp.app_template_filter("booking_hhmm")
+def hhmm(value: str | datetime, timezone: str) -> str:
+    """A slot's local time without the zone (the end of a "08:00-08:15 WIB" range)."""
+    return f"{local_time.local(_moment(value), timezone):%H:%M}"
+
+
+@bp.app_template_filter("booking_zone")
+def zone(timezone: str) -> str:
+    return local_time.zone_name(timezone)
 
 
 def _error(exc: errors.DomainError) -> str:
@@ -113,7 +155,7 @@ def reschedule(token: str):
 
 def _labels() -> dict[str, str]:
     return {"title": _("Appointment confirmation"), "code": _("Booking code"), "service": _("Service"),
-            "time": _("Time"), "name": _("Name"),
+            "time": _("Time"), "name": _("Name"), "locale": _locale(),
             "bring": _("Show this code or QR at the kiosk 30 minutes before your time at the latest.")}
 
 
@@ -132,8 +174,12 @@ def pdf(token: str):
 @bp.get("/a/<token>/appointment.ics")
 def ics(token: str):
     view = booking_views.get(get_db(), token)
+    manage_url = public_url(url_for("booking.manage", token=token))
+    description = "\n".join((_("Booking code: %(code)s", code=view["code"]),
+                              _("Change or cancel your appointment: %(url)s", url=manage_url)))
     body = documents.ics(view, _("Appointment: %(service)s", service=service_name(view, "service_name")),
-                         _("Booking code: %(code)s", code=view["code"]))
+                         description, url=manage_url, now=now(),
+                         reminder=_("Your appointment at %(office)s", office=view["office_name"]))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="booking-{view["code"]}.ics"'})
 

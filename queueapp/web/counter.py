@@ -38,8 +38,33 @@ def _config() -> dict:
         "none": _("No ticket at this counter."), "offline": _("Connection lost. Reconnecting..."),
         "empty": _("No one is waiting."), "done": _("Done."),
         "network": _("The server cannot be reached. Check the network and try again."),
+        "confirm_paused": _("This counter is on a break. End the break and call the next number?"),
+        "confirm_last_recall": _("%(number)s has already been called %(calls)s times, the office's limit: "
+                                 "this recall marks it as a no-show instead. Continue?"),
+        "calls": _("%(calls)s of %(max)s"),
+        "waited": _("waiting %(time)s"),
     }
-    return {"texts": texts, "labels": labels.for_script("TicketStatus", "PriorityGroup", "CounterState", "Action")}
+    return {"texts": texts, "done": _confirmations(), "staff_id": str(current_user.actor().staff_id),
+            "labels": labels.for_script("TicketStatus", "PriorityGroup", "CounterState", "Action", "Channel")}
+
+
+def _confirmations() -> dict:
+    """What the message bar says after each action succeeded: one sentence per action, so a
+    clerk can tell that a hold was a hold (%(number)s: the ticket; %(service)s: a transfer's)."""
+    return {
+        "call": _("%(number)s is called."),
+        "recall": _("%(number)s is called again."),
+        "start": _("Serving %(number)s."),
+        "finish": _("%(number)s is finished."),
+        "no_show": _("%(number)s is marked as a no-show."),
+        "hold": _("%(number)s is on hold. Resume it from the list when the citizen is ready."),
+        "resume": _("%(number)s is back in the line."),
+        "transfer": _("%(number)s is transferred to %(service)s."),
+        "auto_no_show": _("%(number)s did not come after the last call: marked as a no-show."),
+        "state_open": _("The counter is open."),
+        "state_paused": _("The counter is on a break. Calling the next number ends the break."),
+        "state_closed": _("The counter is closed."),
+    }
 
 
 @bp.get("/<int:counter_id>")

@@ -3,13 +3,15 @@ ticket as PDF and QR. The token is the only key: whoever holds the paper holds t
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..domain import errors
+from ..domain import errors, local_time
 from ..domain.kiosk import DEFAULT_PAPER, check_paper
 from ..domain.states import Action, TicketStatus
 from ..extensions import csrf, get_db, now
 from ..printing import TicketDocument, qr_svg, render_pdf
+from ..queries import service_counters
 from ..queries.kiosks import TicketPage, ticket_page
 from ..services import tickets as ticket_ops
 from .http import public_url
@@ -21,6 +23,17 @@ bp = Blueprint("status", __name__)
 csrf.exempt(bp)
 
 REFRESH_SECONDS = 30
+
+# The part of the status page that applies to each state of the ticket: one section each.
+PHASES = {
+    TicketStatus.WAITING: "waiting", TicketStatus.TRANSFERRED: "waiting", TicketStatus.ON_HOLD: "held",
+    TicketStatus.CALLED: "called", TicketStatus.SERVING: "serving", TicketStatus.DONE: "finished",
+    TicketStatus.CANCELLED: "ended", TicketStatus.NO_SHOW: "ended",
+}
+
+
+def phase(status: str | TicketStatus) -> str:
+    return PHASES[TicketStatus(status)]
 
 
 def status_url(token: str) -> str:
@@ -69,6 +82,7 @@ def client_texts() -> dict:
     """What the page's script needs to word a change, in the page's language."""
     return {
         "status": {status.value: holder_status(status) for status in TicketStatus},
+        "phases": {status.value: name for status, name in PHASES.items()},
         "wait": _("%(minutes)s min (between %(low)s and %(high)s)"),
         "no_wait": _("not available yet"),
         "called_title": _("Your number is called"),
@@ -85,12 +99,18 @@ def page(token: str):
     if not_found:
         return not_found
     ticket = found.ticket
-    return render_template("status/status.html", page=found, ticket=ticket,
+    counters = []
+    if phase(ticket["status"]) in ("waiting", "held"):
+        counters = service_counters.for_office(get_db(), found.office["slug"], ticket["service"]["code"])
+    return render_template("status/status.html", page=found, ticket=ticket, phase=phase(ticket["status"]),
+                           counters=counters, issued=local_time.moment(found.issued_at, found.office["timezone"],
+                                                                       str(get_locale() or "id")),
                            service=service_name(ticket["service"]),
                            status_label=holder_status(ticket["status"]),
                            priority=label(ticket["priority"], "PriorityGroup") if ticket["priority"] else None,
                            wait=wait_value(ticket), refresh=REFRESH_SECONDS, texts=client_texts(),
-                           can_leave=Action.CANCEL.value in ticket["actions"],
+                           # Leaving is offered while waiting; once called, the citizen goes to the counter.
+                           can_leave=Action.CANCEL.value in ticket["actions"] and phase(ticket["status"]) == "waiting",
                            left=request.args.get("left") == "1")
 
 

@@ -70,7 +70,7 @@ def test_a_kiosk_ticket_is_followed_live_on_the_phone(live_server, browser, kios
     number.wait_for(state="visible")
     assert number.inner_text() == "A-002"
     assert page.locator("#k-priority-mark").inner_text() == "PRIORITAS: Lansia"
-    assert page.locator("#k-ahead").inner_text() == "Sisa antrian: 1"
+    assert page.locator("#k-ahead").inner_text() == "Antrian di depan Anda: 1"
     page.wait_for_function("document.getElementById('k-qr').complete && document.getElementById('k-qr').naturalWidth > 0")
     status_url = decode_qr(page.locator("#k-qr").screenshot())
     assert re.fullmatch(rf"{re.escape(live_server.url)}/t/[\w-]+", status_url)

@@ -30,7 +30,7 @@ def test_the_pages_lead_from_service_to_day_to_slot(client):
     services = client.get("/booking/demo?lang=id").get_data(as_text=True)
     assert "Buat janji temu" in services and "/booking/demo/A" in services
     calendar = client.get("/booking/demo/A?date=2026-11-24").get_data(as_text=True)
-    assert 'data-date="2026-11-24"' in calendar and "08:00" in calendar and "4 dari 4 tersisa" in calendar
+    assert 'data-date="2026-11-24"' in calendar and "08:00" in calendar and "sisa 4 tempat" in calendar
     assert "/booking/demo/A/book?start=2026-11-24T08:00:00%2B07:00" in calendar
 
 
@@ -71,7 +71,7 @@ def test_the_manage_link_cancels_and_reschedules(client, demo):
                         data={"csrf_token": csrf(slots), "start": "2026-11-26T09:00:00+07:00"})
     assert moved.status_code == 303
     new_page = client.get(moved.headers["Location"]).get_data(as_text=True)
-    assert "26-11-2026 09:00" in new_page
+    assert "Kamis, 26 November 2026" in new_page and "09:00–" in new_page
     assert client.get(f"/booking/a/{token}").status_code == 302  # the old link leads to the new booking
     new_token = moved.headers["Location"].split("/booking/a/")[1].split("?")[0]
     client.post(f"/booking/a/{new_token}/cancel", data={"csrf_token": csrf(page)})

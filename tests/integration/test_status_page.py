@@ -28,7 +28,7 @@ def test_the_page_shows_number_service_status_and_people_ahead_in_indonesian(cli
     html = client.get(f"/t/{mine['token']}").get_data(as_text=True)
     assert 'id="number" class="number">A-002<' in html
     assert "KTP-el (Rekam / Cetak)" in html
-    assert "Menunggu" in html and "Sisa antrian" in html
+    assert "Menunggu" in html and "Antrian di depan Anda" in html
     assert re.search(r'id="position">1<', html)
     assert "Kantor Kecamatan Demo" in html
 
@@ -44,7 +44,7 @@ def test_a_called_ticket_shows_the_counter_in_big_type(client, demo, clerk, cloc
     mine = take(client)
     counter_ops.call_next(demo, clerk, counter_id(client, 1), now=clock())
     html = client.get(f"/t/{mine['token']}?lang=en").get_data(as_text=True)
-    assert re.search(r'<section id="called" class="called"\s+aria-live', html)   # not hidden
+    assert re.search(r'<section id="called" class="phase called" data-phase="called"\s+aria-live', html)   # not hidden
     assert 'id="counter" class="counter">Loket 1<' in html
     assert "Called: please go to the counter" in html
 

@@ -6,6 +6,9 @@
  * brings a fresh snapshot when an administrator changes the office. When called: the counter in big type, a chime, a vibration and a
  * notification if the citizen allowed them. "Leave the queue" shows while the ticket's
  * `actions` hold "cancel".
+ * The page has one section per phase (waiting, held, called, serving, finished, ended; the
+ * server maps each status to its phase in texts.phases): render shows the ticket's own
+ * section and hides the others, as the server does on the first load.
  */
 import {$, pageData, setText} from "/static/shared/dom.js";
 import {fill} from "/static/shared/i18n.js";
@@ -47,13 +50,33 @@ function alertCalled(ticket) {
   }
 }
 
+function showPhase(ticket) {
+  var phase = texts.phases[ticket.status] || "waiting";
+  root.setAttribute("data-phase", phase);
+  root.querySelectorAll("section.phase").forEach(function (section) {
+    section.hidden = section.getAttribute("data-phase") !== phase;
+  });
+  root.querySelectorAll("#phase-ended [data-status]").forEach(function (line) {
+    line.hidden = line.getAttribute("data-status") !== ticket.status;
+  });
+}
+
+/* A counter of the ticket's service opened, paused or closed (an office room event). */
+function counterChanged(counter) {
+  if (!counter || !counter.state) { return; }
+  root.querySelectorAll('.serving-counter[data-counter-id="' + counter.id + '"]').forEach(function (item) {
+    item.setAttribute("data-state", counter.state);
+  });
+}
+
 function render(ticket) {
   shownTicket = ticket;
   root.setAttribute("data-status", ticket.status);
   setText("number", ticket.number);
   setText("status", texts.status[ticket.status] || ticket.status);
-  $("called").hidden = !ticket.counter;   // a ticket has a counter while it is called or served
+  showPhase(ticket);
   setText("counter", ticket.counter ? ticket.counter.name : "");
+  setText("serving-counter", ticket.counter ? ticket.counter.name : "");
   var waiting = ticket.position !== null && ticket.position !== undefined;
   $("wait").hidden = !waiting;
   if (waiting) {
@@ -61,7 +84,7 @@ function render(ticket) {
     setText("eta", ticket.eta_minutes === null ? texts.no_wait : fill(texts.wait, {
       minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]}));
   }
-  var leave = $("leave");
+  var leave = $("leave-line");
   if (leave) { leave.hidden = ticket.actions.indexOf("cancel") < 0; }
   var call = ticket.status === "called" ? ticket.called_at + "/" + ticket.call_count : null;
   // A new call or a recall alerts; the first render only shows what is already so.
@@ -85,7 +108,7 @@ live = connect({
     if (room === ticketRoom) { render(snap.state.ticket); }
   },
   onEvent: function (room, event) {
-    if (room === ticketRoom) { apply(event); }
+    if (room === ticketRoom) { apply(event); } else { counterChanged(event.counter); }
   },
   onStatus: function (status) {
     $("live").hidden = status !== "offline";
