@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..domain import local_time
-from ..domain.booking import AppointmentStatus
+from ..domain.booking import AppointmentStatus, display_code
 from ..domain.events import EventType
 from ..domain.notify import Kind
 from ..domain.states import TicketStatus
@@ -40,7 +40,7 @@ def _service_name(service, language: str) -> str:
 
 def appointment_params(appointment: Appointment, office: Office, language: str) -> dict:
     start = local_time.local(appointment.slot_start, office.timezone)
-    return {"code": appointment.code, "day": local_time.day(start.date(), language),
+    return {"code": display_code(appointment.code), "day": local_time.day(start.date(), language),
             "time": local_time.clock(appointment.slot_start, office.timezone),
             "service": _service_name(appointment.service, language),
             "requirements": " ".join((appointment.service.requirements or "-").split())[:120],
