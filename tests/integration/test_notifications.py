@@ -320,3 +320,23 @@ def test_consents_are_erased_by_the_retention_purge(client, demo, app, clock):
     privacy.purge(demo, privacy.retention_of(app.config), now=later)
     with demo.read() as s:
         assert all(c.recipient == "" for c in s.execute(select(NotifyConsent)).scalars())
+
+
+def _csrf(page: str) -> str:
+    import re
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_the_booking_and_join_pages_offer_the_same_choice(client, demo, app, sms, clock):
+    page = client.get("/booking/demo/E/book", query_string={"start": TUESDAY_0800}).get_data(as_text=True)
+    assert 'name="notify" value="whatsapp"' in page and 'name="notify" value="sms"' in page
+    booked = client.post("/booking/demo/E/book", data={"csrf_token": _csrf(page), "start": TUESDAY_0800,
+                                                       "name": "Dewi Lestari", "phone": PHONE, "notify": "sms"})
+    assert booked.status_code == 303
+    page = client.get("/booking/demo/E/join").get_data(as_text=True)
+    assert 'name="notify" value="sms"' in page
+    joined = client.post("/booking/demo/E/join", data={"csrf_token": _csrf(page), "phone": "081277778888"})
+    assert joined.status_code == 303
+    worker(app, demo).run_once(clock())
+    assert [m.kind for m in outbox(demo)] == ["booked"]    # the join gave no consent
+    assert len(sms.received) == 1
