@@ -365,3 +365,15 @@ def test_a_crashed_workers_claim_is_taken_over_after_its_lease(client, demo, app
     # At least once: its late send repeats the idempotency key, and changes no state.
     assert crashed.deliver(claim, clock()) == "lost"
     assert {r.headers["Idempotency-Key"] for r in sms.received} == {outbox(demo)[0].idempotency_key}
+
+
+def test_a_citizen_stops_the_messages_with_the_secret_link(client, demo, app, sms, clock, clerk):
+    mine = join(client, notify=["sms"]).get_json()
+    token = book(client, notify=["sms"]).get_json()["manage_token"]
+    assert client.post(f"/api/v1/tickets/{mine['token']}/notify/stop").get_json() == {"withdrawn": 1}
+    assert client.post(f"/api/v1/appointments/{token}/notify/stop").get_json() == {"withdrawn": 1}
+    assert client.post("/api/v1/tickets/not-a-token/notify/stop").status_code == 404
+    counters.call_next(demo, clerk, counter_id(demo, 4), now=clock())
+    worker(app, demo).run_once(clock())
+    assert sms.received == []
+    assert {m.state for m in outbox(demo)} == {"failed"}
