@@ -145,6 +145,16 @@ VARIABLES = (
     Variable("REPORT_MAX_DAYS", "REPORT_MAX_DAYS", 366, _count),
     # Days after a ticket is finished during which its satisfaction survey (SKM) may be answered.
     Variable("SURVEY_DAYS", "SURVEY_DAYS", 7, _positive),
+    # Messages to citizens (docs/NOTIFICATIONS.md): the outbox worker inside `queueapp serve`
+    # (0: only `queueapp worker` processes deliver), and each channel's provider.
+    Variable("NOTIFY_WORKER", "NOTIFY_WORKER", 1, _count),
+    Variable("WHATSAPP_API_URL", "WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"),
+    Variable("WHATSAPP_TOKEN", "WHATSAPP_TOKEN"),
+    Variable("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_PHONE_NUMBER_ID"),
+    # "booked=my_booking_template,called=my_call" (others: queueapp_<kind>).
+    Variable("WHATSAPP_TEMPLATES", "WHATSAPP_TEMPLATES", ""),
+    Variable("SMS_URL", "SMS_URL"),
+    Variable("SMS_TOKEN", "SMS_TOKEN"),
 )
 
 # Settings no variable changes.

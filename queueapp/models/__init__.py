@@ -7,6 +7,7 @@ from ..domain.permissions import Role
 from ..domain.states import CounterState
 from .appointments import Appointment, BookingRule
 from .audit import AuditEntry
+from .notifications import DeliveryLog, NotifyConsent, NotifySettings, OutboxMessage
 from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
 from .offices import Counter, CounterService, Display, Holiday, Kiosk, Office, OpeningHours, Service, Zone
 from .staff import ApiToken, StaffSession, StaffUser
@@ -14,6 +15,7 @@ from .surveys import SurveyResponse
 from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 
 __all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
-           "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
-           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffSession", "StaffUser", "SurveyResponse", "Ticket",
+           "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "DeliveryLog", "Display",
+           "Holiday", "Kiosk", "NotifyConsent", "NotifySettings", "Office", "OnlineJoin", "OpeningHours",
+           "OutboxMessage", "Role", "Service", "StaffSession", "StaffUser", "SurveyResponse", "Ticket",
            "TicketEvent", "UTCDateTime", "Zone"]

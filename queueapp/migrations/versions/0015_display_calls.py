@@ -1,7 +1,7 @@
 """display calls: how many calls a lobby display shows together
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0014
 Create Date: 2026-11-27
 
 A display lists the last N calls (the newest highlighted); N is set per display (default 4).

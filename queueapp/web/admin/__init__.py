@@ -7,6 +7,7 @@ of web. Pages are Flask-WTF forms with CSRF; every write goes through a service 
 - catalog: services (with booking rules and service standard) and counters
 - people:  staff accounts, API tokens, the audit log
 - voice:   the office's recorded voice clips for the lobby displays
+- notify:  notifications: provider health, failures, channels, cap, message texts
 """
 from __future__ import annotations
 
@@ -14,6 +15,6 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import catalog, office, people, voice
-    for module in (office, catalog, people, voice):
+    from . import catalog, notify, office, people, voice
+    for module in (office, catalog, people, voice, notify):
         app.register_blueprint(module.bp)
