@@ -21,6 +21,7 @@ from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Counter, DailyCounter, Office, Ticket, TicketEvent
+from . import eta as eta_queries
 from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
                       service_brief, ticket_view)
 
@@ -42,19 +43,22 @@ def services_overview(session: Session, office: Office, now: datetime,
         _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
     last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
     open_counters = open_counters_by_service(session, office.id)
+    # "The wait if you take a number now": a newcomer at the back of each line, in the
+    # same replay as the waiting tickets' quotes (queries.eta.line_estimates).
+    estimates = eta_queries.line_estimates(session, office, None if office.seq else now)
     result = []
     for service in services:
         issued, n_waiting = counts.get(service.id, (0, 0))
         used = max(last_numbers.get(service.id, 0), issued)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
-        estimate = eta.estimate_wait(n_waiting, open_counters.get(service.id, 0),
-                                     mean_service_minutes(session, service, day))
+        estimate = estimates.get(-service.id, eta_queries.NO_ESTIMATE)
         result.append({
             **service_brief(service),
             "open": bool(office_open and service.active and quota_left != 0),
             "active": service.active,
             "waiting": n_waiting,
             "eta_minutes": estimate.minutes,
+            "eta_range": [estimate.low, estimate.high] if estimate.minutes is not None else None,
             "quota": service.daily_quota,
             "quota_left": quota_left,
             "counters_open": open_counters.get(service.id, 0),
