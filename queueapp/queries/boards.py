@@ -22,7 +22,7 @@ from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Counter, DailyCounter, Office, Ticket, TicketEvent
 from . import eta as eta_queries
-from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
+from .tickets import (counter_brief, line_item, line_positions,
                       service_brief, ticket_view)
 
 RECENT_CALLS = 10
@@ -36,13 +36,15 @@ def services_overview(session: Session, office: Office, now: datetime,
     services = [s for s in office.services if only is None or s.id in only]
     if not services:
         return []
-    # The day's hours and holiday kept a few seconds; closed by hand is read with the office.
-    calendar = cached(session, (office.id, "calendar", day), lambda: repository.calendar_of(session, office, day))
+    # The day's hours and holiday and the open counters, kept a few seconds with the ETA's
+    # inputs (queries.eta.office_inputs); closed by hand is read with the office.
+    inputs = eta_queries.office_inputs(session, office, now)
+    calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
     counts = {service_id: (issued, waiting) for service_id, issued, waiting in session.execute(
         _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
     last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
-    open_counters = open_counters_by_service(session, office.id)
+    open_counters = inputs.open_counters()
     # "The wait if you take a number now": a newcomer at the back of each line, in the
     # same replay as the waiting tickets' quotes (queries.eta.line_estimates).
     estimates = eta_queries.line_estimates(session, office, None if office.seq else now)

@@ -44,10 +44,11 @@ def _minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60.0
 
 
-def _breaks_today(session: Session, office: Office, now: datetime) -> tuple[tuple[datetime, datetime], ...]:
+def _breaks_today(session: Session, office: Office, now: datetime,
+                  calendar=None) -> tuple[tuple[datetime, datetime], ...]:
     """Today's breaks of the office's walk-in hours, as moments."""
     day = business_date(now, office.timezone)
-    calendar = repository.calendar_of(session, office, day)
+    calendar = repository.calendar_of(session, office, day) if calendar is None else calendar
     zone = local_time(now, office.timezone).tzinfo
     return tuple(sorted((datetime.combine(day, parse_hhmm(start), zone), datetime.combine(day, parse_hhmm(end), zone))
                         for period in calendar.periods(day, walk_ins=True) for start, end in period.breaks))
@@ -111,6 +112,16 @@ class Inputs:
     speeds: dict
     counters: tuple          # (id, state, {service id: order}, priority_first)
     breaks: tuple            # today's breaks as moments
+    calendar: object = None  # the day's hours and holiday (repository.calendar_of)
+
+    def open_counters(self) -> dict[int, int]:
+        """Counters open now per service (queries.tickets.open_counters_by_service)."""
+        found: dict[int, int] = {}
+        for _, state, services, _ in self.counters:
+            if state == CounterState.OPEN:
+                for sid in services:
+                    found[sid] = found.get(sid, 0) + 1
+        return found
 
 
 def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
@@ -118,7 +129,14 @@ def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
     history, speeds = _history(session, office, day, now)
     counters = tuple((c.id, c.state, {link.service_id: link.order for link in c.links}, c.priority_first)
                      for c in session.execute(_COUNTERS, {"office_id": office.id}).scalars())
-    return Inputs(history, speeds, counters, _breaks_today(session, office, now))
+    calendar = repository.calendar_of(session, office, day)
+    return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar)
+
+
+def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
+    """The office's Inputs at `now`, as kept (EtaInputs)."""
+    return kept(session).get(office.id, business_date(now, office.timezone), now,
+                             lambda: read_inputs(session, office, now))
 
 
 def line_state(session: Session, office: Office, now: datetime, *, line=None,
@@ -257,8 +275,7 @@ def _replayed(session: Session, office: Office, now: datetime | None, line):
         moment = now or last_change(session, office.id)
         if moment is None:
             return {}, {}
-        day = business_date(moment, office.timezone)
-        inputs = keeper.get(office.id, day, moment, lambda: read_inputs(session, office, moment))
+        inputs = office_inputs(session, office, moment)
         state = line_state(session, office, moment, line=line, inputs=inputs)
         groups: dict[int, set[int]] = {}
         for counter in state.counters:
