@@ -284,5 +284,9 @@ from .simulate import simulate as _simulate  # noqa: E402
 
 main.add_command(_simulate)
 
+from .staffing import staffing as _staffing  # noqa: E402
+
+main.add_command(_staffing)
+
 if __name__ == "__main__":
     main()

@@ -76,3 +76,78 @@ def required_agents(arrivals_per_minute: float, mean_minutes: float, target_minu
     while agents < most and service_level(agents, traffic, mean_minutes, target_minutes) < share:
         agents += 1
     return agents
+
+
+# ---------------------------------------------------------------------------------------
+# The simulation the plan uses: one line served first come first served by N counters,
+# citizens arriving at random at a steady rate, counter minutes drawn from what the office
+# measured (not exponential, unlike Erlang C), for `hours` simulated hours.
+
+def simulated_waits(arrivals_per_minute: float, durations: list[float], agents: int, rng,
+                    hours: float = 40.0, warm_up_minutes: float = 60.0) -> list[float]:
+    """The waits (minutes) of the citizens of a steady line with `agents` counters; the
+    counter minutes are drawn from `durations` (the office's recent ones). `rng`: a
+    random.Random the caller seeds."""
+    if arrivals_per_minute <= 0 or agents <= 0 or not durations:
+        return []
+    free = [0.0] * agents
+    t, end, waits = 0.0, hours * 60.0, []
+    while True:
+        t += rng.expovariate(arrivals_per_minute)
+        if t > end:
+            return waits
+        i = min(range(agents), key=free.__getitem__)
+        start = max(t, free[i])
+        free[i] = start + rng.choice(durations)
+        if t >= warm_up_minutes:
+            waits.append(start - t)
+
+
+def quantile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def simulated_agents(arrivals_per_minute: float, durations: list[float], target_minutes: float, rng,
+                     share: float = 0.9, most: int = 60) -> tuple[int, float | None]:
+    """The fewest counters whose simulated `share`-quantile wait is at most
+    `target_minutes`, and that quantile (0 counters with no arrivals)."""
+    if arrivals_per_minute <= 0 or not durations:
+        return 0, None
+    mean = sum(durations) / len(durations)
+    agents = max(1, math.ceil(arrivals_per_minute * mean * 0.9))
+    while agents < most:
+        if arrivals_per_minute * mean < agents:
+            found = quantile(simulated_waits(arrivals_per_minute, durations, agents, rng), share)
+            if found is not None and found <= target_minutes:
+                return agents, found
+        agents += 1
+    return most, None
+
+
+def lognormal_durations(median: float, sigma: float, rng, n: int = 400) -> list[float]:
+    """Counter minutes of a scenario's service (a lognormal), as a sample to draw from."""
+    return [median * rng.lognormvariate(0.0, sigma) for _ in range(n)]
+
+
+def hour_plan(arrivals_per_hour: float, durations: list[float], target_minutes: float, rng,
+              share: float = 0.9) -> dict:
+    """One service's hour: the counters it needs by simulation (the advice) and by Erlang C
+    (the cross-check), with the 90th-percentile wait of each."""
+    rate = arrivals_per_hour / 60.0
+    if rate <= 0 or not durations:
+        return {"arrivals_per_hour": round(arrivals_per_hour, 1), "mean_minutes": None, "counters": 0,
+                "p90_wait_minutes": None, "erlang_c_counters": 0, "erlang_c_p90_wait_minutes": None}
+    mean = sum(durations) / len(durations)
+    simulated, p90 = simulated_agents(rate, durations, target_minutes, rng, share)
+    erlang = required_agents(rate, mean, target_minutes, share)
+    erlang_p90 = wait_quantile(erlang, rate * mean, mean, share)
+    return {"arrivals_per_hour": round(arrivals_per_hour, 1), "mean_minutes": round(mean, 1),
+            "counters": simulated, "p90_wait_minutes": None if p90 is None else round(p90, 1),
+            "erlang_c_counters": erlang,
+            "erlang_c_p90_wait_minutes": None if erlang_p90 is None else round(erlang_p90, 1)}

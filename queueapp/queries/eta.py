@@ -293,3 +293,23 @@ DRAWS = 40
 def ticket_estimate(session: Session, ticket: Ticket) -> eta.Estimate:
     office = session.get(Office, ticket.office_id)
     return line_estimates(session, office).get(ticket.id, NO_ESTIMATE)
+
+
+def one_more_counter(session: Session, office: Office, service_ids, now: datetime | None = None) -> dict[int, eta.Estimate]:
+    """Per service: the wait of a number taken now if one more counter opened now for that
+    service alone (the dashboard's "what if I open one more counter"), by the same replay
+    as the quotes. One replay per service: for a supervisor's snapshot, not for every
+    change."""
+    moment = now or last_change(session, office.id)
+    if moment is None:
+        return {}
+    base = line_state(session, office, moment, inputs=office_inputs(session, office, moment))
+    result = {}
+    for sid in service_ids:
+        extra = eta.CounterNow(-1, {sid: 0}, True, speed=1.0)
+        state = eta.with_newcomers(eta.LineState(base.waiting, base.counters + (extra,), base.history, base.breaks),
+                                   [sid])
+        # Only the lines sharing a counter with this service move: replay those.
+        state = eta.LineState(state.waiting, tuple(eta._relevant_counters(state, sid)), state.history, state.breaks)
+        result[sid] = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS).get(-sid, NO_ESTIMATE)
+    return result
