@@ -32,9 +32,10 @@ _FINISHED = (select(Ticket.service_id, Ticket.counter_id, Ticket.status, Ticket.
 _PRIORITY_LATELY = (select(Ticket.service_id, Ticket.issued_at)
                     .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
                            Ticket.priority.is_not(None), Ticket.issued_at >= bindparam("since")))
+# Today's tickets at the counters (through ix_tickets_line: the day bounds the read).
 _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
-                .where(Ticket.office_id == bindparam("office_id"), Ticket.status.in_(list(AT_COUNTER)),
-                       Ticket.counter_id.is_not(None)))
+                .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+                       Ticket.status.in_(list(AT_COUNTER)), Ticket.counter_id.is_not(None)))
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
@@ -154,7 +155,7 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
     breaks = _ahead_of(inputs.breaks, now)
     in_break = next((b1 for b0, b1 in breaks if b0 <= 0 < b1), None)
     busy = {counter_id: (service_id, called) for counter_id, service_id, called
-            in session.execute(_AT_COUNTERS, {"office_id": office.id})}
+            in session.execute(_AT_COUNTERS, {"office_id": office.id, "day": day})}
     counters = []
     for counter_id, state, services, priority_first in inputs.counters:
         if state == CounterState.OPEN:
