@@ -24,6 +24,7 @@ import {$, pageData, setText} from "/static/shared/dom.js";
 import {postJson} from "/static/shared/http.js";
 import {fill, label, serviceName} from "/static/shared/i18n.js";
 import {connect} from "/static/shared/live.js";
+import {waitText} from "/static/shared/wait.js";
 
 var config = pageData("k-config");
 var texts = config.texts;
@@ -121,8 +122,7 @@ function renderServices(services) {
   services.forEach(function (service) {
     var button = serviceButton(box, service.code);
     var reason = serviceState(service);
-    var eta = service.eta_minutes === null ? texts.no_eta :
-      service.eta_minutes === 0 ? texts.no_wait_now : fill(texts.eta, {minutes: service.eta_minutes});
+    var eta = waitText(service.eta_minutes, null, texts.soon_or_about);
     codes[service.code] = true;
     button.disabled = !!reason;
     button.children[0].textContent = service.code;
@@ -217,8 +217,7 @@ function showTicket(ticket) {
     fill(texts.priority_mark, {group: label(config.labels, "PriorityGroup", ticket.priority)}) : "");
   var waiting = ticket.position !== null && ticket.position !== undefined;
   setText("k-ahead", waiting ? fill(texts.ahead, {count: ticket.position}) : "");
-  setText("k-eta", !waiting ? "" : ticket.eta_minutes === null ? texts.no_wait :
-    fill(texts.wait, {minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]}));
+  setText("k-eta", !waiting ? "" : waitText(ticket.eta_minutes, ticket.eta_range, texts.waits));
   $("k-qr").src = "/tickets/" + encodeURIComponent(ticket.token) + "/qr.svg";
   showFallback(null);
   show("ticket");

@@ -288,6 +288,9 @@ from .notify import COMMANDS as NOTIFY_COMMANDS  # noqa: E402
 
 for _command in NOTIFY_COMMANDS:
     main.add_command(_command)
+from .staffing import staffing as _staffing  # noqa: E402
+
+main.add_command(_staffing)
 
 if __name__ == "__main__":
     main()

@@ -430,4 +430,4 @@ def estimate_rolling_mean(state: LineState, ticket_id: int, durations_minutes: l
 ESTIMATORS = ("rolling-mean", "queue-model", "monte-carlo")
 BASELINE = "rolling-mean"        # today's rule
 CHOSEN = "monte-carlo"           # the best by the simulator's figures (docs/ETA.md)
-IN_PRODUCT = "rolling-mean"      # what queries.tickets / queries.boards quote today
+IN_PRODUCT = CHOSEN              # what queries.tickets / queries.boards quote (docs/ETA.md, "In the product")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import repository
 from ..db import Database
-from ..domain import announce, dispatch, eta
+from ..domain import announce, dispatch
 from ..domain.errors import InvalidInput
 from ..domain.events import CALL_EVENTS, EventType, call_id
 from ..domain.hours import is_open
@@ -21,7 +21,8 @@ from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Appointment, Counter, DailyCounter, Office, Ticket, TicketEvent
-from .tickets import (cached, counter_brief, line_item, line_positions, mean_service_minutes, open_counters_by_service,
+from . import eta as eta_queries
+from .tickets import (counter_brief, line_item, line_positions,
                       service_brief, ticket_view)
 
 RECENT_CALLS = 10
@@ -35,26 +36,31 @@ def services_overview(session: Session, office: Office, now: datetime,
     services = [s for s in office.services if only is None or s.id in only]
     if not services:
         return []
-    # The day's hours and holiday kept a few seconds; closed by hand is read with the office.
-    calendar = cached(session, (office.id, "calendar", day), lambda: repository.calendar_of(session, office, day))
+    # The day's hours and holiday and the open counters, kept a few seconds with the ETA's
+    # inputs (queries.eta.office_inputs); closed by hand is read with the office.
+    inputs = eta_queries.office_inputs(session, office, now)
+    calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
     counts = {service_id: (issued, waiting) for service_id, issued, waiting in session.execute(
         _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
     last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
-    open_counters = open_counters_by_service(session, office.id)
+    open_counters = inputs.open_counters()
+    # "The wait if you take a number now": a newcomer at the back of each line, in the
+    # same replay as the waiting tickets' quotes (queries.eta.line_estimates).
+    estimates = eta_queries.line_estimates(session, office, None if office.seq else now)
     result = []
     for service in services:
         issued, n_waiting = counts.get(service.id, (0, 0))
         used = max(last_numbers.get(service.id, 0), issued)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
-        estimate = eta.estimate_wait(n_waiting, open_counters.get(service.id, 0),
-                                     mean_service_minutes(session, service, day))
+        estimate = estimates.get(-service.id, eta_queries.NO_ESTIMATE)
         result.append({
             **service_brief(service),
             "open": bool(office_open and service.active and quota_left != 0),
             "active": service.active,
             "waiting": n_waiting,
             "eta_minutes": estimate.minutes,
+            "eta_range": [estimate.low, estimate.high] if estimate.minutes is not None else None,
             "quota": service.daily_quota,
             "quota_left": quota_left,
             "counters_open": open_counters.get(service.id, 0),

@@ -18,6 +18,7 @@ from ..domain.numbering import business_date
 from ..domain.permissions import DEPLOYMENT_WIDE, Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, CounterState, TicketStatus
 from ..models import Counter, Kiosk, Office, StaffUser, Ticket, TicketEvent
+from . import eta as eta_queries
 from .boards import services_overview
 from .tickets import service_brief
 
@@ -116,6 +117,8 @@ def build(session: Session, office: Office, actor: Actor | None, now: datetime, 
             oldest[service_id] = min(first_queued, oldest.get(service_id, first_queued))
     board = {row["code"]: row for row in services_overview(session, office, now, only=service_ids)}
     service_rows, figures = [], []
+    # "What if I open one more counter now" (queries.eta.one_more_counter): snapshots only.
+    one_more = {} if figures_only else eta_queries.one_more_counter(session, office, service_ids)
     for service in services:
         n = counts.get(service.id, {})
         longest = _seconds(oldest.get(service.id), now)
@@ -130,6 +133,7 @@ def build(session: Session, office: Office, actor: Actor | None, now: datetime, 
             and longest > service.target_wait_minutes * 60,
             "eta_minutes": board[service.prefix]["eta_minutes"],
             "counters_open": board[service.prefix]["counters_open"],
+            "eta_one_more_minutes": one_more[service.id].minutes if service.id in one_more else None,
             "issued": sum(n.values()),
             "served": n.get(S.DONE, 0), "no_show": n.get(S.NO_SHOW, 0),
         })

@@ -3,18 +3,23 @@ as one domain.eta.LineState (the inputs of estimate_queue_model / estimate_monte
 from __future__ import annotations
 
 import random
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import repository
+from ..db import Database, PublishedEvent
 from ..domain import eta
+from ..domain.events import EventType
 from ..domain.hours import parse_hhmm
 from ..domain.numbering import business_date, local_time
 from ..domain.states import AT_COUNTER, CounterState, TicketStatus
 from ..models import Counter, Office, Ticket, TicketEvent
-from .tickets import cached, line_positions
+from .tickets import line_positions
 
 # The latest calls that ended today (served or no-show): enough for 30 per service in a
 # busy office, bounded so the cost does not grow with the day.
@@ -27,9 +32,10 @@ _FINISHED = (select(Ticket.service_id, Ticket.counter_id, Ticket.status, Ticket.
 _PRIORITY_LATELY = (select(Ticket.service_id, Ticket.issued_at)
                     .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
                            Ticket.priority.is_not(None), Ticket.issued_at >= bindparam("since")))
+# Today's tickets at the counters (through ix_tickets_line: the day bounds the read).
 _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
-                .where(Ticket.office_id == bindparam("office_id"), Ticket.status.in_(list(AT_COUNTER)),
-                       Ticket.counter_id.is_not(None)))
+                .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+                       Ticket.status.in_(list(AT_COUNTER)), Ticket.counter_id.is_not(None)))
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
@@ -39,21 +45,24 @@ def _minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60.0
 
 
+def _breaks_today(session: Session, office: Office, now: datetime,
+                  calendar=None) -> tuple[tuple[datetime, datetime], ...]:
+    """Today's breaks of the office's walk-in hours, as moments."""
+    day = business_date(now, office.timezone)
+    calendar = repository.calendar_of(session, office, day) if calendar is None else calendar
+    zone = local_time(now, office.timezone).tzinfo
+    return tuple(sorted((datetime.combine(day, parse_hhmm(start), zone), datetime.combine(day, parse_hhmm(end), zone))
+                        for period in calendar.periods(day, walk_ins=True) for start, end in period.breaks))
+
+
+def _ahead_of(breaks: tuple[tuple[datetime, datetime], ...], now: datetime) -> tuple[tuple[float, float], ...]:
+    """The breaks not over yet, in minutes from now."""
+    return tuple((_minutes(b0 - now), _minutes(b1 - now)) for b0, b1 in breaks if b1 > now)
+
+
 def _breaks_ahead(session: Session, office: Office, now: datetime) -> tuple[tuple[float, float], ...]:
     """Today's breaks of the office's walk-in hours not over yet, in minutes from now."""
-    day = business_date(now, office.timezone)
-    # Read afresh (not through the few-second EtaCache): the line's replay is kept per seq anyway.
-    calendar = repository.calendar_of(session, office, day)
-    local = local_time(now, office.timezone)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    result = []
-    for period in calendar.periods(day, walk_ins=True):
-        for start, end in period.breaks:
-            b0, b1 = (_minutes(datetime.combine(day, parse_hhmm(t), local.tzinfo) - midnight) for t in (start, end))
-            here = _minutes(local - midnight)
-            if b1 > here:
-                result.append((b0 - here, b1 - here))
-    return tuple(sorted(result))
+    return _ahead_of(_breaks_today(session, office, now), now)
 
 
 def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict, dict[int, float]]:
@@ -94,33 +103,132 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
     return history, speeds
 
 
-def line_state(session: Session, office: Office, now: datetime) -> eta.LineState:
+@dataclass(frozen=True)
+class Inputs:
+    """What an office's estimates need besides the line and the tickets at the counters:
+    recent history per service, clerk speeds, the counters with what they serve, and
+    today's breaks. Kept a few seconds per office (EtaInputs)."""
+
+    history: dict
+    speeds: dict
+    counters: tuple          # (id, state, {service id: order}, priority_first)
+    breaks: tuple            # today's breaks as moments
+    calendar: object = None  # the day's hours and holiday (repository.calendar_of)
+
+    def open_counters(self) -> dict[int, int]:
+        """Counters open now per service (queries.tickets.open_counters_by_service)."""
+        found: dict[int, int] = {}
+        for _, state, services, _ in self.counters:
+            if state == CounterState.OPEN:
+                for sid in services:
+                    found[sid] = found.get(sid, 0) + 1
+        return found
+
+
+def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
+    day = business_date(now, office.timezone)
+    history, speeds = _history(session, office, day, now)
+    counters = tuple((c.id, c.state, {link.service_id: link.order for link in c.links}, c.priority_first)
+                     for c in session.execute(_COUNTERS, {"office_id": office.id}).scalars())
+    calendar = repository.calendar_of(session, office, day)
+    return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar)
+
+
+def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
+    """The office's Inputs at `now`, as kept (EtaInputs)."""
+    return kept(session).get(office.id, business_date(now, office.timezone), now,
+                             lambda: read_inputs(session, office, now))
+
+
+def line_state(session: Session, office: Office, now: datetime, *, line=None,
+               inputs: Inputs | None = None) -> eta.LineState:
     """The office's line, counters and history at `now` for the domain.eta estimators:
     open counters, and counters paused during one of the office's breaks (due back at its
-    end); closed counters and counters paused outside a break do not count."""
+    end); closed counters and counters paused outside a break do not count. `line`: the
+    office's line_positions when already read; `inputs`: read_inputs when kept."""
     day = business_date(now, office.timezone)
+    rows = line_positions(session, office.id, day) if line is None else line
     waiting = tuple(eta.Waiting(row.id, row.service_id, _minutes(row.queued_at - now), row.number,
                                 row.priority is not None)
-                    for row in line_positions(session, office.id, day))
-    history, speeds = _history(session, office, day, now)
-    breaks = _breaks_ahead(session, office, now)
+                    for row in rows)
+    inputs = read_inputs(session, office, now) if inputs is None else inputs
+    breaks = _ahead_of(inputs.breaks, now)
     in_break = next((b1 for b0, b1 in breaks if b0 <= 0 < b1), None)
     busy = {counter_id: (service_id, called) for counter_id, service_id, called
-            in session.execute(_AT_COUNTERS, {"office_id": office.id})}
+            in session.execute(_AT_COUNTERS, {"office_id": office.id, "day": day})}
     counters = []
-    for counter in session.execute(_COUNTERS, {"office_id": office.id}).scalars():
-        if counter.state == CounterState.OPEN:
+    for counter_id, state, services, priority_first in inputs.counters:
+        if state == CounterState.OPEN:
             ready = 0.0
-        elif counter.state == CounterState.PAUSED and in_break is not None:
+        elif state == CounterState.PAUSED and in_break is not None:
             ready = in_break
         else:
             continue
-        service_id, called = busy.get(counter.id, (None, None))
+        service_id, called = busy.get(counter_id, (None, None))
         counters.append(eta.CounterNow(
-            counter.id, {link.service_id: link.order for link in counter.links}, counter.priority_first,
+            counter_id, services, priority_first,
             ready_in=ready, busy_minutes=_minutes(now - called) if called else None, busy_service=service_id,
-            speed=speeds.get(counter.id, 1.0)))
-    return eta.LineState(waiting, tuple(counters), history, breaks)
+            speed=inputs.speeds.get(counter_id, 1.0)))
+    return eta.LineState(waiting, tuple(counters), inputs.history, breaks)
+
+
+# Events after which an office's kept inputs are stale: who serves what (a counter opened,
+# paused or closed; an administrator's change). Service times and the no-show share move
+# slowly: they are read again after TTL seconds.
+INPUT_CHANGES = frozenset({EventType.COUNTER_UPDATED.value, EventType.OFFICE_CONFIGURED.value})
+
+
+class EtaInputs:
+    """Per process and database: each office's Inputs for TTL seconds, on the process's
+    clock and on the office's (the moment of the change they serve: a day replayed on a
+    simulated clock reads them again as its time moves), dropped at once by INPUT_CHANGES;
+    and its latest replay, valid for one office seq (any change to the line bumps the
+    seq). A change made by another process is seen after TTL seconds at most."""
+
+    TTL = 30.0
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.inputs: dict[tuple, tuple[float, datetime, Inputs]] = {}
+        self.replays: dict[int, tuple[int, object]] = {}
+
+    def get(self, office_id: int, day, moment: datetime, load) -> Inputs:
+        now = self.clock()
+        found = self.inputs.get((office_id, day))
+        if found is not None and found[0] > now and abs((moment - found[1]).total_seconds()) <= self.TTL:
+            return found[2]
+        value = load()
+        self.inputs[(office_id, day)] = (now + self.TTL, moment, value)
+        return value
+
+    def replay(self, office_id: int, seq: int, load):
+        found = self.replays.get(office_id)
+        if found is not None and found[0] == seq:
+            return found[1]
+        value = load()
+        self.replays[office_id] = (seq, value)
+        return value
+
+    def after_commit(self, events: list[PublishedEvent]) -> None:
+        stale = {event.office_id for event in events if event.type in INPUT_CHANGES}
+        if stale:
+            self.inputs = {key: entry for key, entry in self.inputs.items() if key[0] not in stale}
+
+
+_KEPT: WeakKeyDictionary[Database, EtaInputs] = WeakKeyDictionary()
+
+
+def kept(session: Session) -> EtaInputs:
+    """The EtaInputs of the session's database (a fresh one, kept nowhere, for a session
+    made elsewhere)."""
+    db = session.info.get("database")
+    if db is None:
+        return EtaInputs()
+    found = _KEPT.get(db)
+    if found is None:
+        found = _KEPT[db] = EtaInputs()
+        db.add_listener(found.after_commit, first=True)
+    return found
 
 
 # The estimate shown is as of the office's last change (its last event): the same figure
@@ -135,21 +243,23 @@ def last_change(session: Session, office_id: int) -> datetime | None:
     return session.execute(_LAST_CHANGE, {"office_id": office_id}).scalars().first()
 
 
-def line_estimates(session: Session, office: Office, now: datetime | None = None) -> dict[int, eta.Estimate]:
+def line_estimates(session: Session, office: Office, now: datetime | None = None, *,
+                   line=None) -> dict[int, eta.Estimate]:
     """The chosen estimator (eta.monte_carlo_line, docs/ETA.md) for every waiting ticket of
     the office, and for a newcomer to each service (key: minus the service id), as of the
-    office's last change (`now`: its time, when the caller knows it). Kept per office seq
-    (EtaCache): every screen of one change reads one replay. Seeded with 0: the same
-    line gives the same figures."""
-    return _replayed(session, office, now)[0]
+    office's last change (`now`: its time, when the caller knows it; `line`: the office's
+    line_positions when already read). Kept per office seq (EtaInputs): every screen of one
+    change reads one replay. Seeded with 0 whatever the seq: the same line gives the same
+    figures, and two successive changes' quotes differ only by what changed."""
+    return _replayed(session, office, now, line)[0]
 
 
 def linked_services(session: Session, office: Office, service_ids: set[int],
-                    now: datetime | None = None) -> set[int]:
+                    now: datetime | None = None, *, line=None) -> set[int]:
     """These services and every service sharing a serving counter with them, transitively:
     a change in one line moves the estimates of all (a counter serving A and B splits its
     time)."""
-    groups = _replayed(session, office, now)[1]
+    groups = _replayed(session, office, now, line)[1]
     found, todo = set(service_ids), list(service_ids)
     while todo:
         for other in groups.get(todo.pop(), ()):
@@ -159,21 +269,48 @@ def linked_services(session: Session, office: Office, service_ids: set[int],
     return found
 
 
-def _replayed(session: Session, office: Office, now: datetime | None):
+def _replayed(session: Session, office: Office, now: datetime | None, line):
+    keeper = kept(session)
+
     def load():
-        moment = last_change(session, office.id) or now
+        moment = now or last_change(session, office.id)
         if moment is None:
             return {}, {}
-        state = line_state(session, office, moment)
+        inputs = office_inputs(session, office, moment)
+        state = line_state(session, office, moment, line=line, inputs=inputs)
         groups: dict[int, set[int]] = {}
         for counter in state.counters:
             for sid in counter.services:
                 groups.setdefault(sid, set()).update(counter.services)
         state = eta.with_newcomers(state, [s.id for s in office.services])
-        return eta.monte_carlo_line(state, random.Random(0)), groups
-    return cached(session, (office.id, "line-estimates", office.seq), load)
+        return eta.monte_carlo_line(state, random.Random(0), draws=DRAWS), groups
+    return keeper.replay(office.id, office.seq, load)
+
+
+# Draws per replay (docs/ETA.md: the CPU of one replay of a 100-ticket line).
+DRAWS = 40
 
 
 def ticket_estimate(session: Session, ticket: Ticket) -> eta.Estimate:
     office = session.get(Office, ticket.office_id)
     return line_estimates(session, office).get(ticket.id, NO_ESTIMATE)
+
+
+def one_more_counter(session: Session, office: Office, service_ids, now: datetime | None = None) -> dict[int, eta.Estimate]:
+    """Per service: the wait of a number taken now if one more counter opened now for that
+    service alone (the dashboard's "what if I open one more counter"), by the same replay
+    as the quotes. One replay per service: for a supervisor's snapshot, not for every
+    change."""
+    moment = now or last_change(session, office.id)
+    if moment is None:
+        return {}
+    base = line_state(session, office, moment, inputs=office_inputs(session, office, moment))
+    result = {}
+    for sid in service_ids:
+        extra = eta.CounterNow(-1, {sid: 0}, True, speed=1.0)
+        state = eta.with_newcomers(eta.LineState(base.waiting, base.counters + (extra,), base.history, base.breaks),
+                                   [sid])
+        # Only the lines sharing a counter with this service move: replay those.
+        state = eta.LineState(state.waiting, tuple(eta._relevant_counters(state, sid)), state.history, state.breaks)
+        result[sid] = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS).get(-sid, NO_ESTIMATE)
+    return result

@@ -25,9 +25,9 @@ from ..db import Database, PublishedEvent
 from ..domain.events import CALL_EVENTS, EventType
 from ..domain.numbering import business_date
 from ..models import Counter, Office, Ticket
+from . import eta as eta_queries
 from .boards import counter_screens, public_call, services_overview
-from .tickets import (line_positions, mean_service_minutes, open_counters_by_service, place, remember_sent,
-                      ticket_view)
+from .tickets import line_positions, placed, remember_sent, ticket_view
 
 
 @dataclass
@@ -131,12 +131,21 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
     phones = services and (watching.tickets is None or bool(watching.tickets))
     day = business_date(now, office.timezone)
-    line = line_positions(session, office.id, day) if phones or counter_ids else []
+    line = line_positions(session, office.id, day) if phones or counter_ids or services else []
     positions = {row.id: row.position for row in line}
+    estimates = {}
+    if services:
+        # The chosen estimator replays the office's counters once per change (kept per seq
+        # for every other screen); a change in one line moves every line sharing a counter.
+        moment = now if office.seq == projection.seq else None
+        estimates = eta_queries.line_estimates(session, office, moment, line=line)
+        services = eta_queries.linked_services(session, office, services, moment, line=line)
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
-        view = ticket_view(session, ticket, position=positions.get(ticket.id)) if ticket is not None else None
+        view = ticket_view(session, ticket, position=positions.get(ticket.id),
+                           estimate=estimates.get(ticket.id, eta_queries.NO_ESTIMATE) if estimates else None
+                           ) if ticket is not None else None
         counter = None
         if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in projection.screens:
             counter = projection.screens[event.counter_id]["counter"]
@@ -149,13 +158,11 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     if services:
         projection.services = services_overview(session, office, now, only=services)
     own = {e.ticket_id for e in events}
-    open_counters = open_counters_by_service(session, office.id)
-    means = {s.id: mean_service_minutes(session, s, day) for s in office.services if s.id in services}
     for row in line:
         if row.service_id in services and row.id not in own and (
                 watching.tickets is None or row.token in watching.tickets):
-            projection.places[row.token] = {"id": row.id, **place(row.position, open_counters.get(row.service_id, 0),
-                                                                 means[row.service_id])}
+            projection.places[row.token] = {"id": row.id, **placed(row.position, estimates.get(
+                row.id, eta_queries.NO_ESTIMATE))}
     return projection
 
 

@@ -166,10 +166,11 @@ def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, positi
 
 
 def wait(session: Session, ticket: Ticket, ahead: int) -> dict:
-    """A waiting ticket's place: people ahead and the estimated wait. Still today's rule:
-    the chosen estimator (queries.eta.line_estimates, docs/ETA.md) is ready but not yet
-    wired in (it moves every line sharing a counter on each change: see docs/ETA.md)."""
-    return todays_rule(session, ticket, ahead)
+    """A waiting ticket's place: people ahead and the chosen estimator's quote (the
+    median and the 10th-90th percentile of a replay of the office's counters,
+    queries.eta.line_estimates, docs/ETA.md), as of the office's last change."""
+    from . import eta as eta_queries   # queries.eta reads the line through this module
+    return placed(ahead, eta_queries.ticket_estimate(session, ticket))
 
 
 def placed(ahead: int, estimate: eta.Estimate) -> dict:

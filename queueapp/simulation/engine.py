@@ -55,6 +55,9 @@ class Citizen:
     called: float | None = None
     outcome: str = "waiting"       # served, no_show, walked_out, not_issued
     quotes: dict[str, tuple | None] = field(default_factory=dict)
+    # The product's quote (the chosen estimator over the whole line, as the projector sends
+    # it) each time it changed after the issue: (minutes after midnight, quote, ahead then).
+    requotes: list[tuple[float, tuple | None, int]] = field(default_factory=list)
 
     @property
     def wait(self) -> float | None:
@@ -103,8 +106,10 @@ class Simulation:
     SQLite) instead of SQLite in a temporary folder."""
 
     def __init__(self, scenario: Scenario, seed: int, database_url: str | None = None,
-                 estimators: tuple[str, ...] = ("rolling-mean", "queue-model", "monte-carlo")):
+                 estimators: tuple[str, ...] = ("rolling-mean", "queue-model", "monte-carlo"),
+                 requotes: bool = True):
         self.scenario, self.seed, self.estimators = scenario, seed, estimators
+        self.requotes = requotes and eta.CHOSEN in estimators
         self.rng = random.Random(seed)
         self.database_url = database_url
         self.zone = ZoneInfo(tz_name(scenario.timezone))
@@ -238,6 +243,28 @@ class Simulation:
                         eta.estimate_monte_carlo(state, citizen.ticket_id, random.Random(f"{self.seed}-{citizen.ticket_id}")))
             citizen.quotes[name] = None if estimate.minutes is None else (estimate.minutes, estimate.low, estimate.high)
 
+    def _requote(self) -> None:
+        """The product's quotes of every waiting citizen after a change that moves the line
+        (a call, a counter opening, pausing or closing): the chosen estimator over the
+        whole line, as queries.eta.line_estimates replays it; a changed quote is recorded."""
+        if not self.requotes:
+            return
+        now = self.at(self.now)
+        with self.db.read() as session:
+            state = eta_queries.line_state(session, session.get(Office, self.office_id), now)
+        estimates = eta.monte_carlo_line(state, random.Random(0))
+        ahead = _ahead_counts(state)
+        for w in state.waiting:
+            citizen = self.by_ticket.get(w.ticket_id)
+            if citizen is None:
+                continue
+            estimate = estimates.get(w.ticket_id)
+            quote = None if estimate is None or estimate.minutes is None else (
+                estimate.minutes, estimate.low, estimate.high)
+            last = citizen.requotes[-1][1] if citizen.requotes else citizen.quotes.get(eta.CHOSEN)
+            if quote != last:
+                citizen.requotes.append((self.now, quote, ahead.get(w.ticket_id, 0)))
+
     def _on_walk_out(self, citizen: Citizen) -> None:
         if citizen.called is None and citizen.outcome == "waiting":
             ticket_services.cancel_by_token(self.db, citizen.token, now=self.at(self.now))
@@ -254,6 +281,7 @@ class Simulation:
         citizen = self.by_ticket[change.ticket_id]
         citizen.called = self.now
         counter.state, counter.current = "busy", citizen
+        self._requote()
         if citizen.absent:
             self.schedule(self.now + self.scenario.recall_after_minutes, "recall", counter)
         else:
@@ -297,6 +325,7 @@ class Simulation:
     def _set_state(self, counter: CounterRun, state: str) -> None:
         counter_services.set_counter_state(self.db, self.actor, counter.counter_id, state, now=self.at(self.now))
         counter.state = {"open": "idle"}.get(state, state)
+        self._requote()
 
     def _on_open(self, counter: CounterRun) -> None:
         self._set_state(counter, "open")
@@ -319,6 +348,22 @@ class Simulation:
             self._set_state(counter, "closed")
         elif counter.state == "busy":
             counter.pending = "close"
+
+
+def _ahead_counts(state: eta.LineState) -> dict[int, int]:
+    """Per waiting ticket, the tickets before it in line order (priority, then time in
+    line) of the services its counters serve: eta.people_before without each counter's
+    service order, cheap enough for every ticket after every call."""
+    serves = {sid: frozenset(s for c in state.counters if sid in c.services for s in c.services)
+              for sid in {w.service_id for w in state.waiting}}
+    ordered = sorted(state.waiting, key=eta._line_rank)
+    counts: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    for w in ordered:
+        mine = serves.get(w.service_id) or frozenset({w.service_id})
+        counts[w.ticket_id] = sum(seen.get(sid, 0) for sid in mine)
+        seen[w.service_id] = seen.get(w.service_id, 0) + 1
+    return counts
 
 
 def simulate(scenario: Scenario, seed: int, database_url: str | None = None, **options) -> Day:

@@ -52,6 +52,8 @@ def report(day: Day) -> dict:
         figures["under_30"] = {k: v for k, v in _errors([(q, w) for q, w, p in quoted if p <= 30]).items()
                                if k in ("mae_minutes", "coverage", "n", "p90_error_minutes")}
         estimators[name] = figures
+    if CHOSEN in estimators:
+        estimators[CHOSEN]["requotes"] = requote_figures(measured)
     services = {}
     for spec in day.scenario.services:
         mine = [c for c in day.citizens if c.service == spec.code]
@@ -72,6 +74,23 @@ def report(day: Day) -> dict:
             "in_product": eta.IN_PRODUCT}
 
 
+def requote_pairs(citizens) -> list[tuple[tuple, float, int]]:
+    """(quote, actual wait from the quote's moment, ahead then) of every changed quote
+    after the issue (engine.Citizen.requotes) of the called citizens."""
+    return [(quote, c.called - at, ahead) for c in citizens if c.called is not None
+            for at, quote, ahead in c.requotes if quote is not None]
+
+
+def requote_figures(citizens) -> dict:
+    """The chosen estimator's error at every later change of a quote (the issue's "at
+    every later change"): all, and under 30 ahead."""
+    pairs = requote_pairs(citizens)
+    figures = {k: v for k, v in _errors([(q, w) for q, w, _ in pairs]).items()}
+    figures["under_30"] = {k: v for k, v in _errors([(q, w) for q, w, a in pairs if a <= 30]).items()
+                           if k in ("mae_minutes", "coverage", "n", "p90_error_minutes")}
+    return figures
+
+
 def table(result: dict) -> str:
     """The error table a person reads (the default output of `queueapp simulate`)."""
     lines = [f"scenario {result['scenario']}, seed {result['seed']}: {result['tickets']} tickets",
@@ -86,6 +105,11 @@ def table(result: dict) -> str:
                          f"{_fmt(f['coverage'], pct=True):>10}" + (mark if bucket == "all" else ""))
         if figures["unquoted"]:
             lines.append(f"{'':<14}{'':>7} {figures['unquoted']} called tickets got no estimate")
+        if "requotes" in figures:
+            for bucket, f in (("later", figures["requotes"]), ("<=30", figures["requotes"]["under_30"])):
+                lines.append(f"{'':<14}{bucket:>7}{f['n']:>6}{_fmt(f['mae_minutes']):>8}"
+                             f"{_fmt(f['p90_error_minutes']):>9}{_fmt(f['coverage'], pct=True):>10}"
+                             + (" (each later change of the quote)" if bucket == "later" else ""))
     lines += ["", f"{'service':<9}{'tickets':>8}{'called':>7}{'no-show':>8}{'left':>6}{'mean wait':>10}"
                   f"{'p90 wait':>9}{'target':>7}{'within':>8}"]
     for code, s in result["services"].items():

@@ -27,6 +27,8 @@ def pooled(days: list) -> dict:
                  if c.wait is not None and c.quotes.get(name) is not None]
         under = [(q, w) for q, w, a in pairs if a <= 30]
         result[name] = {"all": measure._errors([(q, w) for q, w, _ in pairs]), "under_30": measure._errors(under)}
+    if eta.CHOSEN in result:
+        result[eta.CHOSEN]["requotes"] = measure.requote_figures([c for day in days for c in day.citizens])
     return result
 
 
@@ -66,6 +68,14 @@ def markdown(results: dict) -> str:
             lines.append(f"| {NAMES[estimator]} | {_f(pooled_all['mae_minutes'])} | {_f(pooled_all['p90_error_minutes'])} "
                          f"| {_f(pooled_all['coverage'], True)} | {_f(under['mae_minutes'])} | {_f(worst)} "
                          f"| {_f(under['coverage'], True)} | {under['n']} | {_f(mae_over)} |")
+        requotes = found["pooled"][eta.CHOSEN].get("requotes")
+        if requotes and requotes["n"]:
+            worst_rq = max((r["estimators"][eta.CHOSEN]["requotes"]["under_30"]["mae_minutes"] or 0) for r in reports)
+            under_rq = requotes["under_30"]
+            lines.append(f"| {NAMES[eta.CHOSEN]}, at every later change | {_f(requotes['mae_minutes'])} "
+                         f"| {_f(requotes['p90_error_minutes'])} | {_f(requotes['coverage'], True)} "
+                         f"| {_f(under_rq['mae_minutes'])} | {_f(worst_rq)} | {_f(under_rq['coverage'], True)} "
+                         f"| {under_rq['n']} | - |")
         unquoted = {e: sum(r["estimators"][e]["unquoted"] for r in reports) for e in eta.ESTIMATORS}
         lines += ["", "Called tickets without an estimate (no counter open for the service when issued): "
                   + ", ".join(f"{e} {n}" for e, n in unquoted.items()) + ".", ""]

@@ -71,6 +71,28 @@ def page(slug: str):
     return render_template("dashboard/dashboard.html", snapshot=snapshot, config=_config())
 
 
+@bp.get("/dashboard/<slug>/staffing")
+@login_required
+def staffing_plan(slug: str):
+    """The supervisor's plan for tomorrow (or ?date=YYYY-MM-DD): counters per service and
+    hour for 90% of waits under the service's target (queries.staffing, docs/ETA.md)."""
+    from datetime import date as _date
+
+    from flask import request
+
+    from ..domain import errors
+    from ..queries import staffing
+    actor = current_user.actor()
+    snapshot = _snapshot(actor, slug)   # the office as the actor may watch it (404/403 otherwise)
+    try:
+        day = _date.fromisoformat(request.args["date"]) if request.args.get("date") else \
+            staffing.tomorrow(now(), snapshot["office"]["timezone"])
+    except ValueError:
+        raise errors.InvalidInput(field="date") from None
+    plan = staffing.plan(get_db(), slug, day, actor=actor)
+    return render_template("dashboard/staffing.html", plan=plan, office=snapshot["office"])
+
+
 @bp.get("/api/v1/offices/<slug>/dashboard")
 @staff_required
 def snapshot(slug: str):

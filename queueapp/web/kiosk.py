@@ -29,6 +29,7 @@ from .http import json_body, optional_str, public_url
 from .issuers import COOKIE, pair_cookie, paired_kiosk, required_issuer
 from .labels import for_script
 from .status import ticket_document
+from .waits import client_texts as wait_texts
 
 bp = Blueprint("kiosk", __name__, static_folder=str(assets.folder("kiosk")), static_url_path="/kiosk/static")
 csrf.exempt(bp)   # public JSON without a session; staff_required checks CSRF for cookie sessions
@@ -58,6 +59,8 @@ def _texts() -> dict:
         "ahead": _("People ahead: %(count)s"),
         "wait": _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)"),
         "no_wait": _("Estimated wait: not available yet"),
+        "waits": wait_texts(sentence=True),
+        "soon_or_about": {"range": _("about %(minutes)s min"), "soon": _("served soon"), "none": _("no counter open yet")},
         "printing": _("Printing your ticket..."),
         "printed": _("Take your printed ticket."),
         "print_failed": _("The ticket could not be printed. Your number is still valid."),

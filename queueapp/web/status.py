@@ -16,6 +16,8 @@ from ..queries.kiosks import TicketPage, ticket_page
 from ..services import tickets as ticket_ops
 from .http import public_url
 from .labels import holder_status, label, service_name
+from .waits import client_texts as wait_texts
+from .waits import wait_text, wait_value
 
 bp = Blueprint("status", __name__)
 # Leaving needs the ticket's unguessable token, which a forging site cannot know; a CSRF
@@ -38,21 +40,6 @@ def phase(status: str | TicketStatus) -> str:
 
 def status_url(token: str) -> str:
     return public_url(f"/t/{token}")
-
-
-def wait_text(ticket: dict) -> str:
-    if ticket["eta_minutes"] is None:
-        return _("Estimated wait: not available yet")
-    low, high = ticket["eta_range"]
-    return _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)", minutes=ticket["eta_minutes"],
-             low=low, high=high)
-
-
-def wait_value(ticket: dict) -> str:
-    if ticket["eta_minutes"] is None:
-        return _("not available yet")
-    low, high = ticket["eta_range"]
-    return _("%(minutes)s min (between %(low)s and %(high)s)", minutes=ticket["eta_minutes"], low=low, high=high)
 
 
 def ticket_document(page: TicketPage, paper: int = DEFAULT_PAPER) -> TicketDocument:
@@ -85,6 +72,7 @@ def client_texts() -> dict:
         "phases": {status.value: name for status, name in PHASES.items()},
         "wait": _("%(minutes)s min (between %(low)s and %(high)s)"),
         "no_wait": _("not available yet"),
+        "waits": wait_texts(),
         "called_title": _("Your number is called"),
         "go_to": _("Please go to"),
         "notify_on": _("We will notify you when you are called."),

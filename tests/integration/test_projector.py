@@ -193,5 +193,8 @@ def test_public_rooms_get_the_call_with_what_to_say_and_the_changed_counts(app, 
     assert called["call"]["number"] == "A-001"
     assert called["call"]["announcement"]["id"]["text"].startswith("Nomor antrian A satu")
     assert called["call"]["announcement"]["en"]["clips"][0] == "chime"
-    assert [row["code"] for row in called["services"]] == ["A"]
+    # A's line moved, and with it the estimates of every line sharing a counter with A (the
+    # demo's counter 5 serves every service): their rows come along, nobody refetches.
+    assert [row["code"] for row in called["services"]][0] == "A"
+    assert {row["code"] for row in called["services"]} == {"A", "B", "C", "D", "E", "F"}
     assert "token" not in called["ticket"]

@@ -93,7 +93,8 @@ def plans(db, statements) -> list[tuple[str, str]]:
 HISTORY_TABLES = ("tickets", "ticket_events")
 # A read of tickets or events is bounded when its index condition names one of these
 # (a day, an instant, one row), or a counter with a status (the few tickets at a counter).
-BOUNDING = {"business_date", "at", "id", "rowid", "token", "idempotency_key", "ticket_id"}
+# "seq" with the office: one event (the office's last change, queries.eta.last_change).
+BOUNDING = {"business_date", "at", "id", "rowid", "token", "idempotency_key", "ticket_id", "seq"}
 
 
 def _bounded(columns: set[str]) -> bool:

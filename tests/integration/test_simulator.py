@@ -46,6 +46,16 @@ def test_one_counter_three_citizens_wait_as_computed_by_hand():
     assert figures["queue-model"]["mae_minutes"] == 0
 
 
+def test_the_products_quote_is_measured_again_at_every_later_change():
+    day = engine.simulate(scenario.parse(ONE_COUNTER), seed=1)
+    # At 08:05 the second citizen is called: the third's quote becomes what is left of a
+    # 5-minute ticket just begun (the one served ticket so far took 5 minutes), exactly the
+    # 5 minutes it then waits; nothing else moved anybody's quote.
+    assert [c.requotes for c in day.citizens] == [[], [], [(8 * 60 + 5, (5, 4, 7), 0)]]
+    requotes = measure.report(day)["estimators"]["monte-carlo"]["requotes"]
+    assert requotes["n"] == 1 and requotes["mae_minutes"] == 0 and requotes["coverage"] == 1
+
+
 def test_the_same_seed_gives_the_same_day_and_another_seed_another():
     small = scenario.parse(SMALL)
     first, again, other = (measure.report(engine.simulate(small, seed)) for seed in (5, 5, 6))

@@ -109,6 +109,8 @@ function renderServices() {
     cell(row, clock(since(s.oldest_queued_at)), "longest");
     cell(row, fill(texts.minutes, {n: s.target_wait_minutes}), "target");
     cell(row, s.eta_minutes === null ? "—" : fill(texts.minutes, {n: s.eta_minutes}), "eta");
+    cell(row, s.eta_one_more_minutes === null || s.eta_one_more_minutes === undefined ? "—" :
+      fill(texts.minutes, {n: s.eta_one_more_minutes}), "eta-one-more");
     cell(row, s.served, "served");
     cell(row, s.no_show, "no_show");
     body.appendChild(row);

@@ -13,6 +13,7 @@
 import {$, pageData, setText} from "/static/shared/dom.js";
 import {fill} from "/static/shared/i18n.js";
 import {connect} from "/static/shared/live.js";
+import {waitText} from "/static/shared/wait.js";
 
 var root = $("ticket");
 var texts = pageData("texts");
@@ -81,8 +82,7 @@ function render(ticket) {
   $("wait").hidden = !waiting;
   if (waiting) {
     setText("position", ticket.position);
-    setText("eta", ticket.eta_minutes === null ? texts.no_wait : fill(texts.wait, {
-      minutes: ticket.eta_minutes, low: ticket.eta_range[0], high: ticket.eta_range[1]}));
+    setText("eta", waitText(ticket.eta_minutes, ticket.eta_range, texts.waits));
   }
   var leave = $("leave-line");
   if (leave) { leave.hidden = ticket.actions.indexOf("cancel") < 0; }

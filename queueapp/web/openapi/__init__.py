@@ -58,7 +58,9 @@ def spec() -> dict:
                 "ServiceStatus": {"type": "object", "properties": {
                     "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
                     "open": {"type": "boolean"}, "waiting": {"type": "integer"},
-                    "eta_minutes": {"type": ["integer", "null"]}, "quota_left": {"type": ["integer", "null"]}}},
+                    "eta_minutes": {"type": ["integer", "null"]}, "quota_left": {"type": ["integer", "null"]},
+                    "eta_range": {"type": ["array", "null"], "items": {"type": "integer"},
+                                  "description": "10th-90th percentile of the wait (docs/ETA.md)"}}},
                 "Ticket": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "number": {"type": "string", "examples": ["A-001"]},
                     "token": {"type": "string"}, "status": {"type": "string", "enum": TICKET_STATUSES},

@@ -14,6 +14,8 @@ SERVICE_ROW = {"type": "object", "properties": {
     "target_wait_minutes": _INT,
     "breach": {"type": "boolean", "description": "The longest current wait is past the target"},
     "eta_minutes": {"type": ["integer", "null"], "description": "Estimated wait of a new arrival (as the kiosk)"},
+    "eta_one_more_minutes": {"type": ["integer", "null"],
+                             "description": "A new arrival's estimated wait if one more counter opened now for this service"},
     "counters_open": _INT, "issued": _INT, "served": _INT, "no_show": _INT}}
 
 COUNTER_ROW = {"type": "object", "properties": {
