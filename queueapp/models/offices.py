@@ -23,6 +23,9 @@ class Office(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0)
     # Closed by hand (e.g. an emergency), whatever the opening hours say.
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The last business day on which a citizen agreed to messages about a ticket: a line
+    # move on another day looks for no "N ahead" messages (no query on the call's path).
+    notify_day: Mapped[date | None] = mapped_column(Date, nullable=True)
     max_calls: Mapped[int] = mapped_column(Integer, default=3)
     finish_on_call_next: Mapped[bool] = mapped_column(Boolean, default=False)
     running_text: Mapped[str] = mapped_column(Text, default="")

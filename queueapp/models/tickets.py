@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.channels import Channel
@@ -57,6 +57,9 @@ class Ticket(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     call_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The citizen agreed to messages about this ticket (notify_consents has what and how):
+    # a ticket without it costs its changes no look-up of consents.
+    notify: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     token: Mapped[str] = mapped_column(String(43), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The request the key was first sent with (method, path, body, caller): the same key

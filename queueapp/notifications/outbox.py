@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..domain import errors
 from ..domain.booking import clean_phone
 from ..domain.notify import PHONE_CHANNELS, TEXT_VERSION, Kind, language_of
-from ..models import DeliveryLog, NotifyConsent, NotifySettings, OutboxMessage
+from ..models import DeliveryLog, NotifyConsent, NotifySettings, Office, OutboxMessage, Ticket
 from .sealing import phone_hash, seal
 
 # Channels the citizen's messages may go through when the office chose none.
@@ -63,8 +63,20 @@ def record_consent(session: Session, office_id: int, channels: list[str], phone:
                                 given_at=now)
         session.add(consent)
         made.append(consent)
+    if made and ticket_id is not None:
+        mark_ticket(session, ticket_id)
     session.flush()
     return made
+
+
+def mark_ticket(session: Session, ticket_id: int) -> None:
+    """The ticket has a consent: its changes look for messages to send, and so do its
+    line's moves that day (see Office.notify_day)."""
+    ticket = session.get(Ticket, ticket_id)
+    ticket.notify = True
+    office = session.get(Office, ticket.office_id)
+    if office.notify_day is None or office.notify_day < ticket.business_date:
+        office.notify_day = ticket.business_date
 
 
 def active_consents(session: Session, citizen: str) -> list[NotifyConsent]:

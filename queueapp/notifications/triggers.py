@@ -89,6 +89,7 @@ def appointment_checked_in(session: Session, appointment: Appointment, ticket_id
                                   recipient=consent.recipient, recipient_hash=consent.recipient_hash,
                                   language=consent.language, text_version=consent.text_version,
                                   given_by=consent.given_by, given_at=consent.given_at))
+        outbox.mark_ticket(session, ticket_id)
     session.flush()
 
 
@@ -147,7 +148,7 @@ def ticket_event(session: Session, office: Office, ticket: Ticket, type_: EventT
         _tell_ahead(session, office, ticket, now, left=(data or {}).get("from_service"))
     kind = {E.TICKET_CALLED: Kind.CALLED, E.TICKET_RECALLED: Kind.RECALLED, E.TICKET_NO_SHOW: Kind.NO_SHOW,
             E.TICKET_TRANSFERRED: Kind.TRANSFERRED, E.TICKET_FINISHED: Kind.SURVEY}.get(type_)
-    if kind is None:
+    if kind is None or not ticket.notify:
         return
     citizen = outbox.citizen_of(ticket_id=ticket.id)
     consents = outbox.active_consents(session, citizen)
@@ -172,6 +173,8 @@ def _tell_ahead(session: Session, office: Office, moved: Ticket, now: datetime, 
     """ "N people ahead of you", once per ticket and line, when N reaches the threshold.
     Ahead = waiting tickets of the same service queued before it (the plain line order).
     `left`: the prefix of the line a transferred ticket left (that line moved too)."""
+    if office.notify_day != moved.business_date:
+        return   # nobody of this day agreed to messages
     services = {moved.service_id}
     if left:
         services |= set(session.execute(select(Service.id).where(Service.office_id == office.id,
@@ -180,7 +183,7 @@ def _tell_ahead(session: Session, office: Office, moved: Ticket, now: datetime, 
                    Ticket.status == TicketStatus.WAITING)
     consenting = session.execute(
         select(Ticket).join(NotifyConsent, NotifyConsent.ticket_id == Ticket.id)
-        .where(waiting, Ticket.service_id.in_(services), NotifyConsent.withdrawn_at.is_(None))
+        .where(waiting, Ticket.notify.is_(True), Ticket.service_id.in_(services), NotifyConsent.withdrawn_at.is_(None))
         .distinct().order_by(Ticket.queued_at, Ticket.id).limit(AHEAD_BATCH)).scalars().all()
     if not consenting:
         return

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import repository
@@ -103,6 +103,15 @@ def _counter_row(counter: Counter, ticket: Ticket | None) -> dict:
     }
 
 
+def called_for(data: dict | None, office: Office) -> str | None:
+    """The code of the service a call was made for (its event names the service's id; a
+    transfer later does not move the call into another zone), None when it does not say."""
+    service_id = (data or {}).get("service_id")
+    if service_id is None:
+        return (data or {}).get("service")
+    return next((s.prefix for s in office.services if s.id == service_id), None)
+
+
 def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALLS) -> list[dict]:
     """Today's latest calls and recalls, newest first, as the lobby board lists them."""
     stmt = (select(TicketEvent, Ticket, Counter)
@@ -118,9 +127,9 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
     rows = list(session.execute(stmt))
     # Calls name their service (since the zone-display fix); older ones are looked up.
     served = _services_when_called(session, [(ev.ticket_id, ev.seq) for ev, _, _ in rows
-                                             if not (ev.data or {}).get("service")])
+                                             if not called_for(ev.data, office)])
     return [public_call(office.slug, ev.seq, ev.at, ev.type, ticket.code,
-                        (ev.data or {}).get("service") or served.get((ev.ticket_id, ev.seq), ticket.service.prefix),
+                        called_for(ev.data, office) or served.get((ev.ticket_id, ev.seq), ticket.service.prefix),
                         counter)
             for ev, ticket, counter in rows]
 
@@ -198,11 +207,16 @@ def counter_screens(session: Session, office: Office, counter_ids: set[int], now
     day = business_date(now, office.timezone)
     if line is None:
         line = line_positions(session, office.id, day)
-    current = {t.counter_id: t for t in session.execute(select(Ticket).where(
-        Ticket.counter_id.in_([c.id for c in counters]), Ticket.status.in_(list(AT_COUNTER)))).scalars()}
-    held = list(session.execute(select(Ticket).where(
-        Ticket.office_id == office.id, Ticket.business_date == day,
-        Ticket.status == TicketStatus.ON_HOLD)).scalars())
+    # What stands at these counters and what is on hold today, in one statement.
+    current, held = {}, []
+    for t in session.execute(select(Ticket).where(or_(
+            and_(Ticket.counter_id.in_([c.id for c in counters]), Ticket.status.in_(list(AT_COUNTER))),
+            and_(Ticket.office_id == office.id, Ticket.business_date == day,
+                 Ticket.status == TicketStatus.ON_HOLD))).order_by(Ticket.id)).scalars():
+        if t.status == TicketStatus.ON_HOLD:
+            held.append(t)
+        else:
+            current[t.counter_id] = t
     policies = repository.counter_policies(session, office, counters, now)
     codes = {s.id: s.prefix for s in office.services}
     by_id = {t.id: t for t in line}

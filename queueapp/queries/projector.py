@@ -26,7 +26,7 @@ from ..domain.events import CALL_EVENTS, EventType
 from ..domain.numbering import business_date
 from ..models import Counter, Office, Ticket
 from . import eta as eta_queries
-from .boards import counter_screens, public_call, services_overview
+from .boards import called_for, counter_screens, public_call, services_overview
 from .tickets import line_positions, placed, remember_sent, ticket_view
 
 
@@ -153,7 +153,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
             projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
                                                       # the service it was called for (zone displays)
-                                                      event.data.get("service") or ticket.service.prefix,
+                                                      called_for(event.data, office) or ticket.service.prefix,
                                                       counters[event.counter_id])
     if services:
         projection.services = services_overview(session, office, now, only=services)

@@ -66,7 +66,7 @@ def _claim(uow: UnitOfWork, office: Office, counter: Counter, ticket: Ticket, ac
                         ("staff_id", actor.staff_id), ("called_at", now), ("call_count", 1)):
         set_committed_value(ticket, name, value)
     event = record(uow, office, ticket, EventType.TICKET_CALLED, now, actor=actor,
-                   data={"counter_id": counter.id, "service": ticket.service.prefix})
+                   data={"counter_id": counter.id, "service_id": ticket.service_id})
     return TicketChange.of(event)
 
 

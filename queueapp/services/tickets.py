@@ -203,7 +203,7 @@ def recall(db: Database, actor: Actor, ticket_id: int, *, now: datetime) -> Tick
             ticket.call_count += 1
             ticket.called_at = now
             event = record(uow, office, ticket, E.TICKET_RECALLED, now, actor=actor,
-                           data={"call_count": ticket.call_count, "service": ticket.service.prefix})
+                           data={"call_count": ticket.call_count, "service_id": ticket.service_id})
         return TicketChange.of(event)
 
 

@@ -93,8 +93,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('office_id', name='pk_notify_settings'),
     )
 
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notify', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('offices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notify_day', sa.Date(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('offices', schema=None) as batch_op:
+        batch_op.drop_column('notify_day')
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_column('notify')
     op.drop_table('notify_settings')
     op.drop_index('ix_notify_log_office', table_name='notify_log')
     op.drop_index('ix_notify_log_message', table_name='notify_log')
