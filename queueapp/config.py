@@ -143,6 +143,9 @@ VARIABLES = (
     Variable("API_TOKEN_DAYS", "API_TOKEN_DAYS", 90, _days),
     # The longest period (days) one report may cover: a bigger one is refused (422).
     Variable("REPORT_MAX_DAYS", "REPORT_MAX_DAYS", 366, _count),
+    # Web push: the contact (mailto: or https:) the push services see in every VAPID
+    # signature; unset: PUBLIC_URL's https origin, else a mailto: placeholder.
+    Variable("VAPID_SUBJECT", "VAPID_SUBJECT"),
 )
 
 # Settings no variable changes.

@@ -9,10 +9,11 @@ from .appointments import Appointment, BookingRule
 from .audit import AuditEntry
 from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
 from .offices import Counter, CounterService, Display, Holiday, Kiosk, Office, OpeningHours, Service, Zone
+from .push import PushSubscription
 from .staff import ApiToken, StaffSession, StaffUser
 from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 
 __all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
            "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
-           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffSession", "StaffUser", "Ticket",
-           "TicketEvent", "UTCDateTime", "Zone"]
+           "Office", "OnlineJoin", "OpeningHours", "PushSubscription", "Role", "Service", "StaffSession", "StaffUser",
+           "Ticket", "TicketEvent", "UTCDateTime", "Zone"]

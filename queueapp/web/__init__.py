@@ -34,7 +34,7 @@ class RowIdConverter(IntegerConverter):
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
     from . import (admin, api, api_booking, api_catalog, api_offices, api_reports, api_staff, booking, counter,
-                   dashboard, display, errors, guards, headers, http, kiosk, pages, reports, staff, status)
+                   dashboard, display, errors, guards, headers, http, kiosk, pages, push, reports, staff, status)
     app.session_interface = http.CookieSessions()
     errors.register(app)
     guards.register(app)
@@ -43,3 +43,4 @@ def register(app: Flask) -> None:
                    display, kiosk, status, dashboard, reports):
         app.register_blueprint(module.bp)
     admin.register(app)
+    push.register(app)

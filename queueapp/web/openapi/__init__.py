@@ -10,6 +10,7 @@ from .common import TICKET_STATUSES, errors
 from .dashboard import dashboard_paths
 from .kiosk import kiosk_paths
 from .offices import create_office_path, office_paths
+from .push import push_paths
 from .queue import queue_paths
 from .reports import report_paths
 from .staff import staff_paths
@@ -27,7 +28,7 @@ def _body_errors(paths: dict[str, dict]) -> None:
 def spec() -> dict:
     paths: dict[str, dict] = {}
     for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
-                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths()):
+                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths(), push_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
     _body_errors(paths)
