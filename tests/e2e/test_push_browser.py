@@ -1,0 +1,109 @@
+"""The status page's notifications in a real Chromium go through a service worker (the only
+way Android Chrome shows one): after "Beri tahu saya" the page is controlled by /sw.js, and
+a call shows a notification from the worker's registration with the number and the counter.
+
+Headless Chromium has no push service (pushManager.subscribe is refused), so the page says
+it can notify only while it stays open, and the subscription path is covered by posting a
+synthetic subscription to the API (tests/integration/test_push_subscriptions.py, and the
+delivery through a fake push service in tests/integration/test_webpush_channel.py)."""
+from __future__ import annotations
+
+import requests
+
+from .conftest import kiosk_headers, staff_token
+
+
+def take(server) -> dict:
+    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "A"},
+                             headers=kiosk_headers(server), timeout=5)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def counter_id(server, number: int) -> int:
+    counters = requests.get(f"{server.url}/api/v1/offices/demo/counters", timeout=5).json()
+    return next(c["id"] for c in counters if c["number"] == number)
+
+
+NOTIFICATIONS = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration("/");
+  const shown = registration ? await registration.getNotifications() : [];
+  return shown.map(n => ({title: n.title, body: n.body, tag: n.tag}));
+}"""
+
+
+def test_a_call_is_notified_through_the_service_worker(live_server, browser):
+    ticket = take(live_server)
+    context = browser.new_context(viewport={"width": 390, "height": 780}, locale="id-ID", is_mobile=True,
+                                  has_touch=True)
+    try:
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/t/{ticket['token']}")
+        page.wait_for_function("window.__statusLive !== undefined")
+        button = page.locator("#notify")
+        assert button.inner_text() == "Beri tahu saya"
+        button.click()
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+        assert page.evaluate("navigator.serviceWorker.getRegistration('/').then(r => r.active.scriptURL)") \
+            == f"{live_server.url}/sw.js"
+        state = page.locator("#notify-state")
+        state.wait_for(state="visible", timeout=10000)
+        # No push service in headless Chromium: said, not swallowed.
+        assert state.inner_text() in (
+            "Peramban ini hanya dapat memberi tahu Anda selama halaman ini tetap terbuka (boleh di latar belakang).",
+            "Siap: kami akan memberi tahu Anda saat nomor Anda dipanggil, walaupun halaman ini ditutup.")
+        assert page.evaluate(NOTIFICATIONS) == []
+
+        called = requests.post(f"{live_server.url}/api/v1/counters/{counter_id(live_server, 1)}/call-next",
+                               headers={"Authorization": f"Bearer {staff_token(live_server, 'loket1')}"}, timeout=5)
+        assert called.json()["number"] == ticket["number"]
+        page.locator("#called").wait_for(state="visible", timeout=10000)
+        page.wait_for_function(NOTIFICATIONS.replace("return shown.map", "return shown.length > 0 && shown.map"),
+                               timeout=10000)
+        [shown] = page.evaluate(NOTIFICATIONS)
+        assert ticket["number"] in shown["title"] and "Loket 1" in shown["body"]
+        assert shown["tag"] == ticket["token"]
+    finally:
+        context.close()
+
+
+def test_the_old_page_notification_is_gone(live_server):
+    script = requests.get(f"{live_server.url}/static/status/status.js", timeout=5).text
+    notify = requests.get(f"{live_server.url}/static/status/notify.js", timeout=5).text
+    assert "new Notification" not in script and "new Notification(" not in notify
+    assert "showNotification" in notify
+
+
+def test_without_https_the_page_says_notifications_need_it(live_server, browser):
+    """An address other than localhost over plain HTTP is no secure context: the page says so."""
+    ticket = take(live_server)
+    context = browser.new_context(locale="id-ID")
+    try:
+        page = context.new_page()
+        # The same server under a name that is not localhost: Chromium treats it as insecure.
+        page.route("http://antrian.test/**", lambda route: route.fulfill(response=route.fetch(
+            url=route.request.url.replace("http://antrian.test", live_server.url))))
+        page.goto(f"http://antrian.test/t/{ticket['token']}")
+        page.locator("#notify-insecure").wait_for(state="visible", timeout=10000)
+        assert "HTTPS" in page.locator("#notify-insecure").inner_text()
+        assert page.locator("#notify").is_hidden()
+        assert page.locator("#share-whatsapp").get_attribute("href").startswith("https://wa.me/?text=")
+    finally:
+        context.close()
+
+
+def test_on_an_iphone_outside_a_home_screen_app_the_page_says_add_to_home_screen(live_server, browser):
+    ticket = take(live_server)
+    context = browser.new_context(locale="id-ID", is_mobile=True, has_touch=True, user_agent=(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.5 Mobile/15E148 Safari/604.1"))
+    try:
+        page = context.new_page()
+        page.add_init_script("delete window.PushManager;")   # as Safari outside a home-screen app
+        page.goto(f"{live_server.url}/t/{ticket['token']}")
+        page.locator("#notify-ios").wait_for(state="visible", timeout=10000)
+        assert "Tambahkan ke Layar Utama" in page.locator("#notify-ios").inner_text()
+        assert page.locator("#notify").is_hidden()
+    finally:
+        context.close()
