@@ -143,6 +143,16 @@ VARIABLES = (
     Variable("API_TOKEN_DAYS", "API_TOKEN_DAYS", 90, _days),
     # The longest period (days) one report may cover: a bigger one is refused (422).
     Variable("REPORT_MAX_DAYS", "REPORT_MAX_DAYS", 366, _count),
+    # Messages to citizens (docs/NOTIFICATIONS.md): the outbox worker inside `queueapp serve`
+    # (0: only `queueapp worker` processes deliver), and each channel's provider.
+    Variable("NOTIFY_WORKER", "NOTIFY_WORKER", 1, _count),
+    Variable("WHATSAPP_API_URL", "WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"),
+    Variable("WHATSAPP_TOKEN", "WHATSAPP_TOKEN"),
+    Variable("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_PHONE_NUMBER_ID"),
+    # "booked=my_booking_template,called=my_call" (others: queueapp_<kind>).
+    Variable("WHATSAPP_TEMPLATES", "WHATSAPP_TEMPLATES", ""),
+    Variable("SMS_URL", "SMS_URL"),
+    Variable("SMS_TOKEN", "SMS_TOKEN"),
     # Web push: the contact (mailto: or https:) the push services see in every VAPID
     # signature; unset: PUBLIC_URL's https origin, else a mailto: placeholder.
     Variable("VAPID_SUBJECT", "VAPID_SUBJECT"),

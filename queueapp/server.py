@@ -36,7 +36,19 @@ def started(app):
     from . import alert_watch
     alert_watch.start(app)
     schedule_purge(app)
+    start_notify_worker(app)
     return app
+
+
+def start_notify_worker(app) -> None:
+    """Deliver the notification outbox from this process (QUEUEAPP_NOTIFY_WORKER=0: only
+    `queueapp worker` processes do). Several processes may all run it: claims are safe."""
+    if not app.config.get("NOTIFY_WORKER"):
+        return
+    from .extensions import socketio
+    from .notifications.worker import Worker
+    worker = Worker(app.extensions["queueapp.db"], app.config)
+    socketio.start_background_task(worker.run_forever, socketio.sleep)
 
 
 # The first purge waits a little after the start, so it never competes with a restart's rush.

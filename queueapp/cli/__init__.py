@@ -284,5 +284,10 @@ from .simulate import simulate as _simulate  # noqa: E402
 
 main.add_command(_simulate)
 
+from .notify import COMMANDS as NOTIFY_COMMANDS  # noqa: E402
+
+for _command in NOTIFY_COMMANDS:
+    main.add_command(_command)
+
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ from ..domain.permissions import Role
 from ..domain.states import CounterState
 from .appointments import Appointment, BookingRule
 from .audit import AuditEntry
+from .notifications import DeliveryLog, NotifyConsent, NotifySettings, OutboxMessage
 from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
 from .offices import Counter, CounterService, Display, Holiday, Kiosk, Office, OpeningHours, Service, Zone
 from .push import PushSubscription
@@ -14,6 +15,6 @@ from .staff import ApiToken, StaffSession, StaffUser
 from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 
 __all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
-           "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
+           "Channel", "Counter", "CounterService", "DeliveryLog", "NotifyConsent", "NotifySettings", "OutboxMessage", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
            "Office", "OnlineJoin", "OpeningHours", "PushSubscription", "Role", "Service", "StaffSession", "StaffUser",
            "Ticket", "TicketEvent", "UTCDateTime", "Zone"]

@@ -20,6 +20,7 @@ from ..domain.booking import AppointmentStatus as Status
 from ..domain.events import EventType
 from ..domain.numbering import business_date
 from ..models import Appointment, Office, Service
+from ..notifications import triggers as notify
 
 def _count(session: Session, office_id: int, column, value: str, start: datetime, end: datetime,
            exclude_id: int | None) -> int:
@@ -76,11 +77,13 @@ def _clean_person(rule: booking.Rule, name, phone, nik, secret_key: str):
 
 
 def book(db: Database, office_slug: str, service_prefix: str, start: datetime, *, name: str,
-         phone: str, nik: str | None, now: datetime, secret_key: str) -> str:
+         phone: str, nik: str | None, now: datetime, secret_key: str, notify_channels: list[str] | None = None,
+         language: str | None = None) -> str:
     """Book one seat of the slot starting at `start`.
 
     Returns the manage token. Raises NotBookable, OutsideWindow, BookingClosed, SlotFull,
     LimitReached, and InvalidName / InvalidPhone / InvalidNik (422) for bad fields.
+    `notify_channels`: the channels the citizen agreed to be told on (a confirmation is queued).
     """
     with db.write() as uow:
         s = uow.session
@@ -99,6 +102,8 @@ def book(db: Database, office_slug: str, service_prefix: str, start: datetime, *
         s.flush()
         uow.record(office, EventType.APPOINTMENT_BOOKED, now, data={"service": service.prefix,
                                                                      "start": slot.start.isoformat()})
+        notify.appointment_booked(s, office, appointment, notify_channels, phone=phone, language=language, now=now,
+                                  secret_key=secret_key)
         return appointment.manage_token
 
 
@@ -118,6 +123,7 @@ def cancel(db: Database, token: str, *, now: datetime) -> str:
         uow.session.refresh(appointment)
         _release(appointment, Status.CANCELLED, now)
         uow.record(office, EventType.APPOINTMENT_CANCELLED, now, data={"service": appointment.service.prefix})
+        notify.appointment_changed(uow.session, office, appointment, None, now=now)
         return appointment.manage_token
 
 
@@ -147,4 +153,5 @@ def reschedule(db: Database, token: str, start: datetime, *, now: datetime) -> s
         old.rescheduled_to_id = new.id
         uow.record(office, EventType.APPOINTMENT_RESCHEDULED, now, data={"service": service.prefix,
                                                                           "start": slot.start.isoformat()})
+        notify.appointment_changed(s, office, old, new, now=now)
         return new.manage_token

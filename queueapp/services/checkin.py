@@ -14,7 +14,8 @@ from ..domain.booking import AppointmentStatus as Status
 from ..domain.channels import Channel
 from ..domain.events import EventType
 from ..domain.numbering import business_date
-from ..models import Appointment, Office, OnlineJoin
+from ..models import Appointment, Office, OnlineJoin, Ticket
+from ..notifications import triggers as notify
 from .tickets import TicketChange, add_ticket
 
 
@@ -84,11 +85,13 @@ def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> Tic
 
 
 def join_online(db: Database, office_slug: str, service_prefix: str, phone: str, *, now: datetime,
-                secret_key: str) -> TicketChange:
+                secret_key: str, notify_channels: list[str] | None = None,
+                language: str | None = None) -> TicketChange:
     """Join today's queue from home: an "online" ticket with the same status page as a
     kiosk ticket. Only when the service allows it, while its online daily quota lasts,
     and up to the rule's tickets per phone per day (the phone is kept only as a keyed hash).
     Raises OnlineJoinClosed, QuotaReached, LimitReached, InvalidPhone, OfficeClosed.
+    `notify_channels`: the channels the citizen agreed to be told on (phone kept encrypted).
     """
     digest = booking.keyed_digest(booking.clean_phone(phone), booking.personal_data_key(secret_key))
     with db.write() as uow:
@@ -109,6 +112,8 @@ def join_online(db: Database, office_slug: str, service_prefix: str, phone: str,
             raise errors.LimitReached(limit=per_phone, which="phone_day")
         issued = add_ticket(uow, office, service, now, channel=Channel.ONLINE)
         s.add(OnlineJoin(office_id=office.id, ticket_id=issued.ticket_id, business_date=day, phone_hash=digest))
+        notify.ticket_consented(s, office, s.get(Ticket, issued.ticket_id), notify_channels, phone=phone,
+                                language=language, now=now, secret_key=secret_key)
         return TicketChange.of(issued)
 
 

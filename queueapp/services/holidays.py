@@ -13,6 +13,7 @@ from ..domain import errors
 from ..domain.audit import AuditAction
 from ..domain.errors import N_
 from ..models import Holiday
+from ..notifications import triggers as notify
 from .. import repository
 from ..domain.permissions import Actor, Permission, require
 from .audit import configured
@@ -74,6 +75,7 @@ def import_holidays(db: Database, office_slug: str, entries: list[tuple[date, st
                 s.add(existing[day])
                 added += 1
         changed = {day.isoformat(): h.name for day, h in existing.items() if before.get(day.isoformat()) != h.name}
+        notify.days_closed(s, office, [d for d, _ in entries if d.isoformat() not in before], now=now or _utcnow())
         configured(uow, office, actor, AuditAction.HOLIDAY_ADDED, now or _utcnow(), target="holidays",
                    before={day: before.get(day) for day in changed}, after=changed)
     return added

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from ..db import Database, UnitOfWork
 from ..domain.audit import AuditAction
 from ..domain.retention import ERASED, Citizen, DataClass, Retention
-from ..models import Appointment, AuditEntry, OnlineJoin, Ticket
+from ..models import Appointment, AuditEntry, NotifyConsent, OnlineJoin, Ticket
 from . import audit, push
 
 # Who the audit log names for the purge the server runs on its own.
@@ -58,6 +58,9 @@ def _appointment_is_personal():
 
 
 _APPOINTMENT_ERASED = {"name": ERASED, "phone": ERASED, "nik_hash": None, "nik_masked": None}
+# A notification consent keeps what was agreed and when; its phone (sealed) and hash go.
+_CONSENT_ERASED = {"recipient": ERASED, "recipient_hash": ERASED}
+_CONSENT_PERSONAL = NotifyConsent.recipient_hash != ERASED
 
 
 def _anonymise(uow: UnitOfWork, model, where, values: dict, dry_run: bool) -> list[int | None]:
@@ -110,7 +113,13 @@ def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = 
     _purge_class(db, DataClass.APPOINTMENT, Appointment,
                  (Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now), _appointment_is_personal()),
                  _APPOINTMENT_ERASED, dry_run, done)
+    # Notification consents go with the data they were given with (counted in that class).
+    ended_before = select(Appointment.id).where(Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now))
+    _purge_class(db, DataClass.APPOINTMENT, NotifyConsent,
+                 (NotifyConsent.appointment_id.in_(ended_before), _CONSENT_PERSONAL), _CONSENT_ERASED, dry_run, done)
     issued_before = select(Ticket.id).where(Ticket.issued_at < retention.cutoff(DataClass.ONLINE_JOIN, now))
+    _purge_class(db, DataClass.ONLINE_JOIN, NotifyConsent,
+                 (NotifyConsent.ticket_id.in_(issued_before), _CONSENT_PERSONAL), _CONSENT_ERASED, dry_run, done)
     _purge_class(db, DataClass.ONLINE_JOIN, OnlineJoin,
                  (OnlineJoin.ticket_id.in_(issued_before), OnlineJoin.phone_hash != ERASED),
                  {"phone_hash": ERASED}, dry_run, done)
@@ -139,6 +148,8 @@ def erase(db: Database, citizen: Citizen, *, now: datetime, username: str = audi
         if citizen.by == "phone":
             done.add(DataClass.ONLINE_JOIN, _anonymise(uow, OnlineJoin, (OnlineJoin.phone_hash == citizen.digest,),
                                                        {"phone_hash": ERASED}, False))
+            # Consents to messages given with this phone (their sealed number and hash).
+            _anonymise(uow, NotifyConsent, (NotifyConsent.recipient_hash == citizen.digest,), _CONSENT_ERASED, False)
         _audit(uow, AuditAction.PRIVACY_ERASED, now, done, username=username, target=f"citizen:{citizen.reference}",
                extra={"by": citizen.by}, always=True)
     return done

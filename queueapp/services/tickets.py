@@ -23,6 +23,7 @@ from ..domain.permissions import Actor, Permission, require
 from ..domain.priority import PriorityGroup, parse_priority
 from ..domain.states import Action, TicketStatus, next_status
 from ..models import DailyCounter, Office, Service, Ticket
+from ..notifications import triggers as notify
 
 E = EventType
 # How long an Idempotency-Key replays its ticket (QUEUEAPP_IDEMPOTENCY_HOURS).
@@ -74,8 +75,10 @@ def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, no
     """Log the change; it is broadcast after commit. `counter_id` names the counter the
     ticket just left, when the change took it away from one."""
     uow.session.flush()
-    return uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id or ticket.counter_id,
-                      staff_id=actor.staff_id if actor else None, data=data)
+    event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id or ticket.counter_id,
+                       staff_id=actor.staff_id if actor else None, data=data)
+    notify.ticket_event(uow.session, office, ticket, type_, now, seq=event.seq)
+    return event
 
 
 def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: datetime,

@@ -12,6 +12,7 @@ from ..services import appointments, checkin, holidays
 from .auth import staff_required
 from .limits import booking_limit, no_booking_limit
 from .http import booking_links, json_body, optional_str, parse_day, parse_start, with_links
+from .notify_choice import notify_choice
 
 bp = Blueprint("api_booking", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # public JSON endpoints without cookies; staff ones use staff_required
@@ -44,7 +45,7 @@ def book(slug: str):
                               name=optional_str(body, "name", required=True),
                               phone=optional_str(body, "phone", required=True),
                               nik=optional_str(body, "nik"), now=now(),
-                              secret_key=current_app.config["SECRET_KEY"])
+                              secret_key=current_app.config["SECRET_KEY"], **notify_choice(body))
     return _appointment(token, 201)
 
 
@@ -72,9 +73,10 @@ def check_in(slug: str):
 
 @bp.post("/offices/<slug>/services/<service>/join")
 def join(slug: str, service: str):
-    phone = optional_str(json_body(), "phone", required=True)
+    body = json_body()
+    phone = optional_str(body, "phone", required=True)
     return _ticket(checkin.join_online(get_db(), slug, service, phone, now=now(),
-                                       secret_key=current_app.config["SECRET_KEY"]))
+                                       secret_key=current_app.config["SECRET_KEY"], **notify_choice(body)))
 
 
 @bp.get("/offices/<slug>/holidays")

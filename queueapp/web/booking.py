@@ -17,6 +17,7 @@ from .errors import status_for
 from .http import parse_day, parse_start
 from .limits import booking_limit, no_booking_limit
 from .labels import service_name
+from .notify_choice import notify_choice
 
 bp = Blueprint("booking", __name__, url_prefix="/booking")
 limiter.limit(booking_limit, exempt_when=no_booking_limit)(bp)
@@ -71,7 +72,8 @@ def book(slug: str, service: str):
         try:
             token = appointments.book(get_db(), slug, service, start, name=request.form.get("name"),
                                       phone=request.form.get("phone"), nik=request.form.get("nik") or None,
-                                      now=now(), secret_key=current_app.config["SECRET_KEY"])
+                                      now=now(), secret_key=current_app.config["SECRET_KEY"],
+                                      **notify_choice(request.form))
             return redirect(url_for("booking.manage", token=token, new=1), 303)
         except errors.DomainError as exc:
             problem = (exc.code, _error(exc))
@@ -144,7 +146,7 @@ def join(slug: str, service: str):
     if request.method == "POST":
         try:
             change = checkin.join_online(get_db(), slug, service, request.form.get("phone"), now=now(),
-                                         secret_key=current_app.config["SECRET_KEY"])
+                                         secret_key=current_app.config["SECRET_KEY"], **notify_choice(request.form))
             token = ticket_views.changed(get_db(), change)["token"]   # the view the screens got
             return redirect(url_for("status.page", token=token), 303)
         except errors.DomainError as exc:

@@ -1,7 +1,7 @@
 """push subscriptions: browsers told about a ticket by web push
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-11-27
 
 A citizen who taps "notify me" on the status page leaves the browser's push subscription
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

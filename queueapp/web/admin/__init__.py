@@ -6,6 +6,7 @@ of web. Pages are Flask-WTF forms with CSRF; every write goes through a service 
            weekly hours, holidays, devices (kiosks, displays)
 - catalog: services (with booking rules and service standard) and counters
 - people:  staff accounts, API tokens, the audit log
+- notify:  notifications: provider health, failures, channels, cap, message texts
 """
 from __future__ import annotations
 
@@ -13,6 +14,6 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import catalog, office, people
-    for module in (office, catalog, people):
+    from . import catalog, notify, office, people
+    for module in (office, catalog, people, notify):
         app.register_blueprint(module.bp)

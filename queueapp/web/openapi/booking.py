@@ -24,6 +24,9 @@ SLOT = {"type": "object", "properties": {
     "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
     "capacity": {"type": "integer"}, "remaining": {"type": "integer"}}}
 REFUSALS = "409 codes: slot_full, limit_reached, closed, outside_window, not_bookable; 422: invalid_*."
+NOTIFY = {"type": "array", "items": {"type": "string", "enum": ["whatsapp", "sms"]}, "uniqueItems": True,
+          "description": "The channels the citizen agrees to be told on, with the phone given (empty or absent: "
+                         "none). An unknown channel is 422. docs/NOTIFICATIONS.md"}
 START = {"type": "string", "format": "date-time", "description": "Slot start with offset, e.g. 2026-11-24T08:00:00+07:00"}
 
 
@@ -40,7 +43,8 @@ def booking_paths() -> dict:
                 "service": {"type": "string"}, "start": START, "name": {"type": "string"},
                 "phone": {"type": "string", "examples": ["081234567890"]},
                 "nik": {"type": "string", "pattern": "^[0-9]{16}$",
-                        "description": "Required when the service requires it"}}),
+                        "description": "Required when the service requires it"},
+                "notify": NOTIFY}),
             "responses": {**ok(APPOINTMENT, "201", "Booked"), **errors(404, 409, 422, 429)}}},
         "/appointments/{manage_token}": {"get": {
             "summary": "The owner's view of a booking (the token is the secret)",
@@ -65,7 +69,7 @@ def booking_paths() -> dict:
         "/offices/{office}/services/{service}/join": {"post": {
             "summary": "Join today's queue from home (channel online), while the online quota lasts",
             "parameters": _params("office", "service"),
-            "requestBody": _body(["phone"], {"phone": {"type": "string"}}),
+            "requestBody": _body(["phone"], {"phone": {"type": "string"}, "notify": NOTIFY}),
             "responses": {**ok(TICKET, "201", "Issued"), **errors(404, 409, 422, 429)}}},
         "/offices/{office}/holidays": {
             "get": {"summary": "The office's closed days", "security": STAFF, "parameters": _params("office"),
