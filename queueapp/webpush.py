@@ -108,14 +108,18 @@ def outcome_of(status: int) -> Outcome:
 
 
 def push(subscription: dict, payload: dict, *, keys: VapidKeys, subject: str, ttl: int,
-         urgency: str = "normal", timeout: float = TIMEOUT_SECONDS) -> Sent:
+         urgency: str = "normal", topic: str | None = None, timeout: float = TIMEOUT_SECONDS) -> Sent:
     """Encrypt `payload` (JSON) for the browser of `subscription` ({"endpoint", "keys":
     {"p256dh", "auth"}}) and POST it to its push service, signed with the VAPID keys, with
-    `ttl` (seconds the service may hold it for an offline phone) and `urgency`."""
+    `ttl` (seconds the service may hold it for an offline phone), `urgency` and `topic` (a
+    newer message of the same topic replaces one still held)."""
+    headers = {"Urgency": urgency}
+    if topic:
+        headers["Topic"] = topic
     try:
         response = webpush(subscription, json.dumps(payload, ensure_ascii=False), vapid_private_key=keys.signer(),
                            vapid_claims={"sub": subject}, ttl=ttl, timeout=timeout,
-                           headers={"Urgency": urgency})
+                           headers=headers)
     except WebPushException as exc:
         if exc.response is None:   # refused before sending (a subscription pywebpush cannot use)
             return Sent(Outcome.REJECTED, "not sent: invalid subscription")

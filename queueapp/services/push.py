@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from .. import repository
 from ..db import Database
 from ..domain import errors
 from ..domain.errors import N_
 from ..domain.numbering import business_date
-from ..domain.push import InvalidSubscription, Subscription, TicketFinished, check_endpoint
+from ..domain.push import MAX_ENDPOINT, InvalidSubscription, Subscription, TicketFinished
 from ..domain.states import FINAL
-from ..models import Office, PushSubscription, Ticket
+from ..models import NotifyConsent, Office, PushSubscription, Ticket
+from ..notifications import triggers, webpush
 
 # Browsers that may follow one ticket (a citizen's phone and a relative's); a new one past
 # this replaces the oldest.
@@ -34,12 +35,16 @@ def _open_ticket(session, token: str, now: datetime) -> Ticket:
     return ticket
 
 
-def subscribe(db: Database, token: str, subscription: Subscription, *, now: datetime, locale: str = "id") -> int:
+def subscribe(db: Database, token: str, subscription: Subscription, *, now: datetime, secret_key: str,
+              locale: str = "id") -> int:
     """Keep the browser's subscription for the ticket of `token` (the same endpoint again
-    updates its keys). Returns the subscription's id. Raises TicketNotFound, TicketFinished."""
+    updates its keys) and record the citizen's consent to web push for the ticket (the
+    "joined" message is queued, as for any first consent). Returns the subscription's id.
+    Raises TicketNotFound, TicketFinished."""
     with db.write() as uow:
         session = uow.session
         ticket = _open_ticket(session, token, now)
+        office = uow.lock_office(ticket.office_id)
         row = session.execute(select(PushSubscription).where(
             PushSubscription.ticket_id == ticket.id, PushSubscription.endpoint == subscription.endpoint)
         ).scalar_one_or_none()
@@ -54,19 +59,27 @@ def subscribe(db: Database, token: str, subscription: Subscription, *, now: date
         session.execute(delete(PushSubscription).where(PushSubscription.ticket_id == ticket.id,
                                                        PushSubscription.id.not_in(kept.scalar_subquery())),
                         execution_options={"synchronize_session": False})
+        triggers.ticket_consented(session, office, ticket, [webpush.NAME], phone=None, language=locale, now=now,
+                                  secret_key=secret_key, recipient=webpush.recipient_of(ticket.id))
         return row.id
 
 
-def unsubscribe(db: Database, token: str, endpoint: str) -> bool:
+def unsubscribe(db: Database, token: str, endpoint: str, *, now: datetime) -> bool:
     """Forget the browser's subscription for the ticket of `token` (whatever the ticket's
-    state). Returns whether there was one. Raises TicketNotFound, InvalidSubscription."""
-    if not isinstance(endpoint, str) or not endpoint:
-        raise InvalidSubscription(N_("A push subscription needs an endpoint and keys"))
-    check_endpoint(endpoint)
+    state); with the ticket's last browser gone, its web push consent is withdrawn. Returns
+    whether there was one. Raises TicketNotFound, InvalidSubscription."""
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
+        raise InvalidSubscription(N_("The push endpoint must be a URL of at most %(max)s characters"),
+                                  max=MAX_ENDPOINT)
     with db.write() as uow:
         ticket = repository.ticket_by_token(uow.session, token)
         result = uow.session.execute(delete(PushSubscription).where(
             PushSubscription.ticket_id == ticket.id, PushSubscription.endpoint == endpoint))
+        if uow.session.execute(select(PushSubscription.id).where(PushSubscription.ticket_id == ticket.id)).first() \
+                is None:
+            uow.session.execute(update(NotifyConsent).where(
+                NotifyConsent.ticket_id == ticket.id, NotifyConsent.channel == webpush.NAME,
+                NotifyConsent.withdrawn_at.is_(None)).values(withdrawn_at=now))
         return result.rowcount > 0
 
 

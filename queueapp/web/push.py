@@ -139,18 +139,20 @@ def public_key():
 def subscribe(token: str):
     """The citizen's browser asks to be told about this ticket by web push."""
     subscription = Subscription.parse(json_body())
-    push_ops.subscribe(get_db(), token, subscription, now=now(), locale=str(get_locale() or "id"))
+    push_ops.subscribe(get_db(), token, subscription, now=now(), locale=str(get_locale() or "id"),
+                       secret_key=current_app.config["SECRET_KEY"])
     return jsonify({"subscribed": True}), 201
 
 
 @bp.delete("/api/v1/tickets/<token>/push")
 def unsubscribe(token: str):
     """The citizen's browser stops following this ticket (204 also when it was not subscribed)."""
-    push_ops.unsubscribe(get_db(), token, json_body().get("endpoint"))
+    push_ops.unsubscribe(get_db(), token, json_body().get("endpoint"), now=now())
     return Response(status=204)
 
 
 def register(app: Flask) -> None:
+    from ..notifications import webpush as _channel   # noqa: F401 - registers the "webpush" channel
     app.register_blueprint(bp)
 
     @app.context_processor
