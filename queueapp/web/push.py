@@ -152,8 +152,11 @@ def unsubscribe(token: str):
 
 
 def register(app: Flask) -> None:
+    """Web push and the counter's no-provider contact (web.counter_contact)."""
     from ..notifications import webpush as _channel   # noqa: F401 - registers the "webpush" channel
+    from . import counter_contact
     app.register_blueprint(bp)
+    app.register_blueprint(counter_contact.bp)
 
     @app.context_processor
     def _push():

@@ -3,7 +3,7 @@ subscription (the browser's PushSubscription.toJSON(); the ticket's token is the
 from __future__ import annotations
 
 from ...domain.push import MAX_ENDPOINT
-from .common import errors, ok, path_params
+from .common import STAFF, errors, ok, path_params
 
 ENDPOINT = {"type": "string", "format": "uri", "maxLength": MAX_ENDPOINT, "pattern": "^https://",
             "description": "The push service's https URL for this browser (personal data: never logged, "
@@ -16,8 +16,24 @@ SUBSCRIPTION = {"type": "object", "required": ["endpoint", "keys"], "properties"
         "auth": {"type": "string", "description": "base64url of the 16-byte auth secret"}}}}}
 
 
+CONTACT = {"type": "object", "required": ["ticket", "phone", "whatsapp_url"], "properties": {
+    "ticket": {"type": ["object", "null"], "properties": {
+        "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"}}},
+    "phone": {"type": ["string", "null"], "description": "+62..., when the citizen gave one"},
+    "whatsapp_url": {"type": ["string", "null"], "format": "uri",
+                     "description": "https://wa.me/62...?text=<the office's \"called\" text>"}}}
+
+
 def push_paths() -> dict:
     return {
+        "/counters/{id}/contact": {"get": {
+            "summary": "The phone of the citizen at this counter and a prefilled wa.me link (staff)",
+            "description": "For a clerk without a message provider: the phone of the ticket standing at the "
+                           "counter (its booking's, or one recorded with consent for WhatsApp/SMS) and a wa.me "
+                           "link with the office's \"called\" text. Staff who may serve at the counter only; "
+                           "nulls when no one stands there or the citizen gave no phone.",
+            "security": STAFF, "parameters": path_params("id"),
+            "responses": {**ok(CONTACT), **errors(401, 403, 404)}}},
         "/push/key": {"get": {
             "summary": "The server's VAPID public key (applicationServerKey for pushManager.subscribe)",
             "responses": ok({"type": "object", "required": ["public_key"], "properties": {
