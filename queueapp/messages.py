@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext as _l
 
 from .domain import errors as e
+from .domain import push
 
 DOMAIN_MESSAGES = {
     e.DomainError: _l("The request could not be completed."),
@@ -58,6 +59,8 @@ DOMAIN_MESSAGES = {
     e.LoginLocked: _l("Too many log-in attempts. Try again in %(minutes)s minutes."),
     e.TokenExpired: _l("This API token has expired. Ask an administrator for a new one."),
     e.WrongPassword: _l("The current password is not right."),
+    push.InvalidSubscription: _l("The browser's push subscription is not valid: %(detail)s"),
+    push.TicketFinished: _l("This ticket is finished: there is nothing more to notify."),
 }
 
 # Failures that happen before any use case runs.

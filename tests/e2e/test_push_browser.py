@@ -13,8 +13,8 @@ import requests
 from .conftest import kiosk_headers, staff_token
 
 
-def take(server) -> dict:
-    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": "A"},
+def take(server, service: str = "A") -> dict:
+    response = requests.post(f"{server.url}/api/v1/offices/demo/tickets", json={"service": service},
                              headers=kiosk_headers(server), timeout=5)
     assert response.status_code == 201, response.text
     return response.json()
@@ -30,6 +30,17 @@ NOTIFICATIONS = """async () => {
   const shown = registration ? await registration.getNotifications() : [];
   return shown.map(n => ({title: n.title, body: n.body, tag: n.tag}));
 }"""
+
+
+def notifications(page, rounds: int = 100) -> list[dict]:
+    """The worker's notifications once there are any (wait_for_function does not await the
+    promise getNotifications() returns, so this polls from here)."""
+    for _ in range(rounds):
+        shown = page.evaluate(NOTIFICATIONS)
+        if shown:
+            return shown
+        page.wait_for_timeout(100)
+    return []
 
 
 def test_a_call_is_notified_through_the_service_worker(live_server, browser):
@@ -59,9 +70,7 @@ def test_a_call_is_notified_through_the_service_worker(live_server, browser):
                                headers={"Authorization": f"Bearer {staff_token(live_server, 'loket1')}"}, timeout=5)
         assert called.json()["number"] == ticket["number"]
         page.locator("#called").wait_for(state="visible", timeout=10000)
-        page.wait_for_function(NOTIFICATIONS.replace("return shown.map", "return shown.length > 0 && shown.map"),
-                               timeout=10000)
-        [shown] = page.evaluate(NOTIFICATIONS)
+        [shown] = notifications(page)
         assert ticket["number"] in shown["title"] and "Loket 1" in shown["body"]
         assert shown["tag"] == ticket["token"]
     finally:
@@ -105,5 +114,37 @@ def test_on_an_iphone_outside_a_home_screen_app_the_page_says_add_to_home_screen
         page.locator("#notify-ios").wait_for(state="visible", timeout=10000)
         assert "Tambahkan ke Layar Utama" in page.locator("#notify-ios").inner_text()
         assert page.locator("#notify").is_hidden()
+    finally:
+        context.close()
+
+
+def test_the_clerk_records_consent_and_gets_a_prefilled_whatsapp_link(live_server, browser):
+    """A walk-in without a smartphone: the clerk calls them, records their phone for SMS, and
+    the panel offers wa.me/62... with the office's "called" text."""
+    from urllib.parse import unquote
+
+    from playwright.sync_api import expect
+    context = browser.new_context(locale="id-ID")
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/login")
+        page.fill("#username", "loket3")
+        page.fill("#password", "demo12345")
+        page.click("button[type=submit]")
+        page.click("a[data-counter='3']")
+        expect(page.locator("#counter-state")).to_have_text("Buka")
+        expect(page.locator("#reach")).to_be_hidden()
+        ticket = take(live_server, "C")    # loket 3 serves B and C, lines no other test here uses
+        page.click("[data-action='call-next']")
+        expect(page.locator("#current-number")).to_have_text(ticket["number"])
+        expect(page.locator("#reach")).to_be_visible()
+        expect(page.locator("#reach-none")).to_be_visible()
+        page.fill("#reach-consent-phone", "0812 3456 7892")
+        page.click("#reach-consent button[type=submit]")
+        expect(page.locator("#reach-whatsapp-row")).to_be_visible()
+        href = page.locator("#reach-whatsapp").get_attribute("href")
+        assert href.startswith("https://wa.me/6281234567892?text=")
+        assert unquote(href.split("?text=")[1]) == f"Nomor {ticket['number']} dipanggil ke loket 3."
+        expect(page.locator("#reach-message")).to_contain_text("Persetujuan tercatat")
     finally:
         context.close()
