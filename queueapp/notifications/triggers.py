@@ -81,6 +81,17 @@ def appointment_changed(session: Session, office: Office, old: Appointment, new:
     _tell_appointment(session, office, new, Kind.RESCHEDULED, "rescheduled", now)
 
 
+def appointment_checked_in(session: Session, appointment: Appointment, ticket_id: int) -> None:
+    """The booking became a ticket: the consents follow it, so the citizen hears "3 ahead"
+    and "called" like anyone who joined (no "joined" message: they stand in the office)."""
+    for consent in outbox.active_consents(session, outbox.citizen_of(appointment_id=appointment.id)):
+        session.add(NotifyConsent(office_id=consent.office_id, ticket_id=ticket_id, channel=consent.channel,
+                                  recipient=consent.recipient, recipient_hash=consent.recipient_hash,
+                                  language=consent.language, text_version=consent.text_version,
+                                  given_by=consent.given_by, given_at=consent.given_at))
+    session.flush()
+
+
 def days_closed(session: Session, office: Office, days: list[date], *, now: datetime) -> int:
     """The office closed these days: every consenting booking on them is told, with the
     manage link to pick another slot. Returns how many were queued."""

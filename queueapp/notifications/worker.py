@@ -38,6 +38,8 @@ PENDING = ("queued", "sending")
 LEASE = timedelta(seconds=60)
 BATCH = 20
 REMINDER_EVERY = timedelta(seconds=60)
+# The longest pause between rounds while rounds keep failing.
+MAX_IDLE = 30.0
 
 
 @dataclass
@@ -227,9 +229,14 @@ class Worker:
     def run_forever(self, sleep: Callable[[float], None], clock: Callable[[], datetime] | None = None,
                     interval: float = 1.0) -> None:
         clock = clock or (lambda: datetime.now(timezone.utc))
+        failures = 0
         while True:
             try:
                 self.tick(clock())
+                failures = 0
             except Exception:  # noqa: BLE001 - a failed round is retried at the next tick
-                log.exception("notification worker round failed")
-            sleep(interval)
+                failures += 1
+                if failures == 1:
+                    log.exception("notification worker round failed; retrying with backoff")
+            # The database away (a restart, an outage): try less often, log once.
+            sleep(min(MAX_IDLE, interval * 2 ** min(failures, 6)) if failures else interval)

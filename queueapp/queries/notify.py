@@ -2,8 +2,6 @@
 queue's depth, recent failures, and the office's message texts with their previews."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func, select
 
 from ..db import Database

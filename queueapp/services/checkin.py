@@ -80,6 +80,7 @@ def check_in(db: Database, office_slug: str, code: str, *, now: datetime) -> Tic
                             event_data={"appointment": True, "late": not on_time})
         appointment.status = Status.CHECKED_IN
         appointment.ticket_id = issued.ticket_id
+        notify.appointment_checked_in(s, appointment, issued.ticket_id)
         _expire(uow, office, now)
         return TicketChange.of(issued)
 

@@ -63,3 +63,20 @@ def save_settings(db: Database, actor: Actor | None, office_slug: str, *, now: d
 def _summary(row: NotifySettings) -> dict:
     return {"channels": row.channels, "daily_cap": row.daily_cap, "ahead_threshold": row.ahead_threshold,
             "texts": sorted(row.texts or {})}
+
+
+def withdraw(db: Database, *, now: datetime, ticket_token: str | None = None,
+             manage_token: str | None = None) -> int:
+    """The citizen takes back every consent of a ticket (its status token) or a booking
+    (its manage token): nothing more is sent, queued messages fail as "no consent".
+    Returns how many consents were withdrawn. Raises TicketNotFound, AppointmentNotFound."""
+    with db.write() as uow:
+        s = uow.session
+        if ticket_token is not None:
+            citizen = outbox.citizen_of(ticket_id=repository.ticket_by_token(s, ticket_token).id)
+        else:
+            citizen = outbox.citizen_of(appointment_id=repository.appointment_by_token(s, manage_token).id)
+        consents = outbox.active_consents(s, citizen)
+        for consent in consents:
+            consent.withdrawn_at = now
+        return len(consents)

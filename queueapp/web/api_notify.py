@@ -1,5 +1,6 @@
 """JSON API v1 for notifications: a clerk records the consent of a citizen without a
-smartphone (phone and channel) for a ticket of their office."""
+smartphone (phone and channel) for a ticket of their office; a citizen stops the messages
+of their ticket or booking with its secret token."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify
@@ -25,3 +26,15 @@ def clerk_consent(ticket_id: int):
                              now=now(), secret_key=current_app.config["SECRET_KEY"],
                              language=optional_str(body, "language") or message_language())
     return jsonify({"ticket_id": ticket_id, "channel": channel, "consent": "recorded"}), 201
+
+
+@bp.post("/tickets/<token>/notify/stop")
+def stop_ticket_messages(token: str):
+    """The citizen (status token) withdraws every consent of their ticket."""
+    return jsonify({"withdrawn": notify_ops.withdraw(get_db(), now=now(), ticket_token=token)})
+
+
+@bp.post("/appointments/<token>/notify/stop")
+def stop_booking_messages(token: str):
+    """The citizen (manage token) withdraws every consent of their booking."""
+    return jsonify({"withdrawn": notify_ops.withdraw(get_db(), now=now(), manage_token=token)})

@@ -340,3 +340,40 @@ def test_the_booking_and_join_pages_offer_the_same_choice(client, demo, app, sms
     worker(app, demo).run_once(clock())
     assert [m.kind for m in outbox(demo)] == ["booked"]    # the join gave no consent
     assert len(sms.received) == 1
+
+
+def test_a_checked_in_booking_is_told_when_it_is_called(client, demo, app, sms, clock, clerk):
+    from queueapp.services import checkin
+    code = book(client, notify=["sms"]).get_json()["code"]
+    clock.current = datetime(2026, 11, 24, 0, 50, tzinfo=timezone.utc)     # Tuesday 07:50 WIB
+    checkin.check_in(demo, "demo", code, now=clock())
+    clock.current = datetime(2026, 11, 24, 1, 1, tzinfo=timezone.utc)
+    counters.call_next(demo, clerk, counter_id(demo, 4), now=clock())
+    worker(app, demo).run_once(clock())
+    assert sms.received[-1].body["text"] == "Nomor E-001 dipanggil ke loket 4."
+
+
+def test_a_crashed_workers_claim_is_taken_over_after_its_lease(client, demo, app, sms, clock):
+    from queueapp.notifications.worker import LEASE
+    join(client, notify=["sms"])
+    crashed = worker(app, demo)
+    [claim] = crashed.claim(clock())                       # claimed, then the worker died
+    other = worker(app, demo)
+    assert other.run_once(clock() + timedelta(seconds=5)) == 0
+    assert other.run_once(clock() + LEASE + timedelta(seconds=1)) == 1
+    assert len(sms.received) == 1 and outbox(demo)[0].state == "sent"
+    # At least once: its late send repeats the idempotency key, and changes no state.
+    assert crashed.deliver(claim, clock()) == "lost"
+    assert {r.headers["Idempotency-Key"] for r in sms.received} == {outbox(demo)[0].idempotency_key}
+
+
+def test_a_citizen_stops_the_messages_with_the_secret_link(client, demo, app, sms, clock, clerk):
+    mine = join(client, notify=["sms"]).get_json()
+    token = book(client, notify=["sms"]).get_json()["manage_token"]
+    assert client.post(f"/api/v1/tickets/{mine['token']}/notify/stop").get_json() == {"withdrawn": 1}
+    assert client.post(f"/api/v1/appointments/{token}/notify/stop").get_json() == {"withdrawn": 1}
+    assert client.post("/api/v1/tickets/not-a-token/notify/stop").status_code == 404
+    counters.call_next(demo, clerk, counter_id(demo, 4), now=clock())
+    worker(app, demo).run_once(clock())
+    assert sms.received == []
+    assert {m.state for m in outbox(demo)} == {"failed"}

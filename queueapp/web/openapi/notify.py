@@ -4,6 +4,9 @@ from __future__ import annotations
 from .common import STAFF, errors, ok, path_params
 
 
+WITHDRAWN = {"type": "object", "properties": {"withdrawn": {"type": "integer", "description": "consents withdrawn"}}}
+
+
 def notify_paths() -> dict:
     return {
         "/tickets/{id}/notify": {"post": {
@@ -19,4 +22,12 @@ def notify_paths() -> dict:
             "responses": {**ok({"type": "object", "properties": {
                 "ticket_id": {"type": "integer"}, "channel": {"type": "string"},
                 "consent": {"type": "string"}}}, "201", "Recorded"), **errors(401, 403, 404, 422)}}},
+        "/tickets/{token}/notify/stop": {"post": {
+            "summary": "The citizen stops the messages of their ticket (withdraws every consent)",
+            "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {**ok(WITHDRAWN), **errors(404)}}},
+        "/appointments/{manage_token}/notify/stop": {"post": {
+            "summary": "The citizen stops the messages of their booking (withdraws every consent)",
+            "parameters": [{"name": "manage_token", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {**ok(WITHDRAWN), **errors(404)}}},
     }
