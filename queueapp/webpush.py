@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import enum
 import json
+import logging
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,6 +86,21 @@ def subject_for(configured: str | None, public_url: str | None) -> str:
     return DEFAULT_SUBJECT
 
 
+class _WhilePushing(logging.Filter):
+    """urllib3 logs each request's path at DEBUG, and a push endpoint's path identifies the
+    browser: its records are dropped while this thread (or greenlet) sends a push."""
+
+    local = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self.local, "pushing", False)
+
+
+_QUIET = _WhilePushing()
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "requests.packages.urllib3.connectionpool"):
+    logging.getLogger(_name).addFilter(_QUIET)
+
+
 class Outcome(str, enum.Enum):
     DELIVERED = "delivered"     # the push service took it (201/202)
     GONE = "gone"               # 404/410: the browser unsubscribed; forget the subscription
@@ -116,6 +133,7 @@ def push(subscription: dict, payload: dict, *, keys: VapidKeys, subject: str, tt
     headers = {"Urgency": urgency}
     if topic:
         headers["Topic"] = topic
+    _QUIET.local.pushing = True
     try:
         response = webpush(subscription, json.dumps(payload, ensure_ascii=False), vapid_private_key=keys.signer(),
                            vapid_claims={"sub": subject}, ttl=ttl, timeout=timeout,
@@ -129,4 +147,6 @@ def push(subscription: dict, payload: dict, *, keys: VapidKeys, subject: str, tt
         return Sent(Outcome.REJECTED, "not sent: invalid subscription keys")
     except requests.RequestException as exc:
         return Sent(Outcome.RETRY, f"no answer: {type(exc).__name__}")
+    finally:
+        _QUIET.local.pushing = False
     return Sent(outcome_of(response.status_code), f"HTTP {response.status_code}")

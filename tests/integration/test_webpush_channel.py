@@ -208,3 +208,17 @@ def test_a_ticket_without_a_subscription_queues_nothing(client, demo, app, clerk
     assert outbox(demo) == []
     assert Worker(demo, app.config).run_once(clock()) == 0
     assert push_service.received == []
+
+
+def test_the_endpoint_is_not_logged_even_at_debug_level(client, demo, app, clerk, clock, ticket, push_service,
+                                                        caplog):
+    caplog.set_level("DEBUG")
+    subscribe(demo, app, clock, ticket, push_service, "/push/secret-browser-id")
+    push_service.answers = [201, 410]
+    call(client, demo, clerk, clock)
+    worker = Worker(demo, app.config)
+    worker.run_once(clock())
+    worker.run_once(clock() + timedelta(minutes=1))
+    assert len(push_service.received) == 2
+    ours = [record for record in caplog.records if record.name != "werkzeug"]   # not the fake service's own log
+    assert not [record.getMessage() for record in ours if "secret-browser-id" in record.getMessage()]
