@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..db import Database
 from ..domain import booking
 from ..domain.retention import Citizen, DataClass
-from ..models import Appointment, OnlineJoin, Ticket
+from ..models import Appointment, NotifyConsent, Office, OnlineJoin, Ticket
 
 
 def _ticket(ticket: Ticket | None, tz: ZoneInfo) -> dict[str, Any] | None:
@@ -41,6 +41,15 @@ def _online_ticket(join: OnlineJoin, ticket: Ticket) -> dict[str, Any]:
             "ticket": _ticket(ticket, tz)}
 
 
+def _consent(consent: NotifyConsent, timezone: str) -> dict[str, Any]:
+    """A consent to messages given with this phone (the number itself is kept encrypted)."""
+    tz = ZoneInfo(timezone)
+    return {"channel": consent.channel, "for": "ticket" if consent.ticket_id else "appointment",
+            "given_by": consent.given_by, "given_at": consent.given_at.astimezone(tz).isoformat(),
+            "text_version": consent.text_version, "language": consent.language,
+            "withdrawn_at": consent.withdrawn_at.astimezone(tz).isoformat() if consent.withdrawn_at else None}
+
+
 def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
     """Every appointment booked with the citizen's phone (or NIK), with the ticket it became,
     and every ticket taken from home with that phone. `found` counts them per office id."""
@@ -60,7 +69,12 @@ def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
                                [(join.office_id, DataClass.ONLINE_JOIN) for join, _ in joins]:
             counts = found.setdefault(office_id, {})
             counts[kind.value] = counts.get(kind.value, 0) + 1
-        return {"by": citizen.by, citizen.by: citizen.value,
+        consents = []
+        if citizen.by == "phone":
+            consents = [_consent(c, tz) for c, tz in s.execute(
+                select(NotifyConsent, Office.timezone).join(Office, Office.id == NotifyConsent.office_id)
+                .where(NotifyConsent.recipient_hash == citizen.digest).order_by(NotifyConsent.id)).all()]
+        return {"by": citizen.by, citizen.by: citizen.value, "notify_consents": consents,
                 "appointments": [_appointment(a, tickets.get(a.ticket_id)) for a in appointments],
                 "online_tickets": [_online_ticket(join, ticket) for join, ticket in joins],
                 "found": found}

@@ -110,16 +110,17 @@ def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = 
     their ticket's issue, audit entries (the client address) by their time. Each office
     whose data changed gets an audit entry with the counts. `dry_run`: count, change nothing."""
     done = Anonymised()
-    _purge_class(db, DataClass.APPOINTMENT, Appointment,
-                 (Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now), _appointment_is_personal()),
-                 _APPOINTMENT_ERASED, dry_run, done)
-    # Notification consents go with the data they were given with (counted in that class).
+    # Notification consents go with the data they were given with (counted in that class),
+    # first: the appointment's own fields stay the last step before the audit entry.
     ended_before = select(Appointment.id).where(Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now))
     _purge_class(db, DataClass.APPOINTMENT, NotifyConsent,
                  (NotifyConsent.appointment_id.in_(ended_before), _CONSENT_PERSONAL), _CONSENT_ERASED, dry_run, done)
     issued_before = select(Ticket.id).where(Ticket.issued_at < retention.cutoff(DataClass.ONLINE_JOIN, now))
     _purge_class(db, DataClass.ONLINE_JOIN, NotifyConsent,
                  (NotifyConsent.ticket_id.in_(issued_before), _CONSENT_PERSONAL), _CONSENT_ERASED, dry_run, done)
+    _purge_class(db, DataClass.APPOINTMENT, Appointment,
+                 (Appointment.slot_end < retention.cutoff(DataClass.APPOINTMENT, now), _appointment_is_personal()),
+                 _APPOINTMENT_ERASED, dry_run, done)
     _purge_class(db, DataClass.ONLINE_JOIN, OnlineJoin,
                  (OnlineJoin.ticket_id.in_(issued_before), OnlineJoin.phone_hash != ERASED),
                  {"phone_hash": ERASED}, dry_run, done)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from queueapp.models import DeliveryLog, NotifyConsent, NotifySettings, Office, OutboxMessage, TicketEvent
 from queueapp.notifications.worker import Worker
 from queueapp.services import counters, tickets
-from tests.conftest import token_for
-from tests.notify_fakes import FakeProvider, closed_port_url
+from ..conftest import token_for
+from ..notify_fakes import FakeProvider, closed_port_url
 
 TUESDAY_0800 = "2026-11-24T08:00:00+07:00"
 PHONE = "0812 3456 7890"
@@ -377,3 +377,13 @@ def test_a_citizen_stops_the_messages_with_the_secret_link(client, demo, app, sm
     worker(app, demo).run_once(clock())
     assert sms.received == []
     assert {m.state for m in outbox(demo)} == {"failed"}
+
+
+def test_an_access_request_lists_the_consents_given_with_the_phone(client, demo, app, clock):
+    from queueapp.domain.retention import Citizen
+    from queueapp.queries.privacy import citizen_records
+    join(client, notify=["sms", "whatsapp"])
+    records = citizen_records(demo, Citizen.of(phone="+62 812-3456-7890", secret_key="test-secret"))
+    assert [(c["channel"], c["for"], c["given_by"]) for c in records["notify_consents"]] == [
+        ("sms", "ticket", "citizen"), ("whatsapp", "ticket", "citizen")]
+    assert records["notify_consents"][0]["given_at"].endswith("+07:00")

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from queueapp.models import NotifySettings
 from queueapp.notifications.worker import Worker
-from tests.notify_fakes import FakeProvider
-from tests.support import csrf_of, log_in
+from ..notify_fakes import FakeProvider
+from ..support import csrf_of, log_in
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from queueapp.models import Office, OutboxMessage, Ticket
 from queueapp.notifications import outbox, triggers
 from queueapp.notifications.worker import Worker
-from tests.notify_fakes import FakeProvider
+from ..notify_fakes import FakeProvider
 
 
 @pytest.fixture
