@@ -5,8 +5,11 @@ a call shows a notification from the worker's registration with the number and t
 Headless Chromium has no push service (pushManager.subscribe is refused), so the page says
 it can notify only while it stays open, and the subscription path is covered by posting a
 synthetic subscription to the API (tests/integration/test_push_subscriptions.py, and the
-delivery through a fake push service in tests/integration/test_webpush_channel.py)."""
+delivery through a fake push service in tests/integration/test_webpush_channel.py). The
+worker's handling of a push message is tested by delivering one through DevTools."""
 from __future__ import annotations
+
+import json
 
 import requests
 
@@ -146,5 +149,37 @@ def test_the_clerk_records_consent_and_gets_a_prefilled_whatsapp_link(live_serve
         assert href.startswith("https://wa.me/6281234567892?text=")
         assert unquote(href.split("?text=")[1]) == f"Nomor {ticket['number']} dipanggil ke loket 3."
         expect(page.locator("#reach-message")).to_contain_text("Persetujuan tercatat")
+    finally:
+        context.close()
+
+
+def test_a_push_message_is_shown_by_the_service_worker(live_server, browser):
+    """The server's push payload ({"title", "body", "url", "tag"}) as the worker receives it,
+    delivered through Chromium's DevTools (there is no push service in headless Chromium)."""
+    ticket = take(live_server)
+    context = browser.new_context(locale="id-ID")
+    try:
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/t/{ticket['token']}")
+        page.locator("#notify").click()
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+        cdp = context.new_cdp_session(page)
+        registrations = []
+        cdp.on("ServiceWorker.workerRegistrationUpdated",
+               lambda event: registrations.extend(event["registrations"]))
+        cdp.send("ServiceWorker.enable")
+        for _ in range(100):
+            if registrations:
+                break
+            page.wait_for_timeout(100)
+        registration = next(r for r in registrations if r["scopeURL"] == live_server.url + "/")
+        payload = {"title": ticket["number"], "body": f"Nomor {ticket['number']} dipanggil ke loket 4.",
+                   "url": f"/t/{ticket['token']}", "tag": ticket["token"], "urgent": True}
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server.url + "/",
+                                                      "registrationId": registration["registrationId"],
+                                                      "data": json.dumps(payload)})
+        [shown] = notifications(page)
+        assert shown == {"title": ticket["number"], "body": payload["body"], "tag": ticket["token"]}
     finally:
         context.close()
