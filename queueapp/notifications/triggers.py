@@ -139,12 +139,12 @@ def _counter_name(session: Session, counter_id: int | None) -> str:
 
 
 def ticket_event(session: Session, office: Office, ticket: Ticket, type_: EventType, now: datetime, *,
-                 seq: int) -> None:
+                 seq: int, data: dict | None = None) -> None:
     """After a ticket's change (its event recorded): tell the citizen what concerns them,
     and tell the waiting citizens of its line who came within the office's threshold."""
     type_ = EventType(type_)
     if type_ in MOVES_LINE:
-        _tell_ahead(session, office, ticket, now)
+        _tell_ahead(session, office, ticket, now, left=(data or {}).get("from_service"))
     kind = {E.TICKET_CALLED: Kind.CALLED, E.TICKET_RECALLED: Kind.RECALLED, E.TICKET_NO_SHOW: Kind.NO_SHOW,
             E.TICKET_TRANSFERRED: Kind.TRANSFERRED, E.TICKET_FINISHED: Kind.SURVEY}.get(type_)
     if kind is None:
@@ -168,10 +168,14 @@ def ticket_event(session: Session, office: Office, ticket: Ticket, type_: EventT
     outbox.enqueue(session, office.id, citizen, kind, params, f"{kind.value}:{seq}", now=now, consents=consents)
 
 
-def _tell_ahead(session: Session, office: Office, moved: Ticket, now: datetime) -> None:
+def _tell_ahead(session: Session, office: Office, moved: Ticket, now: datetime, left: str | None = None) -> None:
     """ "N people ahead of you", once per ticket and line, when N reaches the threshold.
-    Ahead = waiting tickets of the same service queued before it (the plain line order)."""
+    Ahead = waiting tickets of the same service queued before it (the plain line order).
+    `left`: the prefix of the line a transferred ticket left (that line moved too)."""
     services = {moved.service_id}
+    if left:
+        services |= set(session.execute(select(Service.id).where(Service.office_id == office.id,
+                                                                 Service.prefix == left)).scalars())
     waiting = and_(Ticket.office_id == office.id, Ticket.business_date == moved.business_date,
                    Ticket.status == TicketStatus.WAITING)
     consenting = session.execute(
@@ -182,14 +186,18 @@ def _tell_ahead(session: Session, office: Office, moved: Ticket, now: datetime) 
         return
     threshold = outbox.settings_of(session, office.id).ahead_threshold
     other = aliased(Ticket)
+    done_lines = set()
     for ticket in consenting:
+        if ticket.service_id in done_lines:
+            continue
         ahead = session.execute(select(func.count()).select_from(other).where(
             other.office_id == office.id, other.business_date == ticket.business_date,
             other.status == TicketStatus.WAITING, other.service_id == ticket.service_id,
             or_(other.queued_at < ticket.queued_at,
                 and_(other.queued_at == ticket.queued_at, other.id < ticket.id)))).scalar_one()
         if ahead > threshold:
-            break   # the later ones are further back
+            done_lines.add(ticket.service_id)   # the later ones of this line are further back
+            continue
         params = {"number": ticket.code, "ahead": ahead, "link": status_link(ticket.token)}
         outbox.enqueue(session, office.id, outbox.citizen_of(ticket_id=ticket.id), Kind.AHEAD, params,
                        f"ahead:{ticket.service_id}", now=now)

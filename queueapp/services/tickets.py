@@ -77,7 +77,7 @@ def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, no
     uow.session.flush()
     event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id or ticket.counter_id,
                        staff_id=actor.staff_id if actor else None, data=data)
-    notify.ticket_event(uow.session, office, ticket, type_, now, seq=event.seq)
+    notify.ticket_event(uow.session, office, ticket, type_, now, seq=event.seq, data=data)
     return event
 
 

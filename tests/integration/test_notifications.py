@@ -122,7 +122,8 @@ def test_an_unknown_channel_or_a_missing_phone_is_refused(client, demo, clerk_he
     assert bad_phone.status_code == 422 and bad_phone.get_json()["error"]["code"] == "invalid_phone"
 
 
-def test_a_joined_ticket_hears_three_ahead_then_called_as_counters_call(client, demo, app, sms, clock, clerk):
+def test_a_joined_ticket_hears_three_ahead_then_called_as_counters_call(any_db, client, demo, app, sms, clock,
+                                                                     clerk):
     for _ in range(5):
         tickets.issue_ticket(demo, "demo", "E", now=clock())
     mine = join(client, notify=["sms"]).get_json()
@@ -387,3 +388,13 @@ def test_an_access_request_lists_the_consents_given_with_the_phone(client, demo,
     assert [(c["channel"], c["for"], c["given_by"]) for c in records["notify_consents"]] == [
         ("sms", "ticket", "citizen"), ("whatsapp", "ticket", "citizen")]
     assert records["notify_consents"][0]["given_at"].endswith("+07:00")
+
+
+def test_a_transfer_out_of_the_line_brings_the_ones_behind_nearer(client, demo, app, sms, clock, clerk):
+    ahead = [tickets.issue_ticket(demo, "demo", "E", now=clock()).ticket_id for _ in range(4)]
+    mine = join(client, notify=["sms"]).get_json()
+    run = worker(app, demo)
+    run.run_once(clock())
+    tickets.transfer(demo, clerk, ahead[0], "F", now=clock())      # 3 left ahead in line E
+    run.run_once(clock())
+    assert sms.received[-1].body["text"].startswith(f"Nomor {mine['number']}: tinggal 3 orang lagi")
