@@ -155,6 +155,9 @@ VARIABLES = (
     Variable("WHATSAPP_TEMPLATES", "WHATSAPP_TEMPLATES", ""),
     Variable("SMS_URL", "SMS_URL"),
     Variable("SMS_TOKEN", "SMS_TOKEN"),
+    # Web push: the contact (mailto: or https:) the push services see in every VAPID
+    # signature; unset: PUBLIC_URL's https origin, else a mailto: placeholder.
+    Variable("VAPID_SUBJECT", "VAPID_SUBJECT"),
 )
 
 # Settings no variable changes.

@@ -9,7 +9,7 @@ from babel.dates import format_date
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from .domain import errors as e
-from .domain import skm
+from .domain import push, skm
 
 DOMAIN_MESSAGES = {
     e.DomainError: _l("The request could not be completed."),
@@ -67,6 +67,8 @@ DOMAIN_MESSAGES = {
     skm.AlreadyAnswered: _l("This ticket's survey has already been answered. Thank you."),
     skm.MissingAnswer: _l("Please answer every question of the survey. Not answered yet: %(elements)s."),
     skm.InvalidAnswer: _l("The survey's answers are not valid: %(detail)s."),
+    push.InvalidSubscription: _l("The browser's push subscription is not valid: %(detail)s"),
+    push.TicketFinished: _l("This ticket is finished: there is nothing more to notify."),
 }
 
 # Failures that happen before any use case runs.

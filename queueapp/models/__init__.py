@@ -10,6 +10,7 @@ from .audit import AuditEntry
 from .notifications import DeliveryLog, NotifyConsent, NotifySettings, OutboxMessage
 from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
 from .offices import Counter, CounterService, Display, Holiday, Kiosk, Office, OpeningHours, Service, Zone
+from .push import PushSubscription
 from .staff import ApiToken, StaffSession, StaffUser
 from .surveys import SurveyResponse
 from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
@@ -17,5 +18,5 @@ from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 __all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
            "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "DeliveryLog", "Display",
            "Holiday", "Kiosk", "NotifyConsent", "NotifySettings", "Office", "OnlineJoin", "OpeningHours",
-           "OutboxMessage", "Role", "Service", "StaffSession", "StaffUser", "SurveyResponse", "Ticket",
-           "TicketEvent", "UTCDateTime", "Zone"]
+           "OutboxMessage", "PushSubscription", "Role", "Service", "StaffSession", "StaffUser", "SurveyResponse",
+           "Ticket", "TicketEvent", "UTCDateTime", "Zone"]

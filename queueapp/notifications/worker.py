@@ -62,7 +62,8 @@ class Worker:
         self.db = db
         self.secret_key = settings["SECRET_KEY"]
         self.public_url = (settings.get("PUBLIC_URL") or "").rstrip("/")
-        self.channels = channel_registry.build(settings) if channels is None else channels
+        # The web push channel reads the ticket's subscriptions: it gets the database too.
+        self.channels = channel_registry.build({**settings, "DATABASE": db}) if channels is None else channels
         self.reminders_at: datetime | None = None
 
     # --- claiming ---

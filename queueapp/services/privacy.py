@@ -19,7 +19,7 @@ from ..db import Database, UnitOfWork
 from ..domain.audit import AuditAction
 from ..domain.retention import ERASED, Citizen, DataClass, Retention
 from ..models import Appointment, AuditEntry, NotifyConsent, OnlineJoin, Ticket
-from . import audit
+from . import audit, push
 
 # Who the audit log names for the purge the server runs on its own.
 SCHEDULE = "(retention schedule)"
@@ -124,6 +124,8 @@ def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = 
     _purge_class(db, DataClass.ONLINE_JOIN, OnlineJoin,
                  (OnlineJoin.ticket_id.in_(issued_before), OnlineJoin.phone_hash != ERASED),
                  {"phone_hash": ERASED}, dry_run, done)
+    # A ticket's web push subscriptions (the endpoint identifies a browser) go with its phone hash.
+    push.purge_issued_before(db, retention.cutoff(DataClass.ONLINE_JOIN, now), dry_run=dry_run)
     _purge_class(db, DataClass.AUDIT_ADDRESS, AuditEntry,
                  (AuditEntry.at < retention.cutoff(DataClass.AUDIT_ADDRESS, now), AuditEntry.address != ERASED),
                  {"address": ERASED}, dry_run, done)

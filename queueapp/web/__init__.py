@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
     from . import api_notify  # noqa: I001 - notifications (docs/NOTIFICATIONS.md)
     from . import (admin, api, api_booking, api_catalog, api_offices, api_reports, api_staff, booking, counter,
-                   dashboard, display, errors, guards, headers, http, kiosk, pages, reports, staff, status)
+                   dashboard, display, errors, guards, headers, http, kiosk, pages, push, reports, staff, status)
     app.session_interface = http.CookieSessions()
     errors.register(app)
     guards.register(app)
@@ -47,3 +47,4 @@ def register(app: Flask) -> None:
     from . import api_survey, skm_reports, survey  # the satisfaction survey (SKM)
     for module in (api_survey, survey, skm_reports):
         app.register_blueprint(module.bp)
+    push.register(app)

@@ -4,7 +4,7 @@
  * Rooms: {ticket: token} for the ticket's own changes and, when others move the line,
  * the ticket's new `place` (people ahead, wait): nothing is read back. {office: slug}
  * brings a fresh snapshot when an administrator changes the office. When called: the counter in big type, a chime, a vibration and a
- * notification if the citizen allowed them. "Leave the queue" shows while the ticket's
+ * notification through the service worker if the citizen allowed them (status/notify.js). "Leave the queue" shows while the ticket's
  * `actions` hold "cancel".
  * The page has one section per phase (waiting, held, called, serving, finished, ended; the
  * server maps each status to its phase in texts.phases): render shows the ticket's own
@@ -14,6 +14,7 @@ import {$, pageData, setText} from "/static/shared/dom.js";
 import {fill} from "/static/shared/i18n.js";
 import {connect} from "/static/shared/live.js";
 import {waitText} from "/static/shared/wait.js";
+import {showCalled} from "/static/status/notify.js";
 
 var root = $("ticket");
 var texts = pageData("texts");
@@ -43,12 +44,7 @@ function chime() {
 function alertCalled(ticket) {
   chime();
   if (navigator.vibrate) { navigator.vibrate([400, 200, 400, 200, 400]); }
-  if (window.Notification && Notification.permission === "granted") {
-    try {
-      new Notification(texts.called_title + ": " + ticket.number,
-                       {body: texts.go_to + " " + (ticket.counter ? ticket.counter.name : ""), tag: token});
-    } catch (err) { /* some mobile browsers allow notifications only from a service worker */ }
-  }
+  showCalled(texts.called_title + ": " + ticket.number, texts.go_to + " " + (ticket.counter ? ticket.counter.name : ""));
 }
 
 function showPhase(ticket) {
@@ -118,14 +114,4 @@ live = connect({
 window.__statusLive = live;
 
 var notify = $("notify");
-if (window.Notification && Notification.permission !== "granted" && Notification.permission !== "denied") {
-  notify.hidden = false;
-}
-notify.addEventListener("click", function () {
-  chime();   // a tap also unlocks sound for the call
-  Notification.requestPermission(function (answer) {
-    notify.hidden = true;
-    $("live").hidden = false;
-    setText("live", answer === "granted" ? texts.notify_on : texts.notify_denied);
-  });
-});
+if (notify) { notify.addEventListener("click", chime); }   // a tap also unlocks sound for the call

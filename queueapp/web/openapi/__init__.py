@@ -11,6 +11,7 @@ from .dashboard import dashboard_paths
 from .kiosk import kiosk_paths
 from .notify import notify_paths
 from .offices import create_office_path, office_paths
+from .push import push_paths
 from .queue import queue_paths
 from .reports import report_paths
 from .staff import staff_paths
@@ -29,7 +30,7 @@ def _body_errors(paths: dict[str, dict]) -> None:
 def spec() -> dict:
     paths: dict[str, dict] = {}
     for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
-                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths(), notify_paths()):
+                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths(), notify_paths(), push_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
     for path, operations in survey_paths().items():   # the satisfaction survey (SKM)
