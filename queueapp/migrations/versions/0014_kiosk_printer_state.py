@@ -1,7 +1,7 @@
 """kiosk printer state: what the kiosk's printer last reported, and when
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-27
 
 A kiosk remembers its printer's last known state (ok, paper_out, cover_open, offline,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
