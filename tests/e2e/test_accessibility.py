@@ -100,9 +100,7 @@ def counter(server, page):
 # Rules a screen breaks on purpose, with the reason. The kiosk turns pinch-zoom off: on a
 # public touch screen a stray two-finger touch would leave the next citizen a zoomed page
 # (its large-text mode is the way to bigger type).
-# "overflow": the kiosk's header is wider than a portrait kiosk on main (issue 16, Kiosk); the
-# kiosk's own branch fixes it with its tests: drop it from here once merged.
-KIOSK_ALLOWED = ("meta-viewport", "overflow")
+KIOSK_ALLOWED = ("meta-viewport",)
 
 
 def display(server, page):
