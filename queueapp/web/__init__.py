@@ -34,12 +34,13 @@ class RowIdConverter(IntegerConverter):
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
     from . import (admin, api, api_booking, api_catalog, api_offices, api_reports, api_staff, booking, counter,
-                   dashboard, display, errors, guards, headers, http, kiosk, pages, reports, staff, status)
+                   dashboard, display, errors, guards, headers, http, kiosk, pages, reports, staff, status,
+                   transparency)
     app.session_interface = http.CookieSessions()
     errors.register(app)
     guards.register(app)
     headers.register(app)
     for module in (api, api_booking, api_offices, api_catalog, api_staff, api_reports, pages, booking, staff, counter,
-                   display, kiosk, status, dashboard, reports):
+                   display, kiosk, status, dashboard, reports, transparency):
         app.register_blueprint(module.bp)
     admin.register(app)
