@@ -143,6 +143,8 @@ VARIABLES = (
     Variable("API_TOKEN_DAYS", "API_TOKEN_DAYS", 90, _days),
     # The longest period (days) one report may cover: a bigger one is refused (422).
     Variable("REPORT_MAX_DAYS", "REPORT_MAX_DAYS", 366, _count),
+    # Days after a ticket is finished during which its satisfaction survey (SKM) may be answered.
+    Variable("SURVEY_DAYS", "SURVEY_DAYS", 7, _positive),
 )
 
 # Settings no variable changes.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext as _l
 
 from .domain import errors as e
+from .domain import skm
 
 DOMAIN_MESSAGES = {
     e.DomainError: _l("The request could not be completed."),
@@ -58,6 +59,9 @@ DOMAIN_MESSAGES = {
     e.LoginLocked: _l("Too many log-in attempts. Try again in %(minutes)s minutes."),
     e.TokenExpired: _l("This API token has expired. Ask an administrator for a new one."),
     e.WrongPassword: _l("The current password is not right."),
+    skm.TicketNotFinished: _l("The survey opens when your service is finished."),
+    skm.SurveyClosed: _l("The survey for this ticket has closed (it stays open %(days)s days after the service)."),
+    skm.AlreadyAnswered: _l("This ticket's survey has already been answered. Thank you."),
 }
 
 # Failures that happen before any use case runs.

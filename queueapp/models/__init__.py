@@ -10,9 +10,10 @@ from .audit import AuditEntry
 from .base import MAX_ROW_ID, NAMING_CONVENTION, Base, UTCDateTime
 from .offices import Counter, CounterService, Display, Holiday, Kiosk, Office, OpeningHours, Service, Zone
 from .staff import ApiToken, StaffSession, StaffUser
+from .surveys import SurveyResponse
 from .tickets import DailyCounter, OnlineJoin, Ticket, TicketEvent
 
 __all__ = ["MAX_ROW_ID", "NAMING_CONVENTION", "ApiToken", "Appointment", "AuditEntry", "Base", "BookingRule",
            "Channel", "Counter", "CounterService", "CounterState", "DailyCounter", "Display", "Holiday", "Kiosk",
-           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffSession", "StaffUser", "Ticket",
+           "Office", "OnlineJoin", "OpeningHours", "Role", "Service", "StaffSession", "StaffUser", "SurveyResponse", "Ticket",
            "TicketEvent", "UTCDateTime", "Zone"]

@@ -44,3 +44,6 @@ def register(app: Flask) -> None:
                    display, kiosk, status, dashboard, reports, transparency):
         app.register_blueprint(module.bp)
     admin.register(app)
+    from . import api_survey, survey  # the satisfaction survey (SKM)
+    for module in (api_survey, survey):
+        app.register_blueprint(module.bp)

@@ -13,6 +13,7 @@ from .offices import create_office_path, office_paths
 from .queue import queue_paths
 from .reports import report_paths
 from .staff import staff_paths
+from .survey import survey_paths
 from .transparency import transparency_paths
 
 
@@ -28,7 +29,8 @@ def _body_errors(paths: dict[str, dict]) -> None:
 def spec() -> dict:
     paths: dict[str, dict] = {}
     for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
-                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths(), transparency_paths()):
+                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths(), survey_paths(),
+                 transparency_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
     _body_errors(paths)
