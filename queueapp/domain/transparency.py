@@ -50,7 +50,7 @@ def figures(report: dict, satisfaction: dict | None) -> dict:
             "within_target_pct": report.get("within_target_pct"), "no_show_pct": report.get("no_show_pct"),
             "skm_respondents": survey.get("respondents", 0),
             "ikm": survey.get("ikm_converted") if survey.get("respondents") else None,
-            "ikm_category": survey.get("category") if survey.get("respondents") else None}
+            "ikm_category": (survey.get("category") or {}).get("letter") if survey.get("respondents") else None}
 
 
 CSV_HEADER = ("office", "month", "service_code", "service_name") + FIGURES

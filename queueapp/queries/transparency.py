@@ -1,6 +1,6 @@
 """Read side of the public performance page (/transparansi/<office>): live waiting per
 service, and a month's figures per service and in total from the report metrics
-(queries.reports.public_summary) and the satisfaction index (queries.skm), kept a minute
+(queries.reports.public_summary) and the satisfaction index (queries.skm.skm_summary), kept a minute
 per (office, month) in the process: a page anyone may open must not cost a report each time."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..domain import transparency
 from ..domain.numbering import business_date
 from ..domain.periods import ReportPeriod
 from . import boards, reports
+from .skm import skm_summary
 
 CACHE_SECONDS = 60.0
 
@@ -62,12 +63,7 @@ def office_today(db: Database, office_slug: str, now: datetime):
 
 
 def _satisfaction(db: Database, office_slug: str, period: ReportPeriod, codes: list[str]) -> dict:
-    """The SKM summary of the month in total (key None) and per service code; empty when
-    the survey is not installed."""
-    try:
-        from .skm import skm_summary
-    except ImportError:
-        return {}
+    """The SKM summary (queries.skm) of the month in total (key None) and per service code."""
     with db.read() as s:
         office = repository.office_by_slug(s, office_slug)
         found = {None: skm_summary(s, office.id, period.first, period.last)}

@@ -128,3 +128,17 @@ def test_the_figures_are_kept_a_minute_per_office_and_month(client, demo, clock)
     tickets.issue_ticket(demo, "demo", "A", now=NOVEMBER)
     cached = client.get("/api/v1/offices/demo/transparency").get_json()
     assert cached["total"]["issued"] == 0 and cached["live"][0]["waiting"] == 1   # live figures are live
+
+
+def test_survey_answers_of_the_month_give_the_index_its_category_and_respondents(client, demo, clock):
+    from queueapp.services import survey
+    issued = serve_three_a(demo, NOVEMBER)
+    clock.current = NOVEMBER + timedelta(hours=1)
+    for token, score in ((issued[0]["token"], 4), (issued[1]["token"], 3)):
+        survey.answer_survey(demo, token, {str(n): score for n in range(1, 10)}, now=clock())
+    body = client.get("/api/v1/offices/demo/transparency").get_json()
+    a = next(s for s in body["services"] if s["code"] == "A")
+    # Every element 3.5 on average: IKM 3.5, converted 87.5, category B (76.61 <= x < 88.31).
+    assert (a["skm_respondents"], a["ikm"], a["ikm_category"]) == (2, 87.5, "B")
+    assert body["total"]["skm_respondents"] == 2 and body["total"]["ikm"] == 87.5
+    assert "87.5 (B" in client.get("/transparansi/demo").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """service standard and pledge: procedure and complaint handling per service, the office's pledge
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-27
 
 PermenPANRB 15/2014 names six components of a service standard that citizens must see;
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
