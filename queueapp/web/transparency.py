@@ -13,9 +13,10 @@ import csv
 import io
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 
+from ..domain import local_time
 from ..domain import transparency as figures
 from ..extensions import get_db, now
 from ..queries import standards, transparency
@@ -30,6 +31,12 @@ REFRESH_SECONDS = 60
 def public_standard(office_slug: str, code: str) -> dict | None:
     """{"office": {...complaint_channel, lapor}, "service": its standard or None}."""
     return standards.service_standard(get_db(), office_slug, code)
+
+
+@bp.app_template_filter()
+def citizen_day(value) -> str:
+    """"Senin, 23 November 2026": a date as citizens read it, in the page's language."""
+    return local_time.day(value, str(get_locale() or "id"))
 
 
 def eta_text(minutes: int | None) -> str:

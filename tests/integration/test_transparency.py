@@ -142,3 +142,20 @@ def test_survey_answers_of_the_month_give_the_index_its_category_and_respondents
     assert (a["skm_respondents"], a["ikm"], a["ikm_category"]) == (2, 87.5, "B")
     assert body["total"]["skm_respondents"] == 2 and body["total"]["ikm"] == 87.5
     assert "87.5 (B" in client.get("/transparansi/demo").get_data(as_text=True)
+
+
+def test_the_status_page_shows_the_standard_and_which_ticket_to_mention_at_lapor(client, demo, clock):
+    clock.current = NOVEMBER
+    ticket = tickets.issue_ticket(demo, "demo", "A", now=clock())
+    html = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
+    assert "Fotokopi Kartu Keluarga" in html and "1 hari kerja" in html and "KTP elektronik" in html
+    assert "https://www.lapor.go.id" in html and "kotak saran di lobi" in html
+    assert f"{ticket['number']}" in html and "Senin, 23 November 2026" in html
+    assert "lapor.go.id/?" not in html and "lapor.go.id?" not in html   # no invented parameters
+
+
+def test_the_booking_calendar_shows_what_to_bring_before_the_slot_choice(client, demo, clock):
+    clock.current = NOVEMBER
+    html = client.get("/booking/demo/A").get_data(as_text=True)
+    assert html.count('id="booking-standard"') == 1
+    assert html.index("Fotokopi Kartu Keluarga") < html.index("booking-days")
