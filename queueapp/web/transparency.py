@@ -5,8 +5,9 @@ chart and a CSV download (open data), the service standards, the pledge and how 
 complain. Its JSON: GET /api/v1/offices/<office>/transparency?month=YYYY-MM, and the
 standards alone at /api/v1/offices/<office>/standards (kiosk, display).
 
-`public_standard(office, code)`, a template global, gives a page's partial one service's
-standard with the office's complaint channel (status and booking pages)."""
+Template globals: `public_standard(office, code)` gives a page's partial one service's
+standard with the office's complaint channel (status and booking pages);
+`public_standards(office)` all of them and the pledge (kiosk, lobby display)."""
 from __future__ import annotations
 
 import csv
@@ -31,6 +32,13 @@ REFRESH_SECONDS = 60
 def public_standard(office_slug: str, code: str) -> dict | None:
     """{"office": {...complaint_channel, lapor}, "service": its standard or None}."""
     return standards.service_standard(get_db(), office_slug, code)
+
+
+@bp.app_template_global()
+def public_standards(office_slug: str) -> dict:
+    """The office's published standards and pledge (queries.standards.office_standards):
+    what the kiosk's "Persyaratan" panel and the display's pledge slide show."""
+    return standards.office_standards(get_db(), office_slug)
 
 
 @bp.app_template_filter()

@@ -159,3 +159,16 @@ def test_the_booking_calendar_shows_what_to_bring_before_the_slot_choice(client,
     html = client.get("/booking/demo/A").get_data(as_text=True)
     assert html.count('id="booking-standard"') == 1
     assert html.index("Fotokopi Kartu Keluarga") < html.index("booking-days")
+
+
+def test_the_kiosk_carries_the_standards_and_the_display_the_pledge_only_when_enabled(client, demo, clock):
+    from queueapp.services import offices
+    from tests.support import pair_browser
+    pair_browser(client, demo)
+    kiosk = client.get("/kiosk/demo?kiosk=lobi&lang=id").get_data(as_text=True)
+    assert 'id="k-standards"' in kiosk and "Fotokopi Kartu Keluarga" in kiosk and "requirements.js" in kiosk
+    assert 'id="pledge-slide"' not in client.get("/display/demo").get_data(as_text=True)
+    offices.update_office(demo, None, "demo", {"pledge_on_display": True, "pledge": "Kami siap melayani."},
+                          now=clock())
+    board = client.get("/display/demo").get_data(as_text=True)
+    assert 'id="pledge-slide"' in board and "Kami siap melayani." in board and "pledge.js" in board
