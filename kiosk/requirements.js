@@ -62,7 +62,7 @@ function open(service) {
   part(body, texts.fee, service.fee);
   part(body, texts.product, service.product);
   part(body, texts.complaints, (service.complaints ? service.complaints + "; " : "") +
-       data.standards.office.lapor.name + " (" + data.standards.office.lapor.url.replace("https://", "") + ")");
+       data.standards.office.lapor.name + " (" + data.standards.office.lapor.site + ")");
   var bottom = make("button", "k-wide k-primary", texts.close);
   bottom.type = "button";
   bottom.addEventListener("click", close);

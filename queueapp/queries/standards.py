@@ -12,11 +12,12 @@ from ..domain import errors, standards
 from ..models import Office
 
 
-def _office(office: Office) -> dict:
+def _office(office: Office, links: bool = True) -> dict:
+    lapor = {"name": standards.LAPOR_NAME, "site": standards.LAPOR_URL.removeprefix("https://")}
     return {"slug": office.slug, "name": office.name, "contact": office.contact or "",
             "complaint_channel": (office.complaint_channel or "").strip(),
             "pledge": standards.pledge(office.pledge), "pledge_on_display": bool(office.pledge_on_display),
-            "lapor": {"name": standards.LAPOR_NAME, "url": standards.LAPOR_URL}}
+            "lapor": {**lapor, "url": standards.LAPOR_URL} if links else lapor}
 
 
 def _standards(office: Office, code: str | None = None) -> list[dict]:
@@ -27,15 +28,13 @@ def _standards(office: Office, code: str | None = None) -> list[dict]:
         for s in office.services if s.active and (code is None or s.prefix == code)]
 
 
-def office_standards_of(session: Session, office: Office) -> dict:
-    return {"office": _office(office), "services": _standards(office)}
-
-
-def office_standards(db: Database, office_slug: str) -> dict:
-    """{"office": {name, complaint_channel, pledge, pledge_on_display, lapor}, "services":
-    [each active service's standard, in kiosk order]}. Raises OfficeNotFound."""
+def office_standards(db: Database, office_slug: str, *, links: bool = True) -> dict:
+    """{"office": {name, complaint_channel, pledge, pledge_on_display, lapor: {name, site,
+    url}}, "services": [each active service's standard, in kiosk order]}. links=False: no
+    URL (a kiosk opens no other site). Raises OfficeNotFound."""
     with db.read() as s:
-        return office_standards_of(s, repository.office_by_slug(s, office_slug))
+        office = repository.office_by_slug(s, office_slug)
+        return {"office": _office(office, links), "services": _standards(office)}
 
 
 def service_standard(db: Database, office_slug: str, code: str) -> dict | None:

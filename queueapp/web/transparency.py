@@ -35,10 +35,10 @@ def public_standard(office_slug: str, code: str) -> dict | None:
 
 
 @bp.app_template_global()
-def public_standards(office_slug: str) -> dict:
+def public_standards(office_slug: str, links: bool = True) -> dict:
     """The office's published standards and pledge (queries.standards.office_standards):
-    what the kiosk's "Persyaratan" panel and the display's pledge slide show."""
-    return standards.office_standards(get_db(), office_slug)
+    what the kiosk's "Persyaratan" panel (links=False) and the display's pledge slide show."""
+    return standards.office_standards(get_db(), office_slug, links=links)
 
 
 @bp.app_template_filter()

@@ -37,7 +37,8 @@ STANDARDS = {"type": "object", "properties": {
         "complaint_channel": {"type": "string"},
         "pledge": {"type": "string", "description": "The service pledge (maklumat pelayanan)"},
         "pledge_on_display": {"type": "boolean"},
-        "lapor": {"type": "object", "properties": {"name": {"type": "string"}, "url": {"type": "string"}}}}},
+        "lapor": {"type": "object", "properties": {"name": {"type": "string"}, "site": {"type": "string"},
+                                                   "url": {"type": "string"}}}}},
     "services": {"type": "array", "items": {"type": "object", "properties": {
         "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
         "requirements": _LINES, "procedure": _LINES, "completion_time": {"type": "string"},
