@@ -62,6 +62,8 @@ DOMAIN_MESSAGES = {
     skm.TicketNotFinished: _l("The survey opens when your service is finished."),
     skm.SurveyClosed: _l("The survey for this ticket has closed (it stays open %(days)s days after the service)."),
     skm.AlreadyAnswered: _l("This ticket's survey has already been answered. Thank you."),
+    skm.MissingAnswer: _l("Please answer every question of the survey. Not answered yet: %(elements)s."),
+    skm.InvalidAnswer: _l("The survey's answers are not valid: %(detail)s."),
 }
 
 # Failures that happen before any use case runs.

@@ -77,11 +77,8 @@ def served(session: Session, office_id: int, start: date, end: date, services: I
     return int(session.execute(select(func.count()).where(*where)).scalar_one())
 
 
-def summary_of(session: Session, office_id: int, start: date, end: date,
-               services: Iterable[int] | None = None) -> dict:
-    services = None if services is None else tuple(services)
-    result = index_of(session, office_id, start, end, services)
-    population = served(session, office_id, start, end, services)
+def summary_from(result: skm.Index, population: int) -> dict:
+    """The plain figures of an index and its population (see skm_summary)."""
     return {
         "respondents": result.respondents,
         "nrr": {key: rounded(value, 2) for key, value in result.nrr.items()},
@@ -92,6 +89,13 @@ def summary_of(session: Session, office_id: int, start: date, end: date,
         "sample_needed": skm.sample_size(population),
         "lowest": skm.lowest(result.nrr),
     }
+
+
+def summary_of(session: Session, office_id: int, start: date, end: date,
+               services: Iterable[int] | None = None) -> dict:
+    services = None if services is None else tuple(services)
+    return summary_from(index_of(session, office_id, start, end, services),
+                        served(session, office_id, start, end, services))
 
 
 def skm_summary(session: Session, office_id: int, start: date, end: date, service_code: str | None = None) -> dict:

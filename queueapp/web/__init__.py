@@ -44,6 +44,6 @@ def register(app: Flask) -> None:
                    display, kiosk, status, dashboard, reports, transparency):
         app.register_blueprint(module.bp)
     admin.register(app)
-    from . import api_survey, survey  # the satisfaction survey (SKM)
-    for module in (api_survey, survey):
+    from . import api_survey, skm_reports, survey  # the satisfaction survey (SKM)
+    for module in (api_survey, survey, skm_reports):
         app.register_blueprint(module.bp)

@@ -13,12 +13,14 @@ FORM = {f"u{n}": str(score) for n, score in zip(range(1, 10), (4, 3, 3, 4, 3, 4,
 
 
 def test_the_status_page_of_a_finished_ticket_invites_to_the_survey(client, demo, clock):
+    # The invitation shows only inside a finished ticket (status.js keeps data-status live).
+    assert ".ticket:not([data-status=done]) .survey-invite{display:none}" in \
+        client.get("/static/status/status.css").get_data(as_text=True)
     waiting = issue(demo, clock)["token"]
-    assert re.search(r'<section id="survey-invite" class="notice survey-invite" hidden>',
-                     client.get(f"/t/{waiting}").get_data(as_text=True))
+    assert 'data-status="waiting"' in client.get(f"/t/{waiting}").get_data(as_text=True)
     token = serve(demo, clock, "B")
     html = client.get(f"/t/{token}").get_data(as_text=True)
-    assert re.search(r'<section id="survey-invite" class="notice survey-invite" >', html)
+    assert 'data-status="done"' in html and '<section id="survey-invite" class="notice survey-invite">' in html
     assert f'href="/t/{token}/survei"' in html and "Nilai pelayanan kami" in html
 
 
@@ -34,7 +36,8 @@ def test_the_form_is_in_english_when_asked(client, demo, clock):
     assert "Did the requirements match the service you received?" in html and "Very polite and friendly" in html
 
 
-def test_a_plain_form_post_stores_the_answers_and_shows_only_thanks(client, demo, clock):
+def test_a_plain_form_post_stores_the_answers_and_shows_only_thanks(client, demo, clock, caplog):
+    caplog.set_level(logging.DEBUG)
     token = serve(demo, clock)
     response = client.post(f"/t/{token}/survei", data={**FORM, "sex": "male", "comment": "Petugas ramah"})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/t/{token}/survei/terima-kasih")
@@ -44,6 +47,7 @@ def test_a_plain_form_post_stores_the_answers_and_shows_only_thanks(client, demo
     assert 'id="survey-answered"' in again and 'type="radio"' not in again
     second = client.post(f"/t/{token}/survei", data=FORM)
     assert second.status_code == 409 and 'id="survey-answered"' in second.get_data(as_text=True)
+    assert "Petugas ramah" not in caplog.text
 
 
 def test_a_refused_form_keeps_the_answers_and_names_the_open_questions(client, demo, clock):

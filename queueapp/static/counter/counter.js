@@ -116,6 +116,7 @@ function render(snapshotState) {
 function act(path, body) {
   return api(path, body).then(function (result) {
     say(result && result.number ? result.number + " · " + word("TicketStatus", result.status) : texts.done);
+    if (result && result.status === "done") { root.dispatchEvent(new CustomEvent("ticket-finished", {detail: result})); }
     return result;
   }).catch(function (error) { say(error.message, true); throw error; });
 }

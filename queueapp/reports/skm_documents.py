@@ -1,0 +1,130 @@
+"""The SKM report's downloads (CSV and A4 PDF), laid out as PermenPANRB 14/2017 reports
+the index: per element NRR, NRR x 1/9 and category; the index, converted value, category;
+respondents against the sample; the profile; the follow-up elements; the comments. The
+PDF reuses the performance report's letterhead, tables and signature look (reports.pdf).
+The caller hands in the report (queries.skm_report) and every text already translated."""
+from __future__ import annotations
+
+import csv
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+
+from .pdf import _letterhead, _table
+
+
+def _number(value, places: int) -> str:
+    return "-" if value is None else f"{value:.{places}f}"
+
+
+def _scope(report: dict, text: dict) -> str:
+    parts = [report["office"]["name"]]
+    if report.get("zone_name"):
+        parts.append(f"{text['zone']}: {report['zone_name']}")
+    if report.get("service"):
+        parts.append(f"{text['service']}: {report['service']}")
+    return " · ".join(parts)
+
+
+def element_rows(report: dict, text: dict) -> list[list[str]]:
+    return [[line["key"], text["elements"][line["key"]], _number(line["nrr"], 2), _number(line["weighted"], 3),
+             text["category_of"](line["category"])] for line in report["elements"]]
+
+
+def index_rows(report: dict, text: dict) -> list[list[str]]:
+    return [[text["ikm"], _number(report["ikm"], 3)], [text["converted"], _number(report["ikm_converted"], 2)],
+            [text["category"], text["category_of"](report["category"])],
+            [text["respondents"], str(report["respondents"])], [text["served"], str(report["served"])],
+            [text["sample"], str(report["sample_needed"])]]
+
+
+def profile_rows(report: dict, text: dict) -> list[list[str]]:
+    rows = []
+    for field, counts in report["profile"].items():
+        words = text["profile"][field]
+        rows += [[words["label"], words["choices"][choice], str(count)] for choice, count in counts.items()]
+    return rows
+
+
+def follow_up(report: dict, text: dict) -> list[str]:
+    return [f"{key}. {text['elements'][key]}" for key in report["lowest"]]
+
+
+def skm_csv(report: dict, text: dict) -> str:
+    """The report's tables one after another (comments last, all of them)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows([[text["title"]], [text["period"]], [text["scope"], _scope(report, text)], []])
+    writer.writerow(text["element_header"])
+    writer.writerows(element_rows(report, text))
+    writer.writerows([[], [text["index_title"]]])
+    writer.writerows(index_rows(report, text))
+    writer.writerows([[], [text["profile_title"]]])
+    writer.writerows(profile_rows(report, text))
+    writer.writerows([[], [text["follow_up_title"]], *[[line] for line in follow_up(report, text)], []])
+    writer.writerow([text["comments_title"]])
+    writer.writerow(text["comment_header"])
+    writer.writerows([[c["day"], c["service"], c["comment"]] for c in report["comments"]])
+    return out.getvalue()
+
+
+def _signature(text: dict, styles) -> KeepTogether:
+    name = f"<b><u>{escape(text['signer_name'])}</u></b>" if text.get("signer_name") else "(" + "_" * 30 + ")"
+    block = [Paragraph(escape(text["place_date"]), styles["Sign"]), Paragraph(escape(text["signer_title"]), styles["Sign"]),
+             Spacer(1, 16 * mm), Paragraph(name, styles["Sign"])]
+    if text.get("signer_id"):
+        block.append(Paragraph(escape(text["signer_id"]), styles["Sign"]))
+    return KeepTogether([Spacer(1, 4 * mm), Table([["", block]], colWidths=[95 * mm, 75 * mm])])
+
+
+def skm_pdf(report: dict, text: dict, *, logo: bytes | None = None) -> bytes:
+    """The report as A4 PDF bytes."""
+    styles = getSampleStyleSheet()
+    styles.add(ParagraphStyle("Head", parent=styles["Normal"], fontSize=13, leading=16))
+    styles.add(ParagraphStyle("Small", parent=styles["Normal"], fontSize=8.5, leading=10))
+    styles.add(ParagraphStyle("Cell", parent=styles["Normal"], fontSize=8, leading=9.5))
+    styles.add(ParagraphStyle("Sign", parent=styles["Normal"], fontSize=10, leading=13, alignment=1))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
+                            bottomMargin=15 * mm, title=text["title"], author=report["office"]["name"])
+
+    def heading(words: str) -> list:
+        return [Spacer(1, 4 * mm), Paragraph(f"<b>{escape(words)}</b>", styles["Normal"]), Spacer(1, 2 * mm)]
+
+    def cells(rows):
+        return [[Paragraph(escape(str(cell)), styles["Cell"]) for cell in row] for row in rows]
+
+    story = _letterhead(report, logo, styles)
+    story += [Spacer(1, 3 * mm), Paragraph(f"<b>{escape(text['title'])}</b>", styles["Title"]),
+              Paragraph(escape(text["period"]), styles["Normal"]),
+              Paragraph(escape(f"{text['scope']}: {_scope(report, text)}"), styles["Normal"])]
+    story += heading(text["elements_title"])
+    story.append(_table([text["element_header"], *cells(element_rows(report, text))],
+                        widths=[12 * mm, 88 * mm, 20 * mm, 22 * mm, 28 * mm]))
+    story += heading(text["index_title"])
+    story.append(_table(index_rows(report, text), widths=[110 * mm, 60 * mm], header=False))
+    story += heading(text["follow_up_title"])
+    lowest = follow_up(report, text)
+    story.append(Paragraph(escape(text["follow_up"] + " " + ("; ".join(lowest) if lowest else text["nothing"])),
+                           styles["Normal"]))
+    story += heading(text["profile_title"])
+    story.append(_table([["", "", text["count"]], *profile_rows(report, text)], widths=[45 * mm, 95 * mm, 30 * mm]))
+    story += heading(text["comments_title"])
+    if report["comments"]:
+        rows = cells([[c["day"], c["service"], c["comment"]] for c in report["comments"]])
+        story.append(_table([text["comment_header"], *rows], widths=[24 * mm, 16 * mm, 130 * mm]))
+    else:
+        story.append(Paragraph(escape(text["no_comments"]), styles["Small"]))
+    story.append(_signature(text, styles))
+
+    def footer(canvas, document):
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(20 * mm, 8 * mm, text.get("footer", ""))
+        canvas.drawRightString(A4[0] - 20 * mm, 8 * mm, str(document.page))
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
