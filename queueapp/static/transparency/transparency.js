@@ -27,7 +27,10 @@ function apply(rows) {
 
 connect({
   rooms: [{office: root.getAttribute("data-office")}],
-  onSnapshot: function (room, snap) { apply(snap.state && snap.state.services); },
+  onSnapshot: function (room, snap) {
+    apply(snap.state && snap.state.services);
+    root.setAttribute("data-live", "synced");      // the table now follows the office's events
+  },
   onEvent: function (room, event) { if (event.services) { apply(event.services); } },
   onStatus: function (status) {
     var note = $("live-status");
