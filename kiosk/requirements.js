@@ -61,8 +61,10 @@ function open(service) {
   part(body, texts.completion_time, service.completion_time);
   part(body, texts.fee, service.fee);
   part(body, texts.product, service.product);
-  part(body, texts.complaints, (service.complaints ? service.complaints + "; " : "") +
-       data.standards.office.lapor.name + " (" + data.standards.office.lapor.site + ")");
+  var lapor = data.standards.office.lapor;
+  // The office's channel often names SP4N-LAPOR! already: say it once.
+  part(body, texts.complaints, /lapor/i.test(service.complaints) ? service.complaints :
+       (service.complaints ? service.complaints + "; " : "") + lapor.name + " (" + lapor.site + ")");
   var bottom = make("button", "k-wide k-primary", texts.close);
   bottom.type = "button";
   bottom.addEventListener("click", close);

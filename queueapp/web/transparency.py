@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+
+from babel.dates import format_date
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask_babel import get_locale, gettext as _
@@ -45,6 +48,13 @@ def public_standards(office_slug: str, links: bool = True) -> dict:
 def citizen_day(value) -> str:
     """"Senin, 23 November 2026": a date as citizens read it, in the page's language."""
     return local_time.day(value, str(get_locale() or "id"))
+
+
+@bp.app_template_filter()
+def month_name(value: str) -> str:
+    """"2026-11" -> "November 2026" in the page's language."""
+    year, month = (int(part) for part in value.split("-"))
+    return format_date(date(year, month, 1), "MMMM y", locale=str(get_locale() or "id"))
 
 
 def eta_text(minutes: int | None) -> str:
