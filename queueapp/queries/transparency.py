@@ -22,7 +22,8 @@ CACHE_SECONDS = 60.0
 
 class MonthCache:
     """(office, month) -> figures for CACHE_SECONDS; a lock per key so that a crowd opening
-    the page at once costs one computation."""
+    the page at once costs one computation. Expired entries are dropped whenever one is
+    built: asking for many different months keeps no more than a minute's worth."""
 
     def __init__(self, seconds: float = CACHE_SECONDS, clock=time.monotonic):
         self.seconds, self.clock = seconds, clock
@@ -41,7 +42,17 @@ class MonthCache:
             if entry is None or entry[0] <= self.clock():
                 entry = (self.clock() + self.seconds, build())
                 self.entries[key] = entry
+        self._prune()
         return entry[1]
+
+    def _prune(self) -> None:
+        now = self.clock()
+        with self.guard:
+            for key in [k for k, (expires, _) in list(self.entries.items()) if expires <= now]:
+                self.entries.pop(key, None)
+                lock = self.locks.get(key)
+                if lock is not None and not lock.locked():
+                    del self.locks[key]
 
 
 _CACHES: WeakKeyDictionary[Database, MonthCache] = WeakKeyDictionary()

@@ -46,7 +46,7 @@ def quiet(app):
     app.config.update(BOOKING_RATE_LIMIT="", BOOKING_READ_RATE_LIMIT="", CHECKIN_RATE_LIMIT="")
 
 
-def test_the_months_figures_are_the_ones_computed_by_hand(client, demo, clock):
+def test_the_months_figures_are_the_ones_computed_by_hand(client, any_db, demo, clock):
     serve_three_a(demo, NOVEMBER)
     clock.current = NOVEMBER + timedelta(hours=2)
     body = client.get("/api/v1/offices/demo/transparency").get_json()
@@ -107,7 +107,7 @@ def test_the_page_works_without_javascript_and_shows_standards_pledge_and_compla
     assert "<script>" not in html and 'style="' not in html
 
 
-def test_no_token_name_phone_or_nik_appears_on_the_page_the_csv_or_the_api(client, demo, clock):
+def test_no_token_name_phone_or_nik_appears_on_the_page_the_csv_or_the_api(client, any_db, demo, clock):
     clock.current = NOVEMBER - timedelta(days=3)
     booked = appointments.book(demo, "demo", "A", datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc), name=NAME,
                                phone=PHONE, nik=NIK, now=clock(), secret_key=SECRET)
@@ -130,7 +130,7 @@ def test_the_figures_are_kept_a_minute_per_office_and_month(client, demo, clock)
     assert cached["total"]["issued"] == 0 and cached["live"][0]["waiting"] == 1   # live figures are live
 
 
-def test_survey_answers_of_the_month_give_the_index_its_category_and_respondents(client, demo, clock):
+def test_survey_answers_of_the_month_give_the_index_its_category_and_respondents(client, any_db, demo, clock):
     from queueapp.services import survey
     issued = serve_three_a(demo, NOVEMBER)
     clock.current = NOVEMBER + timedelta(hours=1)
@@ -172,3 +172,19 @@ def test_the_kiosk_carries_the_standards_and_the_display_the_pledge_only_when_en
                           now=clock())
     board = client.get("/display/demo").get_data(as_text=True)
     assert 'id="pledge-slide"' in board and "Kami siap melayani." in board and "pledge.js" in board
+
+
+def test_the_month_cache_keeps_figures_a_minute_and_forgets_expired_months():
+    from queueapp.queries.transparency import MonthCache
+    now = [0.0]
+    cache, built = MonthCache(seconds=60, clock=lambda: now[0]), []
+
+    def build(value):
+        return lambda: built.append(value) or {"value": value}
+    assert cache.get(("demo", "2026-11"), build(1)) == {"value": 1}
+    now[0] = 59.0
+    assert cache.get(("demo", "2026-11"), build(2)) == {"value": 1} and built == [1]
+    now[0] = 61.0
+    assert cache.get(("demo", "2001-01"), build(3)) == {"value": 3}
+    assert set(cache.entries) == {("demo", "2001-01")} and set(cache.locks) == {("demo", "2001-01")}
+    assert cache.get(("demo", "2026-11"), build(4)) == {"value": 4}

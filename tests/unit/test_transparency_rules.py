@@ -51,3 +51,4 @@ def test_without_respondents_there_is_no_index_and_the_csv_leaves_it_blank():
     rows = transparency.csv_rows("demo", "2026-11", [{"code": "A", "name": "KTP-el", **figures}], figures)
     assert rows[0][:6] == ("demo", "2026-11", "A", "KTP-el", 4, 3) and rows[1][2] == "ALL" and rows[1][-1] == ""
     assert len(rows[0]) == len(transparency.CSV_HEADER)
+
