@@ -10,6 +10,7 @@ from sqlalchemy import select
 from queueapp.domain import standards
 from queueapp.models import AuditEntry, Office, Service
 from queueapp.queries.office_document import office_document
+from queueapp.services.demo import STANDARDS
 from queueapp.services.office_import import import_office
 
 from .. import support
@@ -46,7 +47,7 @@ def test_an_admin_writes_a_services_procedure_and_complaint_channel_in_its_form(
     row = service_a(demo)
     assert (row.procedure, row.complaints) == (STEPS, "Loket pengaduan Dukcapil, WA 0812-0000-1111")
     [entry] = entries(demo, "service.updated", "service:A")
-    assert entry.changes["procedure"] == ["", STEPS]
+    assert entry.changes["procedure"] == [STANDARDS["A"]["procedure"], STEPS]
     form = client.get("/admin/demo/services/A").get_data(as_text=True)
     assert "Perekaman sidik jari dan foto" in form
     page = client.get("/transparansi/demo").get_data(as_text=True)
@@ -75,7 +76,8 @@ def test_the_api_changes_the_standard_and_the_pledge_and_the_public_listing_show
     assert response.status_code == 200 and response.get_json()["pledge"] == "Janji layanan kami."
     too_long = client.patch("/api/v1/offices/demo", headers=headers, json={"pledge": "x" * 4001})
     assert too_long.status_code == 422
-    assert entries(demo, "service.updated", "service:A")[-1].changes["procedure"] == ["", STEPS]
+    assert entries(demo, "service.updated", "service:A")[-1].changes["procedure"] == \
+        [STANDARDS["A"]["procedure"], STEPS]
     public = client.get("/api/v1/offices/demo/standards").get_json()
     a = public["services"][0]
     assert a["procedure"] == STEPS.split("\n") and a["requirements"][0] == "Fotokopi Kartu Keluarga"
