@@ -17,8 +17,9 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from .pdf import _letterhead, _table
 
 
-def _number(value, places: int) -> str:
-    return "-" if value is None else f"{value:.{places}f}"
+def _number(value, places: int, comma: bool = False) -> str:
+    text = "-" if value is None else f"{value:.{places}f}"
+    return text.replace(".", ",") if comma else text
 
 
 def _scope(report: dict, text: dict) -> str:
@@ -30,23 +31,26 @@ def _scope(report: dict, text: dict) -> str:
     return " · ".join(parts)
 
 
-def element_rows(report: dict, text: dict) -> list[list[str]]:
-    return [[line["key"], text["elements"][line["key"]], _number(line["nrr"], 2), _number(line["weighted"], 3),
-             text["category_of"](line["category"])] for line in report["elements"]]
+def element_rows(report: dict, text: dict, comma: bool = False) -> list[list[str]]:
+    return [[line["key"], text["elements"][line["key"]], _number(line["nrr"], 2, comma),
+             _number(line["weighted"], 3, comma), text["category_of"](line["category"])] for line in report["elements"]]
 
 
-def index_rows(report: dict, text: dict) -> list[list[str]]:
-    return [[text["ikm"], _number(report["ikm"], 3)], [text["converted"], _number(report["ikm_converted"], 2)],
+def index_rows(report: dict, text: dict, comma: bool = False) -> list[list[str]]:
+    return [[text["ikm"], _number(report["ikm"], 3, comma)],
+            [text["converted"], _number(report["ikm_converted"], 2, comma)],
             [text["category"], text["category_of"](report["category"])],
             [text["respondents"], str(report["respondents"])], [text["served"], str(report["served"])],
             [text["sample"], str(report["sample_needed"])]]
 
 
-def profile_rows(report: dict, text: dict) -> list[list[str]]:
+def profile_rows(report: dict, text: dict, *, once: bool = False) -> list[list[str]]:
+    """(field, choice, respondents) rows; `once`: the field named on its first row only."""
     rows = []
     for field, counts in report["profile"].items():
         words = text["profile"][field]
-        rows += [[words["label"], words["choices"][choice], str(count)] for choice, count in counts.items()]
+        rows += [[words["label"] if not (once and n) else "", words["choices"][choice], str(count)]
+                 for n, (choice, count) in enumerate(counts.items())]
     return rows
 
 
@@ -95,28 +99,36 @@ def skm_pdf(report: dict, text: dict, *, logo: bytes | None = None) -> bytes:
     def heading(words: str) -> list:
         return [Spacer(1, 4 * mm), Paragraph(f"<b>{escape(words)}</b>", styles["Normal"]), Spacer(1, 2 * mm)]
 
-    def cells(rows):
-        return [[Paragraph(escape(str(cell)), styles["Cell"]) for cell in row] for row in rows]
+    def cells(rows, upto: int = 99):
+        """Text columns (before `upto`) as paragraphs: they wrap and stay left-aligned."""
+        return [[Paragraph(escape(str(cell)), styles["Cell"]) if n < upto else cell for n, cell in enumerate(row)]
+                for row in rows]
+
+    def header(words):
+        return [Paragraph(f"<b>{escape(str(cell))}</b>", styles["Cell"]) for cell in words]
+
+    comma = text.get("decimal") == ","
 
     story = _letterhead(report, logo, styles)
     story += [Spacer(1, 3 * mm), Paragraph(f"<b>{escape(text['title'])}</b>", styles["Title"]),
               Paragraph(escape(text["period"]), styles["Normal"]),
               Paragraph(escape(f"{text['scope']}: {_scope(report, text)}"), styles["Normal"])]
     story += heading(text["elements_title"])
-    story.append(_table([text["element_header"], *cells(element_rows(report, text))],
+    story.append(_table([header(text["element_header"]), *cells(element_rows(report, text, comma), 2)],
                         widths=[12 * mm, 88 * mm, 20 * mm, 22 * mm, 28 * mm]))
     story += heading(text["index_title"])
-    story.append(_table(index_rows(report, text), widths=[110 * mm, 60 * mm], header=False))
+    story.append(_table(index_rows(report, text, comma), widths=[110 * mm, 60 * mm], header=False))
     story += heading(text["follow_up_title"])
     lowest = follow_up(report, text)
     story.append(Paragraph(escape(text["follow_up"] + " " + ("; ".join(lowest) if lowest else text["nothing"])),
                            styles["Normal"]))
     story += heading(text["profile_title"])
-    story.append(_table([["", "", text["count"]], *profile_rows(report, text)], widths=[45 * mm, 95 * mm, 30 * mm]))
+    story.append(_table([header(["", "", text["count"]]), *cells(profile_rows(report, text, once=True), 2)],
+                        widths=[45 * mm, 95 * mm, 30 * mm]))
     story += heading(text["comments_title"])
     if report["comments"]:
         rows = cells([[c["day"], c["service"], c["comment"]] for c in report["comments"]])
-        story.append(_table([text["comment_header"], *rows], widths=[24 * mm, 16 * mm, 130 * mm]))
+        story.append(_table([header(text["comment_header"]), *rows], widths=[24 * mm, 16 * mm, 130 * mm]))
     else:
         story.append(Paragraph(escape(text["no_comments"]), styles["Small"]))
     story.append(_signature(text, styles))

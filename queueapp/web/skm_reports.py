@@ -124,6 +124,7 @@ def pdf(slug: str):
         place = (request.args.get("place") or documents._place(found["office"]["address"])).strip()
         text = words(documents.period_words(period))
         text.update(
+            decimal="," if lang == "id" else ".",
             place_date=f"{place}, {dated}" if place else dated,
             signer_title=_("Head of %(office)s", office=found["office"]["name"]),
             signer_name=(request.args.get("signer") or "").strip()[:100],

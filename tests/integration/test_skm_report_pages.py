@@ -71,7 +71,7 @@ def test_clerks_and_other_offices_may_not_read_it(client, surveyed, who, status)
     log_in(client, {"clerk": "loket1"}.get(who, who))
     for path in (MONTH, "/reports/demo/skm/skm.csv?month=2026-11", "/reports/demo/skm/skm.pdf?month=2026-11"):
         response = client.get(path)
-        assert response.status_code == status and "Komentar" not in text_of(response)
+        assert response.status_code == status and "Komentar nomor" not in text_of(response)
 
 
 def test_without_logging_in_it_asks_for_a_log_in(client, surveyed):
@@ -82,7 +82,7 @@ def test_a_zones_member_sees_only_its_zone(app, client, surveyed):
     people = cast(surveyed)
     log_in(client, "dukcapil-admin")
     html = text_of(client.get(MONTH))
-    assert 'id="skm-respondents">0<' in html and "Komentar" not in html
+    assert 'id="skm-respondents">0<' in html and "Komentar nomor" not in html
     other_zone = client.get(MONTH + f"&zone={people['zones']['Imigrasi']}")
     assert other_zone.status_code == 403
     admin = app.test_client()
@@ -113,4 +113,4 @@ def test_the_csv_and_pdf_carry_the_figures_and_all_comments(client, surveyed, mo
     pdf = pypdfium2.PdfDocument(io.BytesIO(response.data))
     words = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     pdf.close()
-    assert "81.25" in words and "Survei Kepuasan Masyarakat" in words and "Komentar nomor 1" in words
+    assert "81,25" in words and "3,250" in words and "Survei Kepuasan Masyarakat" in words and "Komentar nomor 1" in words

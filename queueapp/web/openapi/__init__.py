@@ -29,10 +29,13 @@ def _body_errors(paths: dict[str, dict]) -> None:
 def spec() -> dict:
     paths: dict[str, dict] = {}
     for area in (queue_paths(), booking_paths(), kiosk_paths(), office_paths(), {"/offices": create_office_path()},
-                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths(), survey_paths(),
-                 transparency_paths()):
+                 catalog_paths(), staff_paths(), dashboard_paths(), report_paths()):
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
+    for path, operations in survey_paths().items():   # the satisfaction survey (SKM)
+        paths.setdefault(path, {}).update(operations)
+    for path, operations in transparency_paths().items():   # the public performance figures
+        paths.setdefault(path, {}).update(operations)
     _body_errors(paths)
     return {
         "openapi": "3.1.0",
