@@ -11,7 +11,8 @@ from .errors import InvalidInput, N_
 from .states import CounterState
 
 SERVICE_FIELDS = ("code", "name", "name_en", "active", "daily_quota", "expected_minutes", "target_wait_minutes",
-                  "zone_id", "position", "requirements", "completion_time", "fee", "product", "booking")
+                  "zone_id", "position", "requirements", "completion_time", "fee", "product", "procedure",
+                  "complaints", "booking")
 BOOKING_FIELDS = ("bookable", "slot_minutes", "capacity", "requires_nik", "online_join", "online_daily_quota",
                   "notice_days", "horizon_days", "checkin_before_minutes", "checkin_after_minutes")
 COUNTER_FIELDS = ("number", "name", "services", "priority_first", "zone_id", "state")
@@ -19,7 +20,8 @@ COUNTER_FIELDS = ("number", "name", "services", "priority_first", "zone_id", "st
 # A new service: not bookable, no quota, the standard left to fill in.
 SERVICE_DEFAULTS: dict[str, Any] = {
     "active": True, "daily_quota": None, "expected_minutes": 10, "target_wait_minutes": 30, "zone_id": None,
-    "position": None, "requirements": "", "completion_time": "", "fee": "", "product": "", "booking": None}
+    "position": None, "requirements": "", "completion_time": "", "fee": "", "product": "", "procedure": "",
+    "complaints": "", "booking": None}
 # The booking rule of a service that has none yet (the booking_rules table's defaults).
 BOOKING_DEFAULTS: dict[str, Any] = {
     "bookable": False, "slot_minutes": 15, "capacity": 4, "requires_nik": False, "online_join": False,
@@ -31,6 +33,7 @@ COUNTER_DEFAULTS: dict[str, Any] = {"name": "", "services": {}, "priority_first"
 NAME_LENGTH = 200
 STANDARD_LENGTH = 200
 REQUIREMENTS_LENGTH = 4000
+COMPLAINTS_LENGTH = 500
 COUNTER_NAME_LENGTH = 100
 MAX_ORDER = 99
 
@@ -75,6 +78,8 @@ def service(values: dict[str, Any]) -> dict[str, Any]:
                                       max_length=STANDARD_LENGTH),
         "fee": setup.text(values.get("fee"), "fee", max_length=STANDARD_LENGTH),
         "product": setup.text(values.get("product"), "product", max_length=STANDARD_LENGTH),
+        "procedure": setup.text(values.get("procedure"), "procedure", max_length=REQUIREMENTS_LENGTH),
+        "complaints": setup.text(values.get("complaints"), "complaints", max_length=COMPLAINTS_LENGTH),
         "booking": None if values.get("booking") is None else booking(values["booking"]),
     }
 

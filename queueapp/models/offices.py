@@ -32,6 +32,10 @@ class Office(Base):
     # How citizens reach the office, and where they complain (SP4N-LAPOR!, a WhatsApp number).
     contact: Mapped[str] = mapped_column(Text, default="")
     complaint_channel: Mapped[str] = mapped_column(Text, default="")
+    # The service pledge (maklumat pelayanan; empty: the regulation's standard wording) and
+    # whether the lobby display shows it now and then.
+    pledge: Mapped[str] = mapped_column(Text, default="")
+    pledge_on_display: Mapped[bool] = mapped_column(Boolean, default=False)
     # A small PNG or JPEG shown on the kiosk, the display and the printed ticket.
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     logo_type: Mapped[str] = mapped_column(String(32), default="")
@@ -79,6 +83,10 @@ class Service(Base):
     completion_time: Mapped[str] = mapped_column(String(200), default="")
     fee: Mapped[str] = mapped_column(String(200), default="")
     product: Mapped[str] = mapped_column(String(200), default="")
+    # The procedure (steps, one per line) and how to complain about this service (empty:
+    # the office's complaint channel): the rest of the six components.
+    procedure: Mapped[str] = mapped_column(Text, default="")
+    complaints: Mapped[str] = mapped_column(String(500), default="")
 
     office: Mapped[Office] = relationship(back_populates="services")
 

@@ -63,7 +63,7 @@ def office_list(db: Database, actor: Actor) -> list[dict]:
 # --- One office's settings and checklist ---
 
 SETTINGS = ("name", "address", "timezone", "running_text", "max_calls", "finish_on_call_next", "contact",
-            "complaint_channel", "closed")
+            "complaint_channel", "closed", "pledge", "pledge_on_display")
 
 
 def _office(s: Session, slug: str, actor: Actor | None) -> Office:

@@ -16,9 +16,9 @@ from ..models import (BookingRule, Counter, CounterService, Display, Holiday, Ki
                       StaffUser, Zone)
 
 OFFICE_FIELDS = ("name", "address", "running_text", "max_calls", "finish_on_call_next", "contact",
-                 "complaint_channel")
+                 "complaint_channel", "pledge", "pledge_on_display")
 SERVICE_FIELDS = ("name_en", "active", "daily_quota", "expected_minutes", "target_wait_minutes", "position",
-                  "requirements", "completion_time", "fee", "product")
+                  "requirements", "completion_time", "fee", "product", "procedure", "complaints")
 BOOKING_FIELDS = ("bookable", "slot_minutes", "capacity", "requires_nik", "online_join", "online_daily_quota",
                   "notice_days", "horizon_days", "checkin_before_minutes", "checkin_after_minutes")
 

@@ -405,3 +405,23 @@ def logo(db: Database, office_slug: str) -> tuple[bytes, str] | None:
         data = s.execute(select(Office.logo, Office.logo_type).where(Office.id == office.id)).one()
         return (data[0], data[1]) if data[0] else None
 
+
+
+def public_summary(db: Database, office_slug: str, period: ReportPeriod) -> dict:
+    """The figures of `summary` that anyone may read (the public performance page,
+    queries.transparency): the totals and the table per service of every service of the
+    office, without clerks, counters or appointments. Raises OfficeNotFound."""
+    with db.read() as s:
+        office = repository.office_by_slug(s, office_slug)
+        ids = tuple(s.execute(select(Service.id).where(Service.office_id == office.id)).scalars())
+        sc = Scope(office.id, office.slug, office.name, office.timezone, office.address or "",
+                   office.contact or "", False, ids, period)
+        bys = (Breakdown.SERVICE,)
+        counted = count_groups(s, sc, bys)
+        timings, groups, *_ = _gather(s, sc, bys)
+        labels = _labels(s, sc)[Breakdown.SERVICE]
+    table = _table(fold(counted, 0), groups[0])
+    for line in table:
+        line.update(labels.get(line["key"], {}))
+    total = fold(counted, None).get("all") or dict.fromkeys(COUNTS, 0)
+    return {"period": period.as_dict(), **_figures_of(total, timings), "by_service": table}

@@ -61,12 +61,15 @@ EXAMPLE_HOLIDAYS = [
     ("2027-06-01", "Hari Lahir Pancasila"),
 ]
 # prefix: slot minutes, capacity, requires NIK, online join quota (0: no online join)
-# The service standard citizens see (requirements, completion time, fee, product).
+# The service standard citizens see (requirements, procedure, completion time, fee, product).
 STANDARDS = {
     "A": {"requirements": "Fotokopi Kartu Keluarga\nSurat pengantar RT/RW (perekaman baru)",
-          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "KTP elektronik"},
+          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "KTP elektronik",
+          "procedure": "Ambil nomor antrian di kios\nPetugas memeriksa berkas\n"
+                       "Perekaman sidik jari, iris mata, foto dan tanda tangan\nKTP-el dicetak dan diserahkan"},
     "B": {"requirements": "KK lama\nSurat pengantar RT/RW\nBuku nikah / akta perkawinan (perubahan)",
-          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "Kartu Keluarga"},
+          "completion_time": "1 hari kerja", "fee": "Gratis", "product": "Kartu Keluarga",
+          "procedure": "Ambil nomor antrian di kios\nPetugas memeriksa berkas\nData diverifikasi dan KK dicetak"},
     "C": {"requirements": "Surat keterangan lahir dari rumah sakit/bidan\nKK dan KTP-el orang tua",
           "completion_time": "1 hari kerja", "fee": "Gratis", "product": "Kutipan akta kelahiran"},
 }

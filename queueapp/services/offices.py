@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from ..db import Database
-from ..domain import setup
+from ..domain import setup, standards
 from ..domain.audit import AuditAction
 from ..domain.errors import N_, AlreadyExists, InvalidInput, ZoneNotFound
 from ..domain.permissions import WHOLE, Actor, Permission, require
@@ -40,6 +40,8 @@ OFFICE_FIELDS = {
     "contact": lambda v: setup.text(v, "contact", max_length=500),
     "complaint_channel": lambda v: setup.text(v, "complaint_channel", max_length=500),
     "closed": lambda v: flag(v, "closed"),
+    "pledge": lambda v: setup.text(v, "pledge", max_length=standards.PLEDGE_LENGTH),
+    "pledge_on_display": lambda v: flag(v, "pledge_on_display"),
 }
 ZONE_FIELDS = {
     "name": lambda v: setup.text(v, "name", max_length=100, required=True),

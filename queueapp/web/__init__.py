@@ -35,13 +35,14 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
     from . import api_notify  # noqa: I001 - notifications (docs/NOTIFICATIONS.md)
     from . import (admin, api, api_booking, api_catalog, api_offices, api_reports, api_staff, booking, counter,
-                   dashboard, display, errors, guards, headers, http, kiosk, pages, push, reports, staff, status)
+                   dashboard, display, errors, guards, headers, http, kiosk, pages, push, reports, staff, status,
+                   transparency)
     app.session_interface = http.CookieSessions()
     errors.register(app)
     guards.register(app)
     headers.register(app)
     for module in (api, api_booking, api_offices, api_catalog, api_staff, api_reports, pages, booking, staff, counter,
-                   display, kiosk, status, dashboard, reports, api_notify):
+                   display, kiosk, status, dashboard, reports, api_notify, transparency):
         app.register_blueprint(module.bp)
     admin.register(app)
     from . import api_survey, skm_reports, survey  # the satisfaction survey (SKM)

@@ -52,6 +52,8 @@ class ServiceForm(FlaskForm):
     completion_time = StringField(_l("Completion time"))
     fee = StringField(_l("Fee"))
     product = StringField(_l("Product"))
+    procedure = TextAreaField(_l("Procedure (one step per line)"), render_kw={"rows": 5})
+    complaints = StringField(_l("Complaints about this service"))
     booking_bookable = BooleanField(_l("Citizens may book an appointment online"))
     booking_slot_minutes = StringField(_l("Slot length (minutes)"), render_kw=NUMBER)
     booking_capacity = StringField(_l("Appointments per slot"), render_kw=NUMBER)
@@ -63,7 +65,8 @@ class ServiceForm(FlaskForm):
     booking_online_join = BooleanField(_l("Citizens may join today's queue from home"))
     booking_online_daily_quota = StringField(_l("Places per day from home"), render_kw=NUMBER)
 
-    TEXTS = ("code", "name", "name_en", "requirements", "completion_time", "fee", "product")
+    TEXTS = ("code", "name", "name_en", "requirements", "completion_time", "fee", "product", "procedure",
+             "complaints")
     NUMBERS = ("position", "daily_quota", "expected_minutes", "target_wait_minutes")
 
     def values(self) -> dict[str, Any]:

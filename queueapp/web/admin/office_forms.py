@@ -46,6 +46,8 @@ class OfficeForm(FlaskForm):
     contact = StringField(_l("Contact (phone, WhatsApp, e-mail)"), validators=[Length(max=500)])
     complaint_channel = StringField(_l("Where to complain (e.g. SP4N-LAPOR!)"), validators=[Length(max=500)])
     closed = BooleanField(_l("Closed now (by hand, whatever the hours say)"))
+    pledge = TextAreaField(_l("Service pledge (maklumat pelayanan)"), validators=[Length(max=4000)])
+    pledge_on_display = BooleanField(_l("Show the service pledge on the lobby display now and then"))
 
 
 class LogoForm(FlaskForm):

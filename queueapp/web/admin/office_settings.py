@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ... import messages
-from ...domain import setup
+from ...domain import setup, standards
 from ...domain.errors import DomainError, InvalidInput, RoleNotAllowed, ZoneNotFound
 from ...domain.permissions import Permission, can
 from ...extensions import get_db, now
@@ -68,7 +68,8 @@ def _settings_page(form: OfficeForm, logo_form: LogoForm, refused: str = "", sta
     checklist = [{**item, "url": url_for(CHECKLIST_PAGES[item["item"]], slug=g.office.slug)}
                  for item in admin.checklist(get_db(), g.office.slug, g.actor)]
     return render_template("admin/settings.html", office=g.office, section="office", form=form, logo_form=logo_form,
-                           config=config, checklist=checklist, refused=refused), status
+                           config=config, checklist=checklist, refused=refused,
+                           default_pledge=standards.DEFAULT_PLEDGE), status
 
 
 @admin_page(Permission.OPERATE)

@@ -16,6 +16,7 @@ from .queue import queue_paths
 from .reports import report_paths
 from .staff import staff_paths
 from .survey import survey_paths
+from .transparency import transparency_paths
 
 
 def _body_errors(paths: dict[str, dict]) -> None:
@@ -34,6 +35,8 @@ def spec() -> dict:
         for path, operations in area.items():
             paths.setdefault(path, {}).update(operations)
     for path, operations in survey_paths().items():   # the satisfaction survey (SKM)
+        paths.setdefault(path, {}).update(operations)
+    for path, operations in transparency_paths().items():   # the public performance figures
         paths.setdefault(path, {}).update(operations)
     _body_errors(paths)
     return {

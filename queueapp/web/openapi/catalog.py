@@ -32,7 +32,11 @@ SERVICE_FIELDS = {
     "zone_id": {**_OPTIONAL_INT, "description": "A zone of the office; null: the whole office"},
     "position": {**_INT, "minimum": 0, "description": "Order on the kiosk (default: last)"},
     "requirements": {**_TEXT, "description": "One requirement per line"},
-    "completion_time": _TEXT, "fee": _TEXT, "product": _TEXT, "booking": BOOKING}
+    "completion_time": _TEXT, "fee": _TEXT, "product": _TEXT,
+    "procedure": {**_TEXT, "description": "Steps of the procedure, one per line"},
+    "complaints": {**_TEXT, "maxLength": 500,
+                   "description": "How to complain about this service; empty: the office's complaint channel"},
+    "booking": BOOKING}
 SERVICE = {"type": "object", "properties": {
     **SERVICE_FIELDS, "counters": {"type": "array", "items": _INT, "description": "Numbers of the counters calling it"}}}
 COUNTER_FIELDS = {

@@ -10,6 +10,9 @@ OFFICE_FIELDS = {
     "running_text": {"type": "string"}, "max_calls": {"type": "integer", "minimum": 1, "maximum": 10},
     "finish_on_call_next": {"type": "boolean"}, "contact": {"type": "string"},
     "complaint_channel": {"type": "string"},
+    "pledge": {"type": "string", "maxLength": 4000,
+               "description": "The service pledge (maklumat pelayanan); empty: the standard wording is published"},
+    "pledge_on_display": {"type": "boolean", "description": "The lobby display shows the pledge now and then"},
     "closed": {"type": "boolean", "description": "Closed by hand; a supervisor may change this field alone"}}
 ZONE = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                                          "agency": {"type": "string"}, "position": {"type": "integer"}}}
