@@ -1,7 +1,7 @@
 """notifications: consents, the outbox, its delivery log, per-office settings
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-27
 
 A citizen's consent per channel (the phone encrypted, with a keyed hash for erasure
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
