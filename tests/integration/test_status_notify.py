@@ -88,7 +88,7 @@ def test_a_bad_phone_is_refused_with_the_typed_values_kept_in_indonesian_and_eng
     token = waiting_ticket(client, demo)
     response = client.post(f"/t/{token}/notify", data={"phone": "12345", "notify": ["sms"]})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Masukkan nomor ponsel Indonesia" in html
+    assert response.status_code == 422 and "Masukkan nomor HP Indonesia" in html
     assert 'value="12345"' in html and re.search(r'value="sms"\s+checked', html)
     assert 'aria-invalid="true"' in html and rows(demo, NotifyConsent) == []
     english = client.post(f"/t/{token}/notify?lang=en", data={"phone": "12345", "notify": ["sms"]})
