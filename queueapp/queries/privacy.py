@@ -74,6 +74,9 @@ def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
             joins = s.execute(select(OnlineJoin, Ticket).join(Ticket, Ticket.id == OnlineJoin.ticket_id).where(
                 OnlineJoin.phone_hash == citizen.digest).order_by(Ticket.issued_at, Ticket.id)).all()
         ticket_ids = set(tickets) | {ticket.id for _, ticket in joins}
+        if citizen.by == "phone":   # tickets the citizen asked messages about with this phone
+            ticket_ids |= set(s.execute(select(NotifyConsent.ticket_id).where(
+                NotifyConsent.recipient_hash == citizen.digest, NotifyConsent.ticket_id.is_not(None))).scalars())
         comments = s.execute(select(SurveyResponse, Ticket).join(Ticket, Ticket.id == SurveyResponse.ticket_id).where(
             SurveyResponse.ticket_id.in_(ticket_ids), SurveyResponse.comment.is_not(None))
             .order_by(SurveyResponse.answered_at, SurveyResponse.id)).all() if ticket_ids else []

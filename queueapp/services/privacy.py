@@ -139,13 +139,16 @@ def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = 
 
 def _citizen_tickets(citizen: Citizen):
     """The ids of the citizen's tickets: those their appointments became and, by phone,
-    those they took from home. Read before the appointments are anonymised."""
+    those they took from home or asked messages about with this phone (status page, clerk).
+    Read before the appointments and consents are anonymised."""
     matches = (Appointment.phone == citizen.value) if citizen.by == "phone" else \
         (Appointment.nik_hash == citizen.digest)
     booked = select(Appointment.ticket_id).where(matches, Appointment.ticket_id.is_not(None))
     if citizen.by != "phone":
         return booked
-    return booked.union(select(OnlineJoin.ticket_id).where(OnlineJoin.phone_hash == citizen.digest))
+    return booked.union(select(OnlineJoin.ticket_id).where(OnlineJoin.phone_hash == citizen.digest),
+                        select(NotifyConsent.ticket_id).where(NotifyConsent.recipient_hash == citizen.digest,
+                                                              NotifyConsent.ticket_id.is_not(None)))
 
 
 def erase(db: Database, citizen: Citizen, *, now: datetime, username: str = audit.COMMAND_LINE) -> Anonymised:

@@ -13,11 +13,12 @@ from queueapp.domain.retention import Retention
 from queueapp.models import SurveyResponse, Ticket
 from queueapp.queries.privacy import citizen_records
 from queueapp.services import checkin, privacy, survey
+from queueapp.services import notify as notify_ops
 
 from ..conftest import actor_of
 from ..support import MONDAY_0900_WIB, counters, tickets
 from .skm_support import EVERY_SERVICE_COUNTER, counter_id
-from .test_privacy import BUDI, SITI, TUESDAY_0800, audit_of, book, citizen, join, rows
+from .test_privacy import BUDI, SECRET, SITI, TUESDAY_0800, audit_of, book, citizen, join, rows
 
 SCORES = {str(n): 4 for n in range(1, 10)}
 
@@ -96,4 +97,14 @@ def test_erasure_by_nik_blanks_the_comment_about_the_ticket_the_appointment_beca
     assert [c["comment"] for c in citizen_records(demo, who)["survey_comments"]] == ["Terima kasih, Bu Rina"]
     done = privacy.erase(demo, who, now=TUESDAY_0800 + timedelta(hours=2))
     assert done.totals()["survey_comment"] == 1 and done.totals()["appointment"] == 1
+    assert comments(demo) == [None]
+
+
+def test_a_walk_in_who_asked_for_messages_with_their_phone_has_their_comment_found_and_blanked(demo, any_db, clerk):
+    issued = tickets.issue_ticket(demo, "demo", "A", now=MONDAY_0900_WIB)
+    notify_ops.clerk_consent(demo, clerk, issued["id"], "sms", SITI["phone"], now=MONDAY_0900_WIB, secret_key=SECRET)
+    serve_and_answer(demo, issued["id"], MONDAY_0900_WIB, "Loket 1 cepat")
+    who = citizen(phone=SITI["phone"])
+    assert [c["comment"] for c in citizen_records(demo, who)["survey_comments"]] == ["Loket 1 cepat"]
+    assert privacy.erase(demo, who, now=MONDAY_0900_WIB + timedelta(hours=1)).totals()["survey_comment"] == 1
     assert comments(demo) == [None]
