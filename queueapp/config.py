@@ -119,6 +119,8 @@ VARIABLES = (
     Variable("RETAIN_ONLINE_JOIN_DAYS", "RETAIN_ONLINE_JOIN_DAYS", 7, _count),
     # The client address of an audit entry (staff log-ins), after the entry.
     Variable("RETAIN_AUDIT_IP_DAYS", "RETAIN_AUDIT_IP_DAYS", 180, _count),
+    # The free-text comment of a survey response, after the answer (the scores stay).
+    Variable("RETAIN_SURVEY_COMMENT_DAYS", "RETAIN_SURVEY_COMMENT_DAYS", 365, _count),
     # Each server process purges what passed its retention this often (0: only from cron).
     Variable("PRIVACY_PURGE_HOURS", "PRIVACY_PURGE_HOURS", 24, _count),
     # Taking a number (POST /api/v1/offices/<office>/tickets): per client address (an

@@ -21,6 +21,9 @@ class DataClass(str, enum.Enum):
     ONLINE_JOIN = "online_join"
     # The client address of an audit entry (staff log-ins); counted from the entry.
     AUDIT_ADDRESS = "audit_address"
+    # The free-text comment of a satisfaction survey response (it may name anyone);
+    # counted from the answer. The scores and the respondent profile stay (statistics).
+    SURVEY_COMMENT = "survey_comment"
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,13 @@ class Retention:
     appointment_days: int = 30
     online_join_days: int = 7
     audit_address_days: int = 180
+    survey_comment_days: int = 365
 
     def days(self, kind: DataClass) -> int:
         return {DataClass.APPOINTMENT: self.appointment_days,
                 DataClass.ONLINE_JOIN: self.online_join_days,
-                DataClass.AUDIT_ADDRESS: self.audit_address_days}[DataClass(kind)]
+                DataClass.AUDIT_ADDRESS: self.audit_address_days,
+                DataClass.SURVEY_COMMENT: self.survey_comment_days}[DataClass(kind)]
 
     def cutoff(self, kind: DataClass, now: datetime) -> datetime:
         """Records of `kind` counted from before this instant have passed their retention."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..db import Database
 from ..domain import booking
 from ..domain.retention import Citizen, DataClass
-from ..models import Appointment, NotifyConsent, Office, OnlineJoin, Ticket
+from ..models import Appointment, NotifyConsent, Office, OnlineJoin, SurveyResponse, Ticket
 
 
 def _ticket(ticket: Ticket | None, tz: ZoneInfo) -> dict[str, Any] | None:
@@ -50,6 +50,15 @@ def _consent(consent: NotifyConsent, timezone: str) -> dict[str, Any]:
             "withdrawn_at": consent.withdrawn_at.astimezone(tz).isoformat() if consent.withdrawn_at else None}
 
 
+def _survey_comment(response: SurveyResponse, ticket: Ticket) -> dict[str, Any]:
+    """The comment the citizen wrote in the satisfaction survey about one of their tickets
+    (the scores are kept without any link to a person's name)."""
+    tz = ZoneInfo(ticket.service.office.timezone)
+    return {"office": ticket.service.office.slug, "ticket": ticket.code,
+            "business_date": response.business_date.isoformat(),
+            "answered_at": response.answered_at.astimezone(tz).isoformat(), "comment": response.comment}
+
+
 def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
     """Every appointment booked with the citizen's phone (or NIK), with the ticket it became,
     and every ticket taken from home with that phone. `found` counts them per office id."""
@@ -64,9 +73,17 @@ def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
         if citizen.by == "phone":
             joins = s.execute(select(OnlineJoin, Ticket).join(Ticket, Ticket.id == OnlineJoin.ticket_id).where(
                 OnlineJoin.phone_hash == citizen.digest).order_by(Ticket.issued_at, Ticket.id)).all()
+        ticket_ids = set(tickets) | {ticket.id for _, ticket in joins}
+        if citizen.by == "phone":   # tickets the citizen asked messages about with this phone
+            ticket_ids |= set(s.execute(select(NotifyConsent.ticket_id).where(
+                NotifyConsent.recipient_hash == citizen.digest, NotifyConsent.ticket_id.is_not(None))).scalars())
+        comments = s.execute(select(SurveyResponse, Ticket).join(Ticket, Ticket.id == SurveyResponse.ticket_id).where(
+            SurveyResponse.ticket_id.in_(ticket_ids), SurveyResponse.comment.is_not(None))
+            .order_by(SurveyResponse.answered_at, SurveyResponse.id)).all() if ticket_ids else []
         found: dict[int | None, dict[str, int]] = {}
         for office_id, kind in [(a.office_id, DataClass.APPOINTMENT) for a in appointments] + \
-                               [(join.office_id, DataClass.ONLINE_JOIN) for join, _ in joins]:
+                               [(join.office_id, DataClass.ONLINE_JOIN) for join, _ in joins] + \
+                               [(response.office_id, DataClass.SURVEY_COMMENT) for response, _ in comments]:
             counts = found.setdefault(office_id, {})
             counts[kind.value] = counts.get(kind.value, 0) + 1
         consents = []
@@ -77,4 +94,5 @@ def citizen_records(db: Database, citizen: Citizen) -> dict[str, Any]:
         return {"by": citizen.by, citizen.by: citizen.value, "notify_consents": consents,
                 "appointments": [_appointment(a, tickets.get(a.ticket_id)) for a in appointments],
                 "online_tickets": [_online_ticket(join, ticket) for join, ticket in joins],
+                "survey_comments": [_survey_comment(response, ticket) for response, ticket in comments],
                 "found": found}

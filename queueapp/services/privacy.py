@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from ..db import Database, UnitOfWork
 from ..domain.audit import AuditAction
 from ..domain.retention import ERASED, Citizen, DataClass, Retention
-from ..models import Appointment, AuditEntry, NotifyConsent, OnlineJoin, Ticket
+from ..models import Appointment, AuditEntry, NotifyConsent, OnlineJoin, SurveyResponse, Ticket
 from . import audit, push
 
 # Who the audit log names for the purge the server runs on its own.
@@ -29,7 +29,8 @@ def retention_of(settings: Mapping[str, Any]) -> Retention:
     """The retention periods of the app's settings (QUEUEAPP_RETAIN_*_DAYS)."""
     return Retention(appointment_days=settings["RETAIN_APPOINTMENT_DAYS"],
                      online_join_days=settings["RETAIN_ONLINE_JOIN_DAYS"],
-                     audit_address_days=settings["RETAIN_AUDIT_IP_DAYS"])
+                     audit_address_days=settings["RETAIN_AUDIT_IP_DAYS"],
+                     survey_comment_days=settings.get("RETAIN_SURVEY_COMMENT_DAYS", 365))
 
 
 @dataclass
@@ -129,10 +130,27 @@ def purge(db: Database, retention: Retention, *, now: datetime, dry_run: bool = 
     _purge_class(db, DataClass.AUDIT_ADDRESS, AuditEntry,
                  (AuditEntry.at < retention.cutoff(DataClass.AUDIT_ADDRESS, now), AuditEntry.address != ERASED),
                  {"address": ERASED}, dry_run, done)
+    _purge_class(db, DataClass.SURVEY_COMMENT, SurveyResponse,
+                 (SurveyResponse.answered_at < retention.cutoff(DataClass.SURVEY_COMMENT, now),
+                  SurveyResponse.comment.is_not(None)), {"comment": None}, dry_run, done)
     if not dry_run and done.by_office:
         with db.write() as uow:
             _audit(uow, AuditAction.PRIVACY_PURGED, now, done, username=username, target="retention")
     return done
+
+
+def _citizen_tickets(citizen: Citizen):
+    """The ids of the citizen's tickets: those their appointments became and, by phone,
+    those they took from home or asked messages about with this phone (status page, clerk).
+    Read before the appointments and consents are anonymised."""
+    matches = (Appointment.phone == citizen.value) if citizen.by == "phone" else \
+        (Appointment.nik_hash == citizen.digest)
+    booked = select(Appointment.ticket_id).where(matches, Appointment.ticket_id.is_not(None))
+    if citizen.by != "phone":
+        return booked
+    return booked.union(select(OnlineJoin.ticket_id).where(OnlineJoin.phone_hash == citizen.digest),
+                        select(NotifyConsent.ticket_id).where(NotifyConsent.recipient_hash == citizen.digest,
+                                                              NotifyConsent.ticket_id.is_not(None)))
 
 
 def erase(db: Database, citizen: Citizen, *, now: datetime, username: str = audit.COMMAND_LINE) -> Anonymised:
@@ -143,6 +161,11 @@ def erase(db: Database, citizen: Citizen, *, now: datetime, username: str = audi
     reference, never the number itself."""
     done = Anonymised()
     with db.write() as uow:
+        # The survey comments about the tickets their appointments became (and, by phone,
+        # the tickets they took from home), first: they are found by the phone or NIK; the scores stay.
+        done.add(DataClass.SURVEY_COMMENT, _anonymise(
+            uow, SurveyResponse, (SurveyResponse.ticket_id.in_(_citizen_tickets(citizen)),
+                                  SurveyResponse.comment.is_not(None)), {"comment": None}, False))
         matches = (Appointment.phone == citizen.value) if citizen.by == "phone" else \
             (Appointment.nik_hash == citizen.digest)
         done.add(DataClass.APPOINTMENT, _anonymise(uow, Appointment, (matches,), _APPOINTMENT_ERASED, False))

@@ -44,6 +44,8 @@ def register(app: Flask) -> None:
     for module in (api, api_booking, api_offices, api_catalog, api_staff, api_reports, pages, booking, staff, counter,
                    display, kiosk, status, dashboard, reports, api_notify, transparency):
         app.register_blueprint(module.bp)
+    from . import status_notify  # WhatsApp/SMS asked for on the status page
+    app.register_blueprint(status_notify.bp)
     admin.register(app)
     from . import api_survey, skm_reports, survey  # the satisfaction survey (SKM)
     for module in (api_survey, survey, skm_reports):

@@ -87,7 +87,7 @@ def test_anonymising_keeps_times_service_status_and_the_ticket_so_reports_still_
                     s.execute(select(func.count()).select_from(OnlineJoin)).scalar_one())
     before = statistics()
     done = privacy.purge(demo, RETENTION, now=THURSDAY_0800 + timedelta(days=60))
-    assert done.totals() == {"appointment": 3, "online_join": 1, "audit_address": 0}
+    assert done.totals() == {"appointment": 3, "online_join": 1, "audit_address": 0, "survey_comment": 0}
     assert statistics() == before
     assert all(is_anonymous(a) for a in rows(demo, Appointment))
     assert [j.phone_hash for j in rows(demo, OnlineJoin)] == [""]
@@ -119,10 +119,10 @@ def test_the_purge_is_idempotent_and_audits_only_what_it_changed(demo, any_db):
     later = TUESDAY_0800 + timedelta(days=40)
     assert privacy.purge(demo, RETENTION, now=later).totals()["appointment"] == 1
     assert privacy.purge(demo, RETENTION, now=later).totals() == {"appointment": 0, "online_join": 0,
-                                                                  "audit_address": 0}
+                                                                  "audit_address": 0, "survey_comment": 0}
     entries = audit_of(demo, AuditAction.PRIVACY_PURGED)
     assert [(e.username, e.target, e.changes) for e in entries] == [
-        ("(command line)", "retention", {"appointment": 1, "online_join": 0, "audit_address": 0})]
+        ("(command line)", "retention", {"appointment": 1, "online_join": 0, "audit_address": 0, "survey_comment": 0})]
     assert entries[0].office_id == rows(demo, Appointment)[0].office_id
 
 
@@ -196,7 +196,7 @@ def test_an_export_is_audited_with_counts_and_a_reference_never_the_number(demo,
     records = citizen_records(demo, who)
     privacy.record_export(demo, who, records["found"], now=MONDAY_0900_WIB)
     entry, = audit_of(demo, AuditAction.PRIVACY_EXPORTED)
-    assert entry.changes == {"by": "phone", "appointment": 1, "online_join": 0, "audit_address": 0}
+    assert entry.changes == {"by": "phone", "appointment": 1, "online_join": 0, "audit_address": 0, "survey_comment": 0}
     assert entry.target == f"citizen:{who.reference}" and entry.office_id is not None
     assert "081234567890" not in json.dumps([entry.target, entry.changes]) and who.digest not in entry.target
 
@@ -207,7 +207,7 @@ def test_erasure_by_phone_anonymises_the_citizens_records_and_leaves_others(demo
     join(demo)
     join(demo, BUDI["phone"])
     done = privacy.erase(demo, citizen(phone="0812-3456-7890"), now=MONDAY_0900_WIB)
-    assert done.totals() == {"appointment": 1, "online_join": 1, "audit_address": 0}
+    assert done.totals() == {"appointment": 1, "online_join": 1, "audit_address": 0, "survey_comment": 0}
     siti, budi = rows(demo, Appointment)
     assert is_anonymous(siti) and budi.name == "Budi Santoso"
     assert [j.phone_hash == "" for j in rows(demo, OnlineJoin)] == [True, False]
@@ -221,7 +221,7 @@ def test_erasure_by_nik_is_audited_without_the_nik_or_its_hash(demo, any_db):
     privacy.erase(demo, who, now=MONDAY_0900_WIB)
     assert is_anonymous(rows(demo, Appointment)[0])
     entry, = audit_of(demo, AuditAction.PRIVACY_ERASED)
-    assert entry.changes == {"by": "nik", "appointment": 1, "online_join": 0, "audit_address": 0}
+    assert entry.changes == {"by": "nik", "appointment": 1, "online_join": 0, "audit_address": 0, "survey_comment": 0}
     text = json.dumps([entry.target, entry.changes, entry.username, entry.address])
     assert SITI["nik"] not in text and who.digest not in text and "3174" not in text
 
