@@ -112,6 +112,15 @@ def kiosk_headers(server: LiveServer) -> dict:
     return {"Authorization": f"Bearer {server.env[E2E_KIOSK_TOKEN]}"}
 
 
+def open_workstation(page, server: LiveServer, counter: int) -> None:
+    """Log in as the demo clerk of counter `counter` (loketN) and open its workstation."""
+    page.goto(server.url + "/login")
+    page.fill("#username", f"loket{counter}")
+    page.fill("#password", "demo12345")
+    page.click("button[type=submit]")
+    page.click(f"a[data-counter='{counter}']")
+
+
 def pair(page, server: LiveServer, office: str = "demo", kiosk: str = "lobi") -> None:
     """Pair a browser page's context with a kiosk, as an administrator would: open its pairing link once."""
     page.goto(f"{server.url}/kiosk/{office}?kiosk={kiosk}&pair={device_token(server, office, kiosk)}")

@@ -8,7 +8,7 @@ import pytest
 from .axe_check import (COUNTER, DISPLAY, DISPLAY_PORTRAIT, KIOSK, PHONE, assert_accessible,
                         assert_no_horizontal_overflow, axe_context)
 from .citizens import Clerk, issue, leave
-from .conftest import pair
+from .conftest import open_workstation, pair
 
 pytestmark = pytest.mark.browser
 
@@ -88,11 +88,7 @@ def kiosk(server, page):
 
 
 def counter(server, page):
-    page.goto(server.url + "/login")
-    page.fill("#username", "loket5")
-    page.fill("#password", "demo12345")
-    page.click("button[type=submit]")
-    page.click("a[data-counter='5']")
+    open_workstation(page, server, 5)
     page.wait_for_function("document.getElementById('counter-state').textContent !== '—'")
     return None
 

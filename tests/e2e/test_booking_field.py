@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .axe_check import PHONE, assert_no_horizontal_overflow
+from .axe_check import assert_no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 

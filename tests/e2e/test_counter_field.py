@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from .axe_check import COUNTER, assert_no_horizontal_overflow
 from .citizens import issue
+from .conftest import open_workstation
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +18,7 @@ def workstation(browser, start_server):
     server = start_server()
     context = browser.new_context(viewport=COUNTER, locale="id-ID")
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.fill("#username", "loket3")
-    page.fill("#password", "demo12345")
-    page.click("button[type=submit]")
-    page.click("a[data-counter='3']")
+    open_workstation(page, server, 3)
     expect(page.locator("#counter-state")).to_have_text("Buka")
     yield server, page
     context.close()

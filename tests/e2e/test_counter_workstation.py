@@ -3,7 +3,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import kiosk_headers
+from .conftest import kiosk_headers, open_workstation
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +20,7 @@ def workstation(browser, start_server):
     server = start_server()
     context = browser.new_context(locale="id-ID")
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.fill("#username", "loket3")
-    page.fill("#password", "demo12345")
-    page.click("button[type=submit]")
-    page.click("a[data-counter='3']")
+    open_workstation(page, server, 3)
     expect(page.locator("#counter-state")).to_have_text("Buka")
     yield server, page
     context.close()

@@ -13,7 +13,7 @@ import json
 
 import requests
 
-from .conftest import kiosk_headers, staff_token
+from .conftest import kiosk_headers, open_workstation, staff_token
 
 
 def take(server, service: str = "A") -> dict:
@@ -130,11 +130,7 @@ def test_the_clerk_records_consent_and_gets_a_prefilled_whatsapp_link(live_serve
     context = browser.new_context(locale="id-ID")
     try:
         page = context.new_page()
-        page.goto(live_server.url + "/login")
-        page.fill("#username", "loket3")
-        page.fill("#password", "demo12345")
-        page.click("button[type=submit]")
-        page.click("a[data-counter='3']")
+        open_workstation(page, live_server, 3)
         expect(page.locator("#counter-state")).to_have_text("Buka")
         expect(page.locator("#reach")).to_be_hidden()
         ticket = take(live_server, "C")    # loket 3 serves B and C, lines no other test here uses

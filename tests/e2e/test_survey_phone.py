@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import kiosk_headers, staff_token
+from .conftest import kiosk_headers, open_workstation, staff_token
 
 pytestmark = pytest.mark.browser
 
@@ -108,11 +108,7 @@ def test_the_counter_offers_the_survey_of_the_ticket_just_finished(browser, live
     ticket = issue(live_server, "D")
     context = browser.new_context(locale="id-ID")
     clerk = context.new_page()
-    clerk.goto(live_server.url + "/login")
-    clerk.fill("#username", "loket4")
-    clerk.fill("#password", "demo12345")
-    clerk.click("button[type=submit]")
-    clerk.click("a[data-counter='4']")
+    open_workstation(clerk, live_server, 4)
     clerk.fill("#call-number", ticket["number"])
     clerk.click("#call-form button")
     expect(clerk.locator("#current-number")).to_have_text(ticket["number"])
