@@ -1,12 +1,12 @@
 /*
- * The kiosk's "Persyaratan" buttons (an ES module, beside kiosk.js): one button per
- * service under the service choice opens a large panel with the service's published
+ * The kiosk's "Persyaratan" buttons (an ES module, beside kiosk.js): one button beside
+ * each service's tile opens a large panel with the service's published
  * standard (requirements, procedure, completion time, fee, product, where to complain)
  * before the citizen takes a number. The standards and the texts come from the page
  * (<script type="application/json" id="k-standards">, rendered by the server); the panel
  * closes with its button, on the kiosk's idle time, or when the services change screen.
  */
-import {$, make, pageData} from "/static/shared/dom.js";
+import {make, pageData} from "/static/shared/dom.js";
 import {serviceName} from "/static/shared/i18n.js";
 
 var config = pageData("k-config");
@@ -14,7 +14,6 @@ var data = pageData("k-standards");
 var texts = data.texts;
 var shown = config.shown_services || [];
 var services = data.standards.services.filter(function (s) { return !shown.length || shown.indexOf(s.code) >= 0; });
-var box = $("k-requirements");
 var panel = null, closeTimer = null;
 
 function list(tag, lines) {
@@ -82,15 +81,27 @@ function armClose() {
   closeTimer = setTimeout(close, (config.idle_seconds || 45) * 1000);
 }
 
-if (box && services.length) {
-  box.appendChild(make("p", "k-req-label", texts.hint));
-  services.forEach(function (service) {
-    var button = make("button", "k-req", texts.button + " " + service.code);
-    button.type = "button";
-    button.setAttribute("data-requirements", service.code);
-    button.setAttribute("aria-label", texts.button + ": " + serviceName(service, config.locale));
-    button.addEventListener("click", function () { open(service); });
-    box.appendChild(button);
+/* One "Persyaratan" button in each service's slot (.k-service-extra, beside its tile):
+   kiosk.js announces each service item it makes with "kiosk:service"; items made before
+   this module ran are found in the page. */
+var byCode = {};
+services.forEach(function (service) { byCode[service.code] = service; });
+
+function addButton(code, slot) {
+  var service = byCode[code];
+  if (!service || !slot || slot.querySelector(".k-req")) { return; }
+  var button = make("button", "k-req", texts.button);
+  button.type = "button";
+  button.setAttribute("data-requirements", service.code);
+  button.setAttribute("aria-label", texts.button + ": " + serviceName(service, config.locale));
+  button.addEventListener("click", function () { open(service); });
+  slot.appendChild(button);
+}
+
+if (services.length) {
+  document.addEventListener("kiosk:service", function (event) { addButton(event.detail.code, event.detail.slot); });
+  document.querySelectorAll("[data-service-item]").forEach(function (item) {
+    addButton(item.getAttribute("data-service-item"), item.querySelector(".k-service-extra"));
   });
   document.addEventListener("pointerdown", function () { if (panel && !panel.hidden) { armClose(); } });
 }
