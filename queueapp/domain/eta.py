@@ -79,6 +79,15 @@ class Waiting:
     queued: float
     number: int
     priority: bool = False
+    # A checked-in appointment: `queued` is its slot's start; once that has come it goes
+    # ahead of walk-ins (domain.dispatch.FairMergePolicy), up to APPOINTMENTS_IN_A_ROW calls.
+    appointment: bool = False
+
+
+# domain.dispatch.FairMergePolicy's default (booking_rules.appointments_in_a_row).
+APPOINTMENTS_IN_A_ROW = 2
+# Ids of booked appointments still to come in a replay (below any newcomer's -service id).
+_BOOKED_IDS = -10 ** 6
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,10 @@ class LineState:
     history: dict[int, ServiceHistory]
     # The office's breaks still ahead today (or under way), minutes from now: counters pause.
     breaks: tuple[tuple[float, float], ...] = ()
+    # Booked appointments of today not checked in yet: (slot start in minutes from now,
+    # service id); each comes with probability `booked_show` (the observed share).
+    booked: tuple[tuple[float, int], ...] = ()
+    booked_show: float = 0.9
 
     def ticket(self, ticket_id: int) -> Waiting | None:
         return next((w for w in self.waiting if w.ticket_id == ticket_id), None)
@@ -322,12 +335,24 @@ def with_newcomers(state: LineState, service_ids) -> LineState:
     service id): monte_carlo_line then tells the wait of a number taken now, and the
     newcomers never delay anyone (they take no counter time)."""
     newcomers = tuple(Waiting(-sid, sid, 0.0, 10 ** 9) for sid in service_ids)
-    return LineState(state.waiting + newcomers, state.counters, state.history, state.breaks)
+    return LineState(state.waiting + newcomers, state.counters, state.history, state.breaks,
+                     state.booked, state.booked_show)
 
 
-def _counter_line(state: LineState, counter: CounterNow) -> list[Waiting]:
-    return sorted((w for w in state.waiting if w.service_id in counter.services),
-                  key=lambda w: _counter_rank(counter, w))
+def _booked_waiting(state: LineState) -> tuple[Waiting, ...]:
+    """The booked appointments still to come as appointments in line from their slot."""
+    return tuple(Waiting(_BOOKED_IDS - i, sid, slot, 10 ** 8 + i, False, True)
+                 for i, (slot, sid) in enumerate(state.booked))
+
+
+def _counter_line(state: LineState, counter: CounterNow) -> tuple[list[Waiting], list[Waiting]]:
+    """A counter's line in its dispatch rank: the walk-ins (and newcomers), and apart the
+    appointments (checked in, and booked still to come)."""
+    rank = lambda w: _counter_rank(counter, w)  # noqa: E731
+    mine = [w for w in state.waiting if w.service_id in counter.services]
+    booked = [w for w in _booked_waiting(state) if w.service_id in counter.services]
+    return (sorted((w for w in mine if not w.appointment), key=rank),
+            sorted([w for w in mine if w.appointment] + booked, key=rank))
 
 
 def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiting | None, rng,
@@ -343,7 +368,9 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
                 t += rng.expovariate(rate)
         coming.sort()
     taken_coming = [False] * len(coming)
-    taken: set[int] = set()
+    # Booked citizens who will not come in this draw (the observed no-show share).
+    taken: set[int] = {_BOOKED_IDS - i for i in range(len(state.booked)) if rng.random() > state.booked_show}
+    streaks = {c.counter_id: 0 for c in counters}
     pointers = {c.counter_id: 0 for c in counters}
     heap = []
     for c in counters:
@@ -370,21 +397,28 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
                     service = sid
                     break
         if service is None:
-            line = lines[c.counter_id]
+            walk_ins, booked = lines[c.counter_id]
             i = pointers[c.counter_id]
-            while i < len(line) and line[i].ticket_id in taken:
+            while i < len(walk_ins) and walk_ins[i].ticket_id in taken:
                 i += 1
             pointers[c.counter_id] = i
-            if i >= len(line):
-                continue   # this counter has nobody left for it in this replay
-            chosen = line[i]
+            chosen = _fair_merge(walk_ins[i] if i < len(walk_ins) else None, booked, taken, t,
+                                 streaks[c.counter_id], c)
+            if chosen is None:
+                later = [w.queued for w in booked if w.ticket_id not in taken]
+                if not later:
+                    continue   # this counter has nobody left for it in this replay
+                # Only booked citizens whose slot has not come: the counter waits for the next.
+                heapq.heappush(heap, (_free_at(max(min(later), t), state.breaks), c.counter_id, c))
+                continue
+            streaks[c.counter_id] = streaks[c.counter_id] + 1 if chosen.appointment else 0
             taken.add(chosen.ticket_id)
             if record is not None:
                 record.setdefault(chosen.ticket_id, []).append(t)
             if me is not None and chosen.ticket_id == me.ticket_id:
                 return t
             service = chosen.service_id
-        if service is not None and chosen is not None and chosen.ticket_id < 0:
+        if service is not None and chosen is not None and _BOOKED_IDS < chosen.ticket_id < 0:
             # A newcomer who is not there (a board's "wait if you take a number now"): it
             # learns its wait without taking the counter's time.
             heapq.heappush(heap, (t, c.counter_id, c))
@@ -398,9 +432,32 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
     return None
 
 
-def _priority_waiting(line: list[Waiting], pointers: dict, counter: CounterNow, taken: set[int]) -> bool:
+def _fair_merge(walk_in: Waiting | None, appointments: list[Waiting], taken: set[int], t: float,
+                streak: int, counter: CounterNow) -> Waiting | None:
+    """domain.dispatch.FairMergePolicy at `t`: a priority walk-in first (where the counter
+    says so), then an appointment whose slot has come ahead of walk-ins unless
+    APPOINTMENTS_IN_A_ROW were called in a row, else the first walk-in, else a checked-in
+    appointment before its slot; a booked citizen still to come is not there before the
+    slot (None: nobody there now)."""
+    if walk_in is not None and counter.priority_first and walk_in.priority:
+        return walk_in
+    due = early = None
+    for w in appointments:
+        if w.ticket_id in taken:
+            continue
+        if w.queued <= t:
+            due = w
+            break
+        if early is None and w.ticket_id > _BOOKED_IDS:
+            early = w
+    if walk_in is not None and (due is None or streak >= APPOINTMENTS_IN_A_ROW):
+        return walk_in
+    return due or early
+
+
+def _priority_waiting(lines: tuple, pointers: dict, counter: CounterNow, taken: set[int]) -> bool:
     """Whether a priority ticket already in line is next for this counter."""
-    for w in line[pointers[counter.counter_id]:]:
+    for w in lines[0][pointers[counter.counter_id]:]:
         if w.ticket_id not in taken:
             return w.priority
     return False
