@@ -284,9 +284,33 @@ def _draws_estimate(waits: list[float]) -> Estimate:
     return _estimate(median, _quantile(waits, 0.1) - 0.05 * median - 0.5, _quantile(waits, 0.9) + 0.1 * median + 1)
 
 
+# Whether a service without its own history yet is drawn at the office's observed pace
+# (calibrated_fallbacks); a switch for the simulator's before/after figures.
+CALIBRATE_FALLBACK = True
+
+
+def calibrated_fallbacks(state: LineState, minimum_samples: int = 3) -> LineState:
+    """Until a service has its own history, its counter minutes are the admin's expected
+    minutes; admins type round, generous figures (10 minutes for a 4-minute task). The
+    services that do have history tell the office's pace: the median of their robust mean
+    / expected minutes. A service without history is drawn at its expected minutes times
+    that pace (kept between 0.25 and 2)."""
+    ratios = sorted(robust_minutes(h) / h.fallback_minutes for h in state.history.values()
+                    if h.fallback_minutes > 0 and sum(1 for d in h.durations if d > 0) >= minimum_samples)
+    if not CALIBRATE_FALLBACK or not ratios or len(ratios) == len(state.history):
+        return state
+    pace = min(2.0, max(0.25, _quantile(ratios, 0.5)))
+    history = {sid: h if sum(1 for d in h.durations if d > 0) >= minimum_samples else
+               ServiceHistory(h.durations, h.fallback_minutes * pace, h.no_show_share, h.no_show_minutes,
+                              h.priority_per_minute)
+               for sid, h in state.history.items()}
+    return LineState(state.waiting, state.counters, history, state.breaks, state.booked, state.booked_show)
+
+
 def monte_carlo_waits(state: LineState, ticket_id: int, rng, draws: int = 40,
                       horizon: float = 240.0) -> list[float]:
     """The waits of estimate_monte_carlo's draws, sorted (empty: no estimate)."""
+    state = calibrated_fallbacks(state)
     me = state.ticket(ticket_id)
     if me is None or not state.serving(me.service_id):
         return []
@@ -318,6 +342,7 @@ def monte_carlo_line(state: LineState, rng, draws: int = 40, horizon: float = 24
     """estimate_monte_carlo for every waiting ticket at once, from the same draws (each
     draw replays the whole line): what a screen of the whole line needs, in draws x line
     steps instead of tickets x draws x line."""
+    state = calibrated_fallbacks(state)
     lines = {c.counter_id: _counter_line(state, c) for c in state.counters}
     waits: dict[int, list[float]] = {}
     for _ in range(draws):
