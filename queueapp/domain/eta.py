@@ -86,6 +86,9 @@ class Waiting:
 
 # domain.dispatch.FairMergePolicy's default (booking_rules.appointments_in_a_row).
 APPOINTMENTS_IN_A_ROW = 2
+# Whether the replay counts the bookings still to come (LineState.booked); a switch for the
+# simulator's before/after figures (docs/ETA.md, "Appointments").
+USE_BOOKINGS = True
 # Ids of booked appointments still to come in a replay (below any newcomer's -service id).
 _BOOKED_IDS = -10 ** 6
 
@@ -375,7 +378,7 @@ def _counter_line(state: LineState, counter: CounterNow) -> tuple[list[Waiting],
     appointments (checked in, and booked still to come)."""
     rank = lambda w: _counter_rank(counter, w)  # noqa: E731
     mine = [w for w in state.waiting if w.service_id in counter.services]
-    booked = [w for w in _booked_waiting(state) if w.service_id in counter.services]
+    booked = [w for w in _booked_waiting(state) if w.service_id in counter.services] if USE_BOOKINGS else []
     return (sorted((w for w in mine if not w.appointment), key=rank),
             sorted([w for w in mine if w.appointment] + booked, key=rank))
 
@@ -394,7 +397,8 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
         coming.sort()
     taken_coming = [False] * len(coming)
     # Booked citizens who will not come in this draw (the observed no-show share).
-    taken: set[int] = {_BOOKED_IDS - i for i in range(len(state.booked)) if rng.random() > state.booked_show}
+    taken: set[int] = {_BOOKED_IDS - i for i in range(len(state.booked))
+                       if USE_BOOKINGS and rng.random() > state.booked_show}
     streaks = {c.counter_id: 0 for c in counters}
     pointers = {c.counter_id: 0 for c in counters}
     heap = []

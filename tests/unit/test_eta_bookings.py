@@ -31,3 +31,11 @@ def test_after_two_appointments_in_a_row_a_walk_in_is_called():
 def test_a_booking_later_in_the_day_does_not_delay_a_short_line():
     state = eta.LineState(WALK_INS, COUNTER, HISTORY, booked=((60.0, 1),), booked_show=1.0)
     assert quotes(state) == {1: 0, 2: 5}
+
+
+def test_a_service_without_history_is_drawn_at_the_pace_the_other_services_show():
+    # The admin typed 10 minutes for both; service 1 takes 5: service 2 is drawn around 5 too.
+    history = {1: eta.ServiceHistory(durations=(5.0,) * 10, fallback_minutes=10.0),
+               2: eta.ServiceHistory(fallback_minutes=10.0)}
+    state = eta.calibrated_fallbacks(eta.LineState((), COUNTER, history))
+    assert state.history[2].fallback_minutes == 5.0 and state.history[1] is history[1]
