@@ -47,6 +47,10 @@ _BOOKINGS = (select(Appointment.service_id, Appointment.slot_start, Appointment.
 # After the check-in window (booking.Rule.checkin_after_minutes' default) a booking that did
 # not come counts as a no-show.
 CHECKIN_AFTER = timedelta(minutes=15)
+# A booking not checked in by its slot's start is no longer counted to come: most booked
+# citizens check in before their slot, so one who has not is likelier a no-show, or late
+# and then a walk-in at the back (measured on kecamatan-small seeds 1-5, docs/ETA.md).
+LATE_GRACE = timedelta(0)
 
 
 def _bookings(session: Session, office: Office, day, now: datetime) -> tuple[tuple, float]:
@@ -184,7 +188,7 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
     checked_in = [(w.service_id, round(w.queued, 3)) for w in waiting if w.appointment]
     booked = []
     for service_id, slot in inputs.booked:
-        if slot + CHECKIN_AFTER < now:
+        if slot + LATE_GRACE < now:
             continue
         key = (service_id, round(_minutes(slot - now), 3))
         if key in checked_in:
