@@ -379,8 +379,12 @@ def _counter_line(state: LineState, counter: CounterNow) -> tuple[list[Waiting],
     rank = lambda w: _counter_rank(counter, w)  # noqa: E731
     mine = [w for w in state.waiting if w.service_id in counter.services]
     booked = [w for w in _booked_waiting(state) if w.service_id in counter.services] if USE_BOOKINGS else []
-    return (sorted((w for w in mine if not w.appointment), key=rank),
-            sorted([w for w in mine if w.appointment] + booked, key=rank))
+    groups: dict[tuple, list[Waiting]] = {}
+    for w in sorted([w for w in mine if w.appointment] + booked, key=rank):
+        groups.setdefault(rank(w)[:2], []).append(w)
+    # The appointments in groups of one rank (priority, service order): inside a group they
+    # stand by slot, so the first one not yet taken tells whether any is due.
+    return sorted((w for w in mine if not w.appointment), key=rank), list(groups.values())
 
 
 def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiting | None, rng,
@@ -401,6 +405,7 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
                        if USE_BOOKINGS and rng.random() > state.booked_show}
     streaks = {c.counter_id: 0 for c in counters}
     pointers = {c.counter_id: 0 for c in counters}
+    group_pointers: dict[tuple[int, int], int] = {}
     heap = []
     for c in counters:
         if c.busy_minutes is None:
@@ -426,15 +431,23 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
                     service = sid
                     break
         if service is None:
-            walk_ins, booked = lines[c.counter_id]
+            walk_ins, groups = lines[c.counter_id]
             i = pointers[c.counter_id]
             while i < len(walk_ins) and walk_ins[i].ticket_id in taken:
                 i += 1
             pointers[c.counter_id] = i
-            chosen = _fair_merge(walk_ins[i] if i < len(walk_ins) else None, booked, taken, t,
+            heads = []
+            for g, group in enumerate(groups):
+                j = group_pointers.get((c.counter_id, g), 0)
+                while j < len(group) and group[j].ticket_id in taken:
+                    j += 1
+                group_pointers[(c.counter_id, g)] = j
+                if j < len(group):
+                    heads.append((group, j))
+            chosen = _fair_merge(walk_ins[i] if i < len(walk_ins) else None, heads, taken, t,
                                  streaks[c.counter_id], c)
             if chosen is None:
-                later = [w.queued for w in booked if w.ticket_id not in taken]
+                later = [group[j].queued for group, j in heads]
                 if not later:
                     continue   # this counter has nobody left for it in this replay
                 # Only booked citizens whose slot has not come: the counter waits for the next.
@@ -461,27 +474,24 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
     return None
 
 
-def _fair_merge(walk_in: Waiting | None, appointments: list[Waiting], taken: set[int], t: float,
+def _fair_merge(walk_in: Waiting | None, heads: list[tuple[list[Waiting], int]], taken: set[int], t: float,
                 streak: int, counter: CounterNow) -> Waiting | None:
     """domain.dispatch.FairMergePolicy at `t`: a priority walk-in first (where the counter
     says so), then an appointment whose slot has come ahead of walk-ins unless
     APPOINTMENTS_IN_A_ROW were called in a row, else the first walk-in, else a checked-in
     appointment before its slot; a booked citizen still to come is not there before the
-    slot (None: nobody there now)."""
+    slot (None: nobody there now). `heads`: per rank group of appointments (by slot), the
+    group and the index of its first one not taken."""
     if walk_in is not None and counter.priority_first and walk_in.priority:
         return walk_in
-    due = early = None
-    for w in appointments:
-        if w.ticket_id in taken:
-            continue
-        if w.queued <= t:
-            due = w
-            break
-        if early is None and w.ticket_id > _BOOKED_IDS:
-            early = w
+    due = next((group[j] for group, j in heads if group[j].queued <= t), None)
     if walk_in is not None and (due is None or streak >= APPOINTMENTS_IN_A_ROW):
         return walk_in
-    return due or early
+    if due is not None or walk_in is not None:
+        return due or walk_in
+    # Nobody due and no walk-in: a checked-in appointment before its slot.
+    return next((w for group, j in heads for w in group[j:]
+                 if w.ticket_id not in taken and w.ticket_id > _BOOKED_IDS), None)
 
 
 def _priority_waiting(lines: tuple, pointers: dict, counter: CounterNow, taken: set[int]) -> bool:
