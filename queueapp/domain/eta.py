@@ -79,6 +79,18 @@ class Waiting:
     queued: float
     number: int
     priority: bool = False
+    # A checked-in appointment: `queued` is its slot's start; once that has come it goes
+    # ahead of walk-ins (domain.dispatch.FairMergePolicy), up to APPOINTMENTS_IN_A_ROW calls.
+    appointment: bool = False
+
+
+# domain.dispatch.FairMergePolicy's default (booking_rules.appointments_in_a_row).
+APPOINTMENTS_IN_A_ROW = 2
+# Whether the replay counts the bookings still to come (LineState.booked); a switch for the
+# simulator's before/after figures (docs/ETA.md, "Appointments").
+USE_BOOKINGS = True
+# Ids of booked appointments still to come in a replay (below any newcomer's -service id).
+_BOOKED_IDS = -10 ** 6
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,10 @@ class LineState:
     history: dict[int, ServiceHistory]
     # The office's breaks still ahead today (or under way), minutes from now: counters pause.
     breaks: tuple[tuple[float, float], ...] = ()
+    # Booked appointments of today not checked in yet: (slot start in minutes from now,
+    # service id); each comes with probability `booked_show` (the observed share).
+    booked: tuple[tuple[float, int], ...] = ()
+    booked_show: float = 0.9
 
     def ticket(self, ticket_id: int) -> Waiting | None:
         return next((w for w in self.waiting if w.ticket_id == ticket_id), None)
@@ -271,9 +287,33 @@ def _draws_estimate(waits: list[float]) -> Estimate:
     return _estimate(median, _quantile(waits, 0.1) - 0.05 * median - 0.5, _quantile(waits, 0.9) + 0.1 * median + 1)
 
 
+# Whether a service without its own history yet is drawn at the office's observed pace
+# (calibrated_fallbacks); a switch for the simulator's before/after figures.
+CALIBRATE_FALLBACK = True
+
+
+def calibrated_fallbacks(state: LineState, minimum_samples: int = 3) -> LineState:
+    """Until a service has its own history, its counter minutes are the admin's expected
+    minutes; admins type round, generous figures (10 minutes for a 4-minute task). The
+    services that do have history tell the office's pace: the median of their robust mean
+    / expected minutes. A service without history is drawn at its expected minutes times
+    that pace (kept between 0.25 and 2)."""
+    ratios = sorted(robust_minutes(h) / h.fallback_minutes for h in state.history.values()
+                    if h.fallback_minutes > 0 and sum(1 for d in h.durations if d > 0) >= minimum_samples)
+    if not CALIBRATE_FALLBACK or not ratios or len(ratios) == len(state.history):
+        return state
+    pace = min(2.0, max(0.25, _quantile(ratios, 0.5)))
+    history = {sid: h if sum(1 for d in h.durations if d > 0) >= minimum_samples else
+               ServiceHistory(h.durations, h.fallback_minutes * pace, h.no_show_share, h.no_show_minutes,
+                              h.priority_per_minute)
+               for sid, h in state.history.items()}
+    return LineState(state.waiting, state.counters, history, state.breaks, state.booked, state.booked_show)
+
+
 def monte_carlo_waits(state: LineState, ticket_id: int, rng, draws: int = 40,
                       horizon: float = 240.0) -> list[float]:
     """The waits of estimate_monte_carlo's draws, sorted (empty: no estimate)."""
+    state = calibrated_fallbacks(state)
     me = state.ticket(ticket_id)
     if me is None or not state.serving(me.service_id):
         return []
@@ -305,6 +345,7 @@ def monte_carlo_line(state: LineState, rng, draws: int = 40, horizon: float = 24
     """estimate_monte_carlo for every waiting ticket at once, from the same draws (each
     draw replays the whole line): what a screen of the whole line needs, in draws x line
     steps instead of tickets x draws x line."""
+    state = calibrated_fallbacks(state)
     lines = {c.counter_id: _counter_line(state, c) for c in state.counters}
     waits: dict[int, list[float]] = {}
     for _ in range(draws):
@@ -322,12 +363,28 @@ def with_newcomers(state: LineState, service_ids) -> LineState:
     service id): monte_carlo_line then tells the wait of a number taken now, and the
     newcomers never delay anyone (they take no counter time)."""
     newcomers = tuple(Waiting(-sid, sid, 0.0, 10 ** 9) for sid in service_ids)
-    return LineState(state.waiting + newcomers, state.counters, state.history, state.breaks)
+    return LineState(state.waiting + newcomers, state.counters, state.history, state.breaks,
+                     state.booked, state.booked_show)
 
 
-def _counter_line(state: LineState, counter: CounterNow) -> list[Waiting]:
-    return sorted((w for w in state.waiting if w.service_id in counter.services),
-                  key=lambda w: _counter_rank(counter, w))
+def _booked_waiting(state: LineState) -> tuple[Waiting, ...]:
+    """The booked appointments still to come as appointments in line from their slot."""
+    return tuple(Waiting(_BOOKED_IDS - i, sid, slot, 10 ** 8 + i, False, True)
+                 for i, (slot, sid) in enumerate(state.booked))
+
+
+def _counter_line(state: LineState, counter: CounterNow) -> tuple[list[Waiting], list[Waiting]]:
+    """A counter's line in its dispatch rank: the walk-ins (and newcomers), and apart the
+    appointments (checked in, and booked still to come)."""
+    rank = lambda w: _counter_rank(counter, w)  # noqa: E731
+    mine = [w for w in state.waiting if w.service_id in counter.services]
+    booked = [w for w in _booked_waiting(state) if w.service_id in counter.services] if USE_BOOKINGS else []
+    groups: dict[tuple, list[Waiting]] = {}
+    for w in sorted([w for w in mine if w.appointment] + booked, key=rank):
+        groups.setdefault(rank(w)[:2], []).append(w)
+    # The appointments in groups of one rank (priority, service order): inside a group they
+    # stand by slot, so the first one not yet taken tells whether any is due.
+    return sorted((w for w in mine if not w.appointment), key=rank), list(groups.values())
 
 
 def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiting | None, rng,
@@ -343,8 +400,12 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
                 t += rng.expovariate(rate)
         coming.sort()
     taken_coming = [False] * len(coming)
-    taken: set[int] = set()
+    # Booked citizens who will not come in this draw (the observed no-show share).
+    taken: set[int] = {_BOOKED_IDS - i for i in range(len(state.booked))
+                       if USE_BOOKINGS and rng.random() > state.booked_show}
+    streaks = {c.counter_id: 0 for c in counters}
     pointers = {c.counter_id: 0 for c in counters}
+    group_pointers: dict[tuple[int, int], int] = {}
     heap = []
     for c in counters:
         if c.busy_minutes is None:
@@ -370,21 +431,36 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
                     service = sid
                     break
         if service is None:
-            line = lines[c.counter_id]
+            walk_ins, groups = lines[c.counter_id]
             i = pointers[c.counter_id]
-            while i < len(line) and line[i].ticket_id in taken:
+            while i < len(walk_ins) and walk_ins[i].ticket_id in taken:
                 i += 1
             pointers[c.counter_id] = i
-            if i >= len(line):
-                continue   # this counter has nobody left for it in this replay
-            chosen = line[i]
+            heads = []
+            for g, group in enumerate(groups):
+                j = group_pointers.get((c.counter_id, g), 0)
+                while j < len(group) and group[j].ticket_id in taken:
+                    j += 1
+                group_pointers[(c.counter_id, g)] = j
+                if j < len(group):
+                    heads.append((group, j))
+            chosen = _fair_merge(walk_ins[i] if i < len(walk_ins) else None, heads, taken, t,
+                                 streaks[c.counter_id], c)
+            if chosen is None:
+                later = [group[j].queued for group, j in heads]
+                if not later:
+                    continue   # this counter has nobody left for it in this replay
+                # Only booked citizens whose slot has not come: the counter waits for the next.
+                heapq.heappush(heap, (_free_at(max(min(later), t), state.breaks), c.counter_id, c))
+                continue
+            streaks[c.counter_id] = streaks[c.counter_id] + 1 if chosen.appointment else 0
             taken.add(chosen.ticket_id)
             if record is not None:
                 record.setdefault(chosen.ticket_id, []).append(t)
             if me is not None and chosen.ticket_id == me.ticket_id:
                 return t
             service = chosen.service_id
-        if service is not None and chosen is not None and chosen.ticket_id < 0:
+        if service is not None and chosen is not None and _BOOKED_IDS < chosen.ticket_id < 0:
             # A newcomer who is not there (a board's "wait if you take a number now"): it
             # learns its wait without taking the counter's time.
             heapq.heappush(heap, (t, c.counter_id, c))
@@ -398,9 +474,29 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
     return None
 
 
-def _priority_waiting(line: list[Waiting], pointers: dict, counter: CounterNow, taken: set[int]) -> bool:
+def _fair_merge(walk_in: Waiting | None, heads: list[tuple[list[Waiting], int]], taken: set[int], t: float,
+                streak: int, counter: CounterNow) -> Waiting | None:
+    """domain.dispatch.FairMergePolicy at `t`: a priority walk-in first (where the counter
+    says so), then an appointment whose slot has come ahead of walk-ins unless
+    APPOINTMENTS_IN_A_ROW were called in a row, else the first walk-in, else a checked-in
+    appointment before its slot; a booked citizen still to come is not there before the
+    slot (None: nobody there now). `heads`: per rank group of appointments (by slot), the
+    group and the index of its first one not taken."""
+    if walk_in is not None and counter.priority_first and walk_in.priority:
+        return walk_in
+    due = next((group[j] for group, j in heads if group[j].queued <= t), None)
+    if walk_in is not None and (due is None or streak >= APPOINTMENTS_IN_A_ROW):
+        return walk_in
+    if due is not None or walk_in is not None:
+        return due or walk_in
+    # Nobody due and no walk-in: a checked-in appointment before its slot.
+    return next((w for group, j in heads for w in group[j:]
+                 if w.ticket_id not in taken and w.ticket_id > _BOOKED_IDS), None)
+
+
+def _priority_waiting(lines: tuple, pointers: dict, counter: CounterNow, taken: set[int]) -> bool:
     """Whether a priority ticket already in line is next for this counter."""
-    for w in line[pointers[counter.counter_id]:]:
+    for w in lines[0][pointers[counter.counter_id]:]:
         if w.ticket_id not in taken:
             return w.priority
     return False

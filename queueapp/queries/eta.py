@@ -18,7 +18,8 @@ from ..domain.events import EventType
 from ..domain.hours import parse_hhmm
 from ..domain.numbering import business_date, local_time
 from ..domain.states import AT_COUNTER, CounterState, TicketStatus
-from ..models import Counter, Office, Ticket, TicketEvent
+from ..domain.booking import AppointmentStatus
+from ..models import Appointment, Counter, Office, Ticket, TicketEvent
 from .tickets import line_positions
 
 # The latest calls that ended today (served or no-show): enough for 30 per service in a
@@ -39,6 +40,34 @@ _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
+# Today's booked appointments (through ix_appointments_slot's slot_start).
+_BOOKINGS = (select(Appointment.service_id, Appointment.slot_start, Appointment.status)
+             .where(Appointment.office_id == bindparam("office_id"), Appointment.slot_start >= bindparam("start"),
+                    Appointment.slot_start < bindparam("end")))
+# After the check-in window (booking.Rule.checkin_after_minutes' default) a booking that did
+# not come counts as a no-show.
+CHECKIN_AFTER = timedelta(minutes=15)
+# A booking not checked in by its slot's start is no longer counted to come: most booked
+# citizens check in before their slot, so one who has not is likelier a no-show, or late
+# and then a walk-in at the back (measured on kecamatan-small seeds 1-5, docs/ETA.md).
+LATE_GRACE = timedelta(0)
+
+
+def _bookings(session: Session, office: Office, day, now: datetime) -> tuple[tuple, float]:
+    """Today's bookings not checked in yet whose check-in window is still open (service id,
+    slot start), and the share of today's bookings past their window that came (shrunk
+    towards 90% as if 10 more had come at that rate)."""
+    start, end = repository.day_bounds(day, office.timezone)
+    to_come, came, past = [], 0, 0
+    for service_id, slot, status in session.execute(_BOOKINGS, {"office_id": office.id, "start": start, "end": end}):
+        status = AppointmentStatus(status)
+        if slot + CHECKIN_AFTER < now:
+            if status in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN, AppointmentStatus.NO_SHOW):
+                past += 1
+                came += status == AppointmentStatus.CHECKED_IN
+        elif status == AppointmentStatus.BOOKED:
+            to_come.append((service_id, slot))
+    return tuple(sorted(to_come, key=lambda item: item[1])), (came + 9) / (past + 10)
 
 
 def _minutes(delta: timedelta) -> float:
@@ -114,6 +143,8 @@ class Inputs:
     counters: tuple          # (id, state, {service id: order}, priority_first)
     breaks: tuple            # today's breaks as moments
     calendar: object = None  # the day's hours and holiday (repository.calendar_of)
+    booked: tuple = ()       # today's bookings not checked in yet: (service id, slot start)
+    booked_show: float = 0.9  # the share of today's bookings that came
 
     def open_counters(self) -> dict[int, int]:
         """Counters open now per service (queries.tickets.open_counters_by_service)."""
@@ -131,7 +162,8 @@ def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
     counters = tuple((c.id, c.state, {link.service_id: link.order for link in c.links}, c.priority_first)
                      for c in session.execute(_COUNTERS, {"office_id": office.id}).scalars())
     calendar = repository.calendar_of(session, office, day)
-    return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar)
+    booked, show = _bookings(session, office, day, now)
+    return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar, booked, show)
 
 
 def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
@@ -149,9 +181,20 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
     day = business_date(now, office.timezone)
     rows = line_positions(session, office.id, day) if line is None else line
     waiting = tuple(eta.Waiting(row.id, row.service_id, _minutes(row.queued_at - now), row.number,
-                                row.priority is not None)
+                                row.priority is not None, _channel(row.channel) == "appointment")
                     for row in rows)
     inputs = read_inputs(session, office, now) if inputs is None else inputs
+    # Bookings still to come; one checked in since the inputs were read stands in line.
+    checked_in = [(w.service_id, round(w.queued, 3)) for w in waiting if w.appointment]
+    booked = []
+    for service_id, slot in inputs.booked:
+        if slot + LATE_GRACE < now:
+            continue
+        key = (service_id, round(_minutes(slot - now), 3))
+        if key in checked_in:
+            checked_in.remove(key)
+            continue
+        booked.append((_minutes(slot - now), service_id))
     breaks = _ahead_of(inputs.breaks, now)
     in_break = next((b1 for b0, b1 in breaks if b0 <= 0 < b1), None)
     busy = {counter_id: (service_id, called) for counter_id, service_id, called
@@ -169,7 +212,11 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
             counter_id, services, priority_first,
             ready_in=ready, busy_minutes=_minutes(now - called) if called else None, busy_service=service_id,
             speed=inputs.speeds.get(counter_id, 1.0)))
-    return eta.LineState(waiting, tuple(counters), inputs.history, breaks)
+    return eta.LineState(waiting, tuple(counters), inputs.history, breaks, tuple(booked), inputs.booked_show)
+
+
+def _channel(value) -> str:
+    return str(getattr(value, "value", value))
 
 
 # Events after which an office's kept inputs are stale: who serves what (a counter opened,

@@ -26,6 +26,10 @@ from ..models import Office, StaffUser
 from ..queries import eta as eta_queries
 from ..queries import tickets as ticket_queries
 from ..schema import upgrade
+from ..models import Appointment
+from ..services import appointments as appointment_services
+from ..services import catalog as catalog_services
+from ..services import checkin as checkin_services
 from ..services import counters as counter_services
 from ..services import tickets as ticket_services
 from ..services.office_import import import_office
@@ -55,6 +59,10 @@ class Citizen:
     called: float | None = None
     outcome: str = "waiting"       # served, no_show, walked_out, not_issued
     quotes: dict[str, tuple | None] = field(default_factory=dict)
+    # A booked visit: its slot (minutes after midnight) and booking code; `arrival` is the
+    # moment it checks in (None: a booked no-show, who never comes).
+    slot: float | None = None
+    code: str | None = None
     # The product's quote (the chosen estimator over the whole line, as the projector sends
     # it) each time it changed after the issue: (minutes after midnight, quote, ahead then).
     requotes: list[tuple[float, tuple | None, int]] = field(default_factory=list)
@@ -137,7 +145,8 @@ class Simulation:
                 self._set_up()
                 citizens = self._citizens()
                 for citizen in citizens:
-                    self.schedule(citizen.arrival, "arrive", citizen)
+                    if citizen.arrival is not None:
+                        self.schedule(citizen.arrival, "arrive", citizen)
                 for counter in self.counters.values():
                     self._schedule_counter(counter)
                 while self.events:
@@ -163,7 +172,7 @@ class Simulation:
                          for c in s.counters],
             "hours": [{"weekday": weekday, "opens": hhmm(s.opens), "closes": hhmm(s.closes),
                        "breaks": [[hhmm(a), hhmm(b)] for a, b in s.breaks], "walk_ins": True,
-                       "appointments": False}],
+                       "appointments": s.appointments.share > 0}],
             "staff": [{"username": CLERK, "role": "clerk", "password": "simulasi-" + "x" * 8}],
         }
         import_office(self.db, document, now=self.at(s.opens) - timedelta(days=1))
@@ -178,6 +187,12 @@ class Simulation:
         self.specs = {c.number: c for c in s.counters}
         self.services = {x.code: x for x in s.services}
         self.by_ticket: dict[int, Citizen] = {}
+        spec = s.appointments
+        if spec.share > 0:
+            for code in spec.services or tuple(self.services):
+                catalog_services.update_service(self.db, None, SLUG, code, {"booking": {
+                    "bookable": True, "slot_minutes": spec.slot_minutes, "capacity": spec.capacity}},
+                    now=self.at(s.opens) - timedelta(days=1))
 
     def _citizens(self) -> list[Citizen]:
         s, rng = self.scenario, self.rng
@@ -185,7 +200,8 @@ class Simulation:
         if s.fixed:
             return [Citizen(index, code, at, priority, False, False, None)
                     for index, (at, code, priority) in enumerate(s.fixed)]
-        for index in range(s.tickets):
+        booked = round(s.tickets * s.appointments.share)
+        for index in range(s.tickets - booked):
             service = rng.choices(s.services, weights=[x.share for x in s.services])[0]
             hours = service.peak or s.by_hour
             hour = rng.choices(list(hours), weights=list(hours.values()))[0]
@@ -195,7 +211,42 @@ class Simulation:
             late = rng.random() < s.late_share
             patience = rng.uniform(*s.patience_minutes) if rng.random() < s.walk_out_share else None
             citizens.append(Citizen(index, service.code, round(arrival, 2), priority, absent, late, patience))
-        citizens.sort(key=lambda c: (c.arrival, c.index))
+        citizens.extend(self._booked(booked, s.tickets - booked))
+        citizens.sort(key=lambda c: (c.arrival if c.arrival is not None else 10 ** 6, c.index))
+        return citizens
+
+    def _booked(self, count: int, first_index: int) -> list[Citizen]:
+        """`count` visits booked the day before through services.appointments.book: a slot
+        drawn by the day's arrivals by hour (the next free one when full), an arrival around
+        it (the punctuality), or none (a no-show)."""
+        s, rng, spec = self.scenario, self.rng, self.scenario.appointments
+        offered = [x for x in s.services if not spec.services or x.code in spec.services]
+        booked_at = self.at(s.opens) - timedelta(days=1)
+        citizens = []
+        for n in range(count):
+            service = rng.choices(offered, weights=[x.share for x in offered])[0]
+            hour = rng.choices(list(s.by_hour), weights=list(s.by_hour.values()))[0]
+            slot = max(s.opens, (hour * 60 + rng.random() * 60) // spec.slot_minutes * spec.slot_minutes)
+            absent = rng.random() < spec.no_show_share
+            offset = rng.gauss(spec.arrive_mean, spec.arrive_sd)
+            token = None
+            for _ in range(4 * 24 * 60 // spec.slot_minutes):
+                if slot + spec.slot_minutes > s.closes:
+                    slot = s.opens
+                try:
+                    token = appointment_services.book(
+                        self.db, SLUG, service.code, self.at(slot), name="Warga Simulasi",
+                        phone=f"0812{first_index + n:08d}", nik=None, now=booked_at, secret_key="simulasi")
+                    break
+                except errors.DomainError:
+                    slot += spec.slot_minutes
+            if token is None:
+                continue
+            with self.db.read() as session:
+                code = session.execute(select(Appointment.code).where(Appointment.manage_token == token)).scalar_one()
+            arrival = None if absent else round(min(max(slot + offset, s.opens), s.closes - 0.5), 2)
+            citizens.append(Citizen(first_index + n, service.code, arrival, None, False, False, None,
+                                    slot=slot, code=code, outcome="waiting" if arrival is not None else "booked_no_show"))
         return citizens
 
     def _schedule_counter(self, counter: CounterRun) -> None:
@@ -211,8 +262,16 @@ class Simulation:
     def _on_arrive(self, citizen: Citizen) -> None:
         now = self.at(self.now)
         try:
-            change = ticket_services.issue_ticket(self.db, SLUG, citizen.service, now=now,
-                                                  priority=citizen.priority, channel="kiosk")
+            if citizen.code is not None:
+                change = checkin_services.check_in(self.db, SLUG, citizen.code, now=now)
+            else:
+                change = ticket_services.issue_ticket(self.db, SLUG, citizen.service, now=now,
+                                                      priority=citizen.priority, channel="kiosk")
+        except errors.TooEarly:
+            # Before the check-in window: the citizen sits down and checks in when it opens.
+            citizen.arrival = round(citizen.slot - 30 + 0.1, 2)
+            self.schedule(citizen.arrival, "arrive", citizen)
+            return
         except errors.DomainError:
             citizen.outcome = "not_issued"
             return

@@ -42,6 +42,24 @@ class CounterSpec:
 
 
 @dataclass(frozen=True)
+class AppointmentSpec:
+    """Visits booked online the day before (services.appointments.book), checked in at the
+    kiosk (services.checkin.check_in): `share` of the day's visits, on `services` (all when
+    empty), in slots of `slot_minutes` with `capacity` seats; a citizen arrives at the slot
+    plus a normal offset (`arrive_mean`, `arrive_sd` minutes; negative: early) or not at all
+    (`no_show_share`). Counters merge them with walk-ins (domain.dispatch.FairMergePolicy,
+    `appointments_in_a_row`)."""
+
+    share: float = 0.0
+    services: tuple[str, ...] = ()
+    slot_minutes: int = 15
+    capacity: int = 2
+    arrive_mean: float = -5.0
+    arrive_sd: float = 7.0
+    no_show_share: float = 0.1
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     day: date
@@ -65,6 +83,7 @@ class Scenario:
     description: str = ""
     # Citizens at given times instead of drawn ones: (minutes, service code, priority group or None).
     fixed: tuple[tuple[float, str, str | None], ...] = ()
+    appointments: AppointmentSpec = AppointmentSpec()
     extra: dict = field(default_factory=dict)
 
 
@@ -90,6 +109,22 @@ def _hours(value, name: str) -> dict[int, float]:
     if any(w < 0 for w in hours.values()) or sum(hours.values()) <= 0:
         raise ScenarioError(f"{name}: weights must be positive")
     return hours
+
+
+def _appointments(value, codes: set[str]) -> AppointmentSpec:
+    if not value:
+        return AppointmentSpec()
+    wanted = tuple(str(code).upper() for code in value.get("services") or ())
+    if not set(wanted) <= codes:
+        raise ScenarioError(f"appointments.services: unknown service {sorted(set(wanted) - codes)[0]}")
+    spec = AppointmentSpec(share=float(value.get("share", 0.0)), services=wanted,
+                           slot_minutes=int(value.get("slot_minutes", 15)), capacity=int(value.get("capacity", 2)),
+                           arrive_mean=float(value.get("arrive_mean", -5.0)),
+                           arrive_sd=float(value.get("arrive_sd", 7.0)),
+                           no_show_share=float(value.get("no_show_share", 0.1)))
+    if not 0 <= spec.share < 1 or not 0 <= spec.no_show_share <= 1 or spec.capacity <= 0 or spec.slot_minutes <= 0:
+        raise ScenarioError("appointments: share and no_show_share in [0, 1), capacity and slot_minutes positive")
+    return spec
 
 
 def parse(document: dict, name: str = "scenario") -> Scenario:
@@ -134,7 +169,8 @@ def parse(document: dict, name: str = "scenario") -> Scenario:
             max_calls=int(office.get("max_calls", 3)), zones=tuple(document.get("zones") or ()),
             fixed=tuple((_minutes(item["at"], "arrivals.fixed"), str(item["service"]).upper(), item.get("priority"))
                         for item in arrivals.get("fixed") or ()),
-            description=str(document.get("description") or ""))
+            description=str(document.get("description") or ""),
+            appointments=_appointments(document.get("appointments"), codes))
     except KeyError as exc:
         raise ScenarioError(f"missing field {exc.args[0]}") from None
     except (TypeError, ValueError) as exc:

@@ -119,3 +119,31 @@ def test_the_replay_of_the_counters_quotes_a_waiting_ticket_and_nothing_when_no_
         counters.set_counter_state(demo, supervisor, ids[number], "closed", now=now)
     with demo.read() as session:
         assert eta_views.ticket_estimate(session, session.get(Ticket, first.ticket_id)).minutes is None
+
+
+BOOKED = {**SMALL, "name": "booked",
+          "appointments": {"share": 0.3, "slot_minutes": 15, "capacity": 2, "arrive_mean": -5, "arrive_sd": 5,
+                           "no_show_share": 0.2}}
+
+
+def test_booked_visits_are_checked_in_merged_with_walk_ins_and_served(tmp_path):
+    from sqlalchemy import create_engine, select
+
+    from queueapp.models import Appointment
+
+    url = f"sqlite:///{tmp_path / 'booked.db'}"
+    day = engine.simulate(scenario.parse(BOOKED), seed=4, database_url=url, requotes=False)
+    booked = [c for c in day.citizens if c.slot is not None]
+    assert len(booked) == 9                      # 30% of 30 visits
+    came = [c for c in booked if c.arrival is not None]
+    assert came and len(came) < len(booked)      # some booked citizens did not come
+    assert all(c.outcome == "served" and c.ticket_id for c in came)
+    rows = create_engine(url).connect().execute(
+        select(Appointment.status, Ticket.channel).outerjoin(Ticket, Ticket.id == Appointment.ticket_id)).all()
+    statuses = sorted(str(getattr(status, "value", status)) for status, _ in rows)
+    assert statuses.count("checked_in") == len(came)
+    # Checked in on time through the real use case: the tickets stand in line as appointments.
+    assert all(str(getattr(channel, "value", channel)) == "appointment" for status, channel in rows if channel)
+    again = engine.simulate(scenario.parse(BOOKED), seed=4, requotes=False)
+    assert [(c.service, c.arrival, c.wait, c.outcome) for c in again.citizens] == \
+        [(c.service, c.arrival, c.wait, c.outcome) for c in day.citizens]
