@@ -30,7 +30,7 @@ def test_the_ticket_pdf_qr_is_that_tickets_status_url(client, demo, paper):
     assert round(page.get_size()[0] / 72 * 25.4) == paper
     text = page.get_textpage().get_text_range()
     assert "B-001" in text and "Kantor Kecamatan Demo" in text and "PRIORITAS: Ibu hamil" in text
-    assert "23-11-2026 09:00 WIB" in text and "Sisa antrian: 0" in text
+    assert "23-11-2026 09:00 WIB" in text and "Antrian di depan Anda: 0" in text
     image = page.render(scale=203 / 72).to_pil()
     assert [code.text for code in zxingcpp.read_barcodes(image)] == [ticket["status_url"]]
 

@@ -13,7 +13,7 @@ def ticket(paper: int = 80, **changes) -> TicketDocument:
     fields = dict(office="Kantor Kecamatan Demo", service="KTP-el (Rekam / Cetak)", number="A-007",
                   issued="23-11-2026 09:00 WIB", status_url=STATUS_URL,
                   instruction="Pindai kode QR untuk memantau antrian dari ponsel Anda.",
-                  details=("Sisa antrian: 3", "Estimasi tunggu: 24 menit (16-32)"),
+                  details=("Antrian di depan Anda: 3", "Estimasi tunggu: 24 menit (16-32)"),
                   priority="PRIORITAS: Lansia", paper=paper)
     return TicketDocument(**(fields | changes))
 
@@ -32,7 +32,7 @@ def test_the_pdf_is_as_wide_as_the_roll_and_its_qr_opens_the_status_page(paper):
     assert round(width_pt / 72 * 25.4) == paper
     decoded = [code.text for code in zxingcpp.read_barcodes(image)]
     assert decoded == [STATUS_URL]
-    for words in ("A-007", "Kantor Kecamatan Demo", "KTP-el", "23-11-2026 09:00 WIB", "Sisa antrian: 3",
+    for words in ("A-007", "Kantor Kecamatan Demo", "KTP-el", "23-11-2026 09:00 WIB", "Antrian di depan Anda: 3",
                   "Estimasi tunggu: 24 menit (16-32)", "PRIORITAS: Lansia", "Pindai kode QR"):
         assert words in text.replace("\r\n", " ").replace("\n", " ")
 
