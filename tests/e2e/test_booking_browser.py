@@ -12,6 +12,7 @@ def test_a_citizen_books_a_slot_gets_a_code_and_qr_and_cancels(live_server, phon
     phone.get_by_role("link", name="Pilih hari").first.click()
     phone.locator(".booking-days .day.open a").first.click()
     phone.locator(".booking-slots a.button").first.click()
+    phone.wait_for_load_state()   # the form's script (digits only in the NIK) runs before "load"
     phone.fill("input[name=name]", "Rina Wulandari")
     phone.fill("input[name=phone]", "0812 7777 1234")
     phone.fill("input[name=nik]", "3174-0123-4567-0009")  # the page keeps digits only
