@@ -47,9 +47,6 @@ def pdf_path(token: str, paper: int) -> str:
 def _texts() -> dict:
     return {
         "waiting": _("%(count)s waiting"),
-        "eta": _("about %(minutes)s min"),
-        "no_eta": _("no counter open yet"),
-        "no_wait_now": _("served soon"),
         "closed": _("Closed"),
         "quota": _("Today's quota is full"),
         "inactive": _("Not available"),
@@ -57,8 +54,6 @@ def _texts() -> dict:
         "closed_today": _("The office is closed today: %(holiday)s."),
         "closed_all_day": _("The office does not open today."),
         "ahead": _("People ahead: %(count)s"),
-        "wait": _("Estimated wait: %(minutes)s min (%(low)s-%(high)s)"),
-        "no_wait": _("Estimated wait: not available yet"),
         "waits": wait_texts(sentence=True),
         "soon_or_about": {"range": _("about %(minutes)s min"), "soon": _("served soon"), "none": _("no counter open yet")},
         "printing": _("Printing your ticket..."),

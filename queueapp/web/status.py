@@ -70,13 +70,9 @@ def client_texts() -> dict:
     return {
         "status": {status.value: holder_status(status) for status in TicketStatus},
         "phases": {status.value: name for status, name in PHASES.items()},
-        "wait": _("%(minutes)s min (between %(low)s and %(high)s)"),
-        "no_wait": _("not available yet"),
         "waits": wait_texts(),
         "called_title": _("Your number is called"),
         "go_to": _("Please go to"),
-        "notify_on": _("We will notify you when you are called."),
-        "notify_denied": _("Notifications are blocked in this browser."),
         "offline": _("Connection lost. Reconnecting..."),
     }
 
