@@ -119,26 +119,37 @@ def heatmap_chart(arrivals: list[list[int]], weekdays: list[str], caption: str,
     return drawing
 
 
-def _signature(text: ReportText, styles) -> KeepTogether:
-    name = f"<b><u>{escape(text.signer_name)}</u></b>" if text.signer_name else "(" + "_" * 30 + ")"
-    block = [Paragraph(escape(text.place_date), styles["Sign"]), Paragraph(escape(text.signer_title), styles["Sign"]),
+def signature(styles, place_date: str, signer_title: str, signer_name: str = "", signer_id: str = "") -> KeepTogether:
+    """The signature block of an office's report: place and date, title, name (or a line), id."""
+    name = f"<b><u>{escape(signer_name)}</u></b>" if signer_name else "(" + "_" * 30 + ")"
+    block = [Paragraph(escape(place_date), styles["Sign"]), Paragraph(escape(signer_title), styles["Sign"]),
              Spacer(1, 16 * mm), Paragraph(name, styles["Sign"])]
-    if text.signer_id:
-        block.append(Paragraph(escape(text.signer_id), styles["Sign"]))
+    if signer_id:
+        block.append(Paragraph(escape(signer_id), styles["Sign"]))
     table = Table([["", block]], colWidths=[95 * mm, 75 * mm])
     return KeepTogether([Spacer(1, 4 * mm), table])
 
 
-def performance_report(summary: dict, text: ReportText, *, logo: bytes | None = None) -> bytes:
-    """The report as A4 PDF bytes."""
+def report_styles():
+    """The paragraph styles of an office's A4 report."""
     styles = getSampleStyleSheet()
     styles.add(ParagraphStyle("Head", parent=styles["Normal"], fontSize=13, leading=16))
     styles.add(ParagraphStyle("Small", parent=styles["Normal"], fontSize=8.5, leading=10))
     styles.add(ParagraphStyle("Cell", parent=styles["Normal"], fontSize=8, leading=9.5))
     styles.add(ParagraphStyle("Sign", parent=styles["Normal"], fontSize=10, leading=13, alignment=1))
+    return styles
+
+
+def a4_document(out, title: str, author: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
+                             bottomMargin=15 * mm, title=title, author=author)
+
+
+def performance_report(summary: dict, text: ReportText, *, logo: bytes | None = None) -> bytes:
+    """The report as A4 PDF bytes."""
+    styles = report_styles()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=text.title, author=summary["office"]["name"])
+    doc = a4_document(out, text.title, summary["office"]["name"])
     story = _letterhead(summary, logo, styles)
     story += [Spacer(1, 3 * mm), Paragraph(f"<b>{escape(text.title)}</b>", styles["Title"]),
               Paragraph(escape(text.period), styles["Normal"]), Spacer(1, 4 * mm),
@@ -157,7 +168,7 @@ def performance_report(summary: dict, text: ReportText, *, logo: bytes | None = 
     story.append(Spacer(1, 2 * mm))
     for note in text.notes:
         story.append(Paragraph(escape(note), styles["Small"]))
-    story.append(_signature(text, styles))
+    story.append(signature(styles, text.place_date, text.signer_title, text.signer_name, text.signer_id))
 
     def footer(canvas, document):
         canvas.setFont("Helvetica", 7)

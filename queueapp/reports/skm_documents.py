@@ -10,11 +10,10 @@ import io
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer
 
-from .pdf import _letterhead, _table
+from .pdf import _letterhead, _table, a4_document, report_styles, signature
 
 
 def _number(value, places: int, comma: bool = False) -> str:
@@ -76,25 +75,11 @@ def skm_csv(report: dict, text: dict) -> str:
     return out.getvalue()
 
 
-def _signature(text: dict, styles) -> KeepTogether:
-    name = f"<b><u>{escape(text['signer_name'])}</u></b>" if text.get("signer_name") else "(" + "_" * 30 + ")"
-    block = [Paragraph(escape(text["place_date"]), styles["Sign"]), Paragraph(escape(text["signer_title"]), styles["Sign"]),
-             Spacer(1, 16 * mm), Paragraph(name, styles["Sign"])]
-    if text.get("signer_id"):
-        block.append(Paragraph(escape(text["signer_id"]), styles["Sign"]))
-    return KeepTogether([Spacer(1, 4 * mm), Table([["", block]], colWidths=[95 * mm, 75 * mm])])
-
-
 def skm_pdf(report: dict, text: dict, *, logo: bytes | None = None) -> bytes:
     """The report as A4 PDF bytes."""
-    styles = getSampleStyleSheet()
-    styles.add(ParagraphStyle("Head", parent=styles["Normal"], fontSize=13, leading=16))
-    styles.add(ParagraphStyle("Small", parent=styles["Normal"], fontSize=8.5, leading=10))
-    styles.add(ParagraphStyle("Cell", parent=styles["Normal"], fontSize=8, leading=9.5))
-    styles.add(ParagraphStyle("Sign", parent=styles["Normal"], fontSize=10, leading=13, alignment=1))
+    styles = report_styles()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=text["title"], author=report["office"]["name"])
+    doc = a4_document(out, text["title"], report["office"]["name"])
 
     def heading(words: str) -> list:
         return [Spacer(1, 4 * mm), Paragraph(f"<b>{escape(words)}</b>", styles["Normal"]), Spacer(1, 2 * mm)]
@@ -131,7 +116,8 @@ def skm_pdf(report: dict, text: dict, *, logo: bytes | None = None) -> bytes:
         story.append(_table([header(text["comment_header"]), *rows], widths=[24 * mm, 16 * mm, 130 * mm]))
     else:
         story.append(Paragraph(escape(text["no_comments"]), styles["Small"]))
-    story.append(_signature(text, styles))
+    story.append(signature(styles, text["place_date"], text["signer_title"], text.get("signer_name") or "",
+                           text.get("signer_id") or ""))
 
     def footer(canvas, document):
         canvas.setFont("Helvetica", 7)
