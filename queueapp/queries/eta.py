@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
@@ -223,6 +223,45 @@ def _channel(value) -> str:
 # paused or closed; an administrator's change). Service times and the no-show share move
 # slowly: they are read again after TTL seconds.
 INPUT_CHANGES = frozenset({EventType.COUNTER_UPDATED.value, EventType.OFFICE_CONFIGURED.value})
+# Events that move nobody already in line: a walk-in (or late) number at the back of its
+# line, an alert. After these alone, the last replay still holds for everyone it quoted.
+_APPENDS = frozenset({EventType.TICKET_ISSUED.value})
+_NEUTRAL = frozenset({EventType.ALERT_RAISED.value, EventType.ALERT_CLEARED.value})
+
+
+def _appended(event: PublishedEvent) -> bool:
+    """A number taken now at the back of its line: not an appointment (placed at its slot),
+    not a priority group (goes ahead)."""
+    return (event.type in _APPENDS and not event.data.get("priority")
+            and event.data.get("channel") != "appointment")
+
+
+@dataclass
+class Replay:
+    """One replay of an office's line at `seq` (its moment `at`): the estimates of every
+    ticket in it and of a newcomer per service, which services share a counter, and the
+    counter minutes a number of each service adds to its line (`slot`). Derived from an
+    earlier replay (derived_estimates): `at` stays that replay's moment and `added` holds the
+    counter minutes appended since, per service."""
+
+    seq: int
+    at: datetime | None          # None: nothing happened in the office yet
+    estimates: dict
+    groups: dict
+    slot: dict
+    newcomers: dict = field(default_factory=dict)   # service id -> the replay's own newcomer
+    added: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Tail:
+    """What this process saw of an office's log since its last replay: the last seq, the
+    last seq that moved someone in line (or that this process did not see), and the numbers
+    appended at the back since then, in seq order."""
+
+    seq: int = 0
+    moved: int = 0
+    appended: list = field(default_factory=list)   # (seq, ticket id)
 
 
 class EtaInputs:
@@ -230,14 +269,23 @@ class EtaInputs:
     clock and on the office's (the moment of the change they serve: a day replayed on a
     simulated clock reads them again as its time moves), dropped at once by INPUT_CHANGES;
     and its latest replay, valid for one office seq (any change to the line bumps the
-    seq). A change made by another process is seen after TTL seconds at most."""
+    seq). A change made by another process is seen after TTL seconds at most.
+
+    A burst of numbers taken at the back of the line (a kiosk rush) moves nobody already in
+    line: for COALESCE seconds of the office's time after a replay, while this process saw
+    every event since and all were such numbers, the replay is kept and each new number is
+    quoted from it (derived_estimate). Any other change, or a change made by another process
+    (a gap in the seqs seen here), replays again."""
 
     TTL = 30.0
+    COALESCE = timedelta(seconds=5)
+    KEPT_APPENDS = 5_000
 
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self.inputs: dict[tuple, tuple[float, datetime, Inputs]] = {}
-        self.replays: dict[int, tuple[int, object]] = {}
+        self.replays: dict[int, Replay] = {}
+        self.tails: dict[int, _Tail] = {}
 
     def get(self, office_id: int, day, moment: datetime, load) -> Inputs:
         now = self.clock()
@@ -248,18 +296,41 @@ class EtaInputs:
         self.inputs[(office_id, day)] = (now + self.TTL, moment, value)
         return value
 
-    def replay(self, office_id: int, seq: int, load):
+    def replay(self, office_id: int, seq: int, moment, load, derive) -> Replay:
+        """The office's replay at `seq`: kept, derived from the last one (a burst of numbers
+        at the back), or `load(at)`ed; `moment()` tells the time of the office's change."""
         found = self.replays.get(office_id)
-        if found is not None and found[0] == seq:
-            return found[1]
-        value = load()
-        self.replays[office_id] = (seq, value)
+        if found is not None and found.seq == seq:
+            return found
+        at = moment()
+        appended = self._appended_since(office_id, found, seq, at)
+        value = load(at) if appended is None else derive(found, appended)
+        self.replays[office_id] = value
         return value
+
+    def _appended_since(self, office_id: int, found: Replay | None, seq: int,
+                        moment: datetime | None) -> list[int] | None:
+        """The ticket ids appended at the back since `found`, when that is all that changed
+        up to `seq` and `found` is recent enough; else None."""
+        tail = self.tails.get(office_id)
+        if (found is None or found.at is None or tail is None or moment is None or tail.seq != seq or tail.moved > found.seq
+                or found.seq > seq or moment - found.at > self.COALESCE):
+            return None
+        return [ticket_id for event_seq, ticket_id in tail.appended if event_seq > found.seq]
 
     def after_commit(self, events: list[PublishedEvent]) -> None:
         stale = {event.office_id for event in events if event.type in INPUT_CHANGES}
         if stale:
             self.inputs = {key: entry for key, entry in self.inputs.items() if key[0] not in stale}
+        for event in events:
+            tail = self.tails.setdefault(event.office_id, _Tail())
+            if event.seq != tail.seq + 1 or not (_appended(event) or event.type in _NEUTRAL):
+                tail.moved, tail.appended = event.seq, []
+            elif _appended(event) and event.ticket_id is not None:
+                tail.appended.append((event.seq, event.ticket_id))
+                if len(tail.appended) > self.KEPT_APPENDS:
+                    tail.moved, tail.appended = event.seq, []
+            tail.seq = event.seq
 
 
 _KEPT: WeakKeyDictionary[Database, EtaInputs] = WeakKeyDictionary()
@@ -298,7 +369,7 @@ def line_estimates(session: Session, office: Office, now: datetime | None = None
     line_positions when already read). Kept per office seq (EtaInputs): every screen of one
     change reads one replay. Seeded with 0 whatever the seq: the same line gives the same
     figures, and two successive changes' quotes differ only by what changed."""
-    return _replayed(session, office, now, line)[0]
+    return _replayed(session, office, now, line).estimates
 
 
 def linked_services(session: Session, office: Office, service_ids: set[int],
@@ -306,7 +377,7 @@ def linked_services(session: Session, office: Office, service_ids: set[int],
     """These services and every service sharing a serving counter with them, transitively:
     a change in one line moves the estimates of all (a counter serving A and B splits its
     time)."""
-    groups = _replayed(session, office, now, line)[1]
+    groups = _replayed(session, office, now, line).groups
     found, todo = set(service_ids), list(service_ids)
     while todo:
         for other in groups.get(todo.pop(), ()):
@@ -316,13 +387,12 @@ def linked_services(session: Session, office: Office, service_ids: set[int],
     return found
 
 
-def _replayed(session: Session, office: Office, now: datetime | None, line):
+def _replayed(session: Session, office: Office, now: datetime | None, line) -> Replay:
     keeper = kept(session)
 
-    def load():
-        moment = now or last_change(session, office.id)
+    def load(moment: datetime | None) -> Replay:
         if moment is None:
-            return {}, {}
+            return Replay(office.seq, None, {}, {}, {})
         inputs = office_inputs(session, office, moment)
         state = line_state(session, office, moment, line=line, inputs=inputs)
         groups: dict[int, set[int]] = {}
@@ -330,8 +400,60 @@ def _replayed(session: Session, office: Office, now: datetime | None, line):
             for sid in counter.services:
                 groups.setdefault(sid, set()).update(counter.services)
         state = eta.with_newcomers(state, [s.id for s in office.services])
-        return eta.monte_carlo_line(state, random.Random(0), draws=DRAWS), groups
-    return keeper.replay(office.id, office.seq, load)
+        estimates = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS)
+        return Replay(office.seq, moment, estimates, groups, _slot_minutes(state),
+                      {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services})
+
+    def derive(last: Replay, appended: list[int]) -> Replay:
+        services = _services_of(session, appended, line)
+        return derived(last, office.seq, [(t, services[t]) for t in appended if t in services])
+    return keeper.replay(office.id, office.seq, lambda: now or last_change(session, office.id), load, derive)
+
+
+def _slot_minutes(state: eta.LineState) -> dict[int, float]:
+    """Per service: the counter minutes one more number adds to the lines of the counters
+    serving it (its usual minutes shared among them)."""
+    found = {}
+    for sid, history in state.history.items():
+        serving = state.serving(sid)
+        if serving:
+            pace = sum(c.speed for c in serving) / len(serving)
+            found[sid] = eta.robust_minutes(history) * pace / len(serving)
+    return found
+
+
+def derived(last: Replay, seq: int, appended: list[tuple[int, int]]) -> Replay:
+    """The last replay, with the numbers appended since (ticket id, service id, in the
+    order taken): each quoted as the replay's newcomer of its service, later by the counter
+    minutes of the numbers appended before it (since the replay) that its counters serve;
+    the newcomers (a number taken now) move behind them."""
+    estimates, added = dict(last.estimates), dict(last.added)
+
+    def behind(sid: int) -> eta.Estimate:
+        newcomer = last.newcomers.get(sid, NO_ESTIMATE)
+        if newcomer.minutes is None:
+            return NO_ESTIMATE
+        extra = sum(added.get(other, 0.0) for other in last.groups.get(sid, {sid}))
+        return eta.Estimate(*(round(value + extra) for value in (newcomer.minutes, newcomer.low, newcomer.high)))
+    for ticket_id, sid in appended:
+        estimates[ticket_id] = behind(sid)
+        added[sid] = added.get(sid, 0.0) + last.slot.get(sid, 0.0)
+    for sid in last.newcomers:
+        estimates[-sid] = behind(sid)
+    return Replay(seq, last.at, estimates, last.groups, last.slot, last.newcomers, added)
+
+
+_SERVICES_OF = select(Ticket.id, Ticket.service_id).where(Ticket.id.in_(bindparam("ids", expanding=True)))
+
+
+def _services_of(session: Session, ticket_ids: list[int], line) -> dict[int, int]:
+    """Each ticket's service: from the line when the caller read it, else one statement."""
+    if line is not None:
+        wanted = set(ticket_ids)
+        found = {row.id: row.service_id for row in line if row.id in wanted}
+        if len(found) == len(wanted):
+            return found
+    return {ticket_id: sid for ticket_id, sid in session.execute(_SERVICES_OF, {"ids": ticket_ids})}
 
 
 # Draws per replay (docs/ETA.md: the CPU of one replay of a 100-ticket line).

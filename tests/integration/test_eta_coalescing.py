@@ -1,0 +1,99 @@
+"""A burst of numbers taken at the back of the line reuses the office's last replay for a
+few seconds (queries.eta.EtaInputs.COALESCE): each new number is quoted from it, close to
+what a full replay would say; anything else that moves the line replays again."""
+from __future__ import annotations
+
+from queueapp import repository
+from queueapp.domain import eta
+from queueapp.queries import eta as eta_queries
+
+from ..conftest import actor_of
+from ..support import counters, tickets
+from .test_eta_in_product import counters_serving
+
+
+class CountingReplays:
+    """Counts the full replays (eta.monte_carlo_line) the product runs."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        real = eta_queries.eta.monte_carlo_line
+
+        def counted(*args, **kwargs):
+            self.count += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(eta_queries.eta, "monte_carlo_line", counted)
+
+
+def teach_pace(demo, clock):
+    """Three A tickets served in 4 minutes each at the first counter serving A."""
+    clerk = actor_of(demo, "loket1")
+    first = counters_serving(demo, "A")[0]
+    for _ in range(3):
+        t = tickets.issue_ticket(demo, "demo", "A", now=clock())
+        counters.call_next(demo, clerk, first, now=clock())
+        tickets.finish(demo, clerk, t["id"], now=clock.advance(minutes=4))
+    for _ in range(6):
+        tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
+    return clerk, first
+
+
+def quotes(demo) -> dict[int, eta.Estimate]:
+    """What every screen is sent now (the process's kept replay)."""
+    with demo.read() as s:
+        return eta_queries.line_estimates(s, repository.office_by_slug(s, "demo"))
+
+
+def fresh_quotes(demo) -> dict[int, eta.Estimate]:
+    """What a full replay of the office's line says now (a new process's first look)."""
+    eta_queries._KEPT.pop(demo, None)
+    with demo.read() as s:
+        return eta_queries.line_estimates(s, repository.office_by_slug(s, "demo"))
+
+
+def test_a_burst_at_the_back_is_quoted_from_the_last_replay_close_to_a_full_one(demo, clock, monkeypatch):
+    teach_pace(demo, clock)
+    replays = CountingReplays(monkeypatch)
+    burst = [tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=0.5 if i else 30)) for i in range(8)]
+    # One replay for the first number; the seven taken in the 3.5 seconds after it reuse it.
+    assert replays.count == 1
+    quotes = [t["eta_minutes"] for t in burst]
+    assert quotes == sorted(quotes) and quotes[-1] > quotes[0]
+    fresh = fresh_quotes(demo)
+    for ticket in burst:
+        quoted = ticket["eta_minutes"]
+        assert abs(fresh[ticket["id"]].minutes - quoted) <= max(2, 0.25 * quoted), (ticket["number"], quoted)
+    # Each later number's own quote is what its status page and the board say too.
+    with demo.read() as s:
+        office = repository.office_by_slug(s, "demo")
+        assert eta_queries.line_estimates(s, office)[burst[-1]["id"]].minutes == \
+            fresh[burst[-1]["id"]].minutes
+
+
+def test_a_call_a_priority_number_or_time_passing_replays_again(demo, clock, monkeypatch):
+    clerk, first = teach_pace(demo, clock)
+    replays = CountingReplays(monkeypatch)
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
+    assert replays.count == 1
+    counters.call_next(demo, clerk, first, now=clock.advance(seconds=1))
+    quotes(demo)
+    assert replays.count == 2
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1), priority="lansia")
+    assert replays.count == 3
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
+    assert replays.count == 3   # at the back, a second later: quoted from the last replay
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=eta_queries.EtaInputs.COALESCE.seconds + 1))
+    assert replays.count == 4
+
+
+def test_a_change_this_process_did_not_see_replays_again(demo, clock, monkeypatch):
+    teach_pace(demo, clock)
+    replays = CountingReplays(monkeypatch)
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
+    # Another process (several share PostgreSQL) took a number: this one sees a gap in seq.
+    keeper = eta_queries._KEPT[demo]
+    keeper.tails.clear()
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
+    assert replays.count == 2
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
+    assert replays.count == 2   # this one it saw
