@@ -184,6 +184,8 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
         "delivered": len(received), "latency_ms": percentiles([ms for _, ms in received]),
         "first_receipt_ms": percentiles(list(first_by_call.values())),
         "last_receipt_ms": percentiles(list(last_by_call.values())),
+        # From the first screen to the last: the fan-out itself, without the call before it.
+        "spread_ms": percentiles([last_by_call[seq] - first_by_call[seq] for seq in last_by_call]),
         "place_ms": percentiles(result["places_ms"]),
         "statements_per_call": per_call, "statements_per_finish": per_finish,
         "resyncs": result["resyncs"], "dropped": result["dropped"], "problems": result["problems"],

@@ -72,7 +72,10 @@ def markdown(runs: list[dict], payloads_bytes: int) -> str:
         ratio = app["last_receipt_ms"]["p50"] / bare["last_receipt_ms"]["p50"]
         label = f"{names[run['setup']]}, {run['screens']} screens"
         target = f" (target <= {TARGETS['ratio']}: {_verdict(ratio <= TARGETS['ratio'])})" if run["screens"] == 1000 else ""
-        lines.append(f"- {label}: last screen app / bare {ratio:.2f}{target}; "
+        spread = app["spread_ms"]["p50"] / bare["spread_ms"]["p50"]
+        lines.append(f"- {label}: last screen app / bare {ratio:.2f}{target}; first screen to last "
+                     f"(the fan-out alone) app {app['spread_ms']['p50']:.0f} ms / bare "
+                     f"{bare['spread_ms']['p50']:.0f} ms = {spread:.2f}; "
                      f"memory {app['kib_per_screen']:.0f} KiB per screen (bare {bare['kib_per_screen']:.0f}; "
                      f"target <= {TARGETS['kib']}: {_verdict(app['kib_per_screen'] <= TARGETS['kib'])}); "
                      f"SQL statements per call-next {_median(app['statements_per_call'])} with "
