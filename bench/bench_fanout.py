@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from bench.fanout_report import markdown  # noqa: E402
 from bench.report import percentiles, replace_section, steal_share  # noqa: E402
-from bench.server import (ROOT, BareServer, Server, create_token, load_average, pin_to,  # noqa: E402
+from bench.server import (ROOT, BareServer, Server, cpu_seconds, create_token, load_average, pin_to,  # noqa: E402
                           prepare_database, raise_fd_limit, rss_kib, stat_ticks)
 from queueapp.db import Database  # noqa: E402
 from queueapp.models import Counter, Office, Ticket  # noqa: E402
@@ -166,6 +166,8 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
         if storm:
             storm_result = reconnect_storm(servers[0], screens)
         result = screens.finish()
+        if storm_result is not None:
+            storm_result |= restart_alone(servers[0])
     finally:
         screens.kill()
     received = result["received"]
@@ -207,15 +209,32 @@ def reconnect_storm(server: Server, screens: Screens) -> dict:
     os.kill(worker, signal.SIGKILL)
     found = screens.read("STORM")
     new_worker = server.worker_pid
+    worker_cpu_s = cpu_seconds(new_worker)
     back = sorted(t - killed for t in found["back_at"])
     result = {
         "screens": found["screens"], "dropped": found["dropped"], "back": found["back"],
         "last_back_s": back[-1] / 1000 if back else float("nan"),
         "back_ms": percentiles(back), "load": load, "steal": steal_share(ticks, stat_ticks()),
         "new_worker": new_worker != worker,
+        "worker_cpu_s": worker_cpu_s,   # the new worker's CPU time: its start-up and the storm
         "statements": statements([server]),   # the new worker's: its start-up and the storm
     }
     return result
+
+
+def restart_alone(server: Server) -> dict:
+    """The same kill -9 with no screen connected: what the worker's start-up alone costs."""
+    worker = server.worker_pid
+    killed = time.monotonic()
+    os.kill(worker, signal.SIGKILL)
+    while True:
+        try:
+            if requests.get(f"{server.url}/api/v1/health", timeout=5).ok:
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(0.02)
+    return {"boot_s": time.monotonic() - killed, "boot_cpu_s": cpu_seconds(server.worker_pid)}
 
 
 def captured(folder: Path) -> dict:

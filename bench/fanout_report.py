@@ -93,10 +93,12 @@ def markdown(runs: list[dict], payloads_bytes: int) -> str:
                 f"- Reconnect storm, {kind}, {names[run['setup']]}: kill -9 of the worker with "
                 f"{storm['screens']} screens connected; {storm['dropped']} dropped, {storm['back']} back "
                 f"with all their snapshots; the last {storm['last_back_s']:.1f} s after the kill"
-                f"{verdict if kind == 'app' else ''}, p50 {back['p50'] / 1000:.1f} s"
-                + (f"; the new worker ran {storm['statements']} SQL statements (start-up included)"
+                f"{verdict if kind == 'app' else ''}, p50 {back['p50'] / 1000:.1f} s; the new worker "
+                f"used {storm['worker_cpu_s']:.1f} CPU-s by then (start-up included)"
+                + (f" and ran {storm['statements']} SQL statements"
                    if storm.get("statements") is not None else "")
-                + f"; load {storm['load']}, steal {storm['steal']:.1%}.")
+                + f"; load {storm['load']}, steal {storm['steal']:.1%}. The same kill with no screen: "
+                f"the new worker answered after {storm['boot_s']:.1f} s, {storm['boot_cpu_s']:.1f} CPU-s.")
     lines.append("")
     for run in runs:
         for kind in ("bare", "app"):
