@@ -141,6 +141,11 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
         load, ticks = load_average(), stat_ticks()
         spacing = SECONDS_BETWEEN_CALLS_PER_1000 * max(1, screens_n // 1000)
         statuses, call_ms, per_call, per_finish = [], [], [], []
+        # The servers' own background work (notification worker, alerts) in a window as long
+        # as a call's, with no call: the counts below include it.
+        idle = statements(servers)
+        time.sleep(spacing / 2)
+        idle = statements(servers) - idle if idle is not None else None
         with requests.Session() as http:
             http.headers["Authorization"] = f"Bearer {token}"
             # A new connection per request: a kept-alive one the server just closed fails the call.
@@ -189,7 +194,7 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
         # From the first screen to the last: the fan-out itself, without the call before it.
         "spread_ms": percentiles([last_by_call[seq] - first_by_call[seq] for seq in last_by_call]),
         "place_ms": percentiles(result["places_ms"]),
-        "statements_per_call": per_call, "statements_per_finish": per_finish,
+        "statements_per_call": per_call, "statements_per_finish": per_finish, "statements_idle": idle,
         "resyncs": result["resyncs"], "dropped": result["dropped"], "problems": result["problems"],
         "rss_kib_before": list(rss_before.values()), "rss_kib_after": list(rss_after.values()),
         "kib_per_screen": grown / ready["connected"] if ready["connected"] else float("nan"),

@@ -81,7 +81,8 @@ def markdown(runs: list[dict], payloads_bytes: int) -> str:
                      f"SQL statements per call-next {_median(app['statements_per_call'])} with "
                      f"{app['phones']} phones (target <= {TARGETS['statements']}: "
                      f"{_verdict(bool(app['statements_per_call']) and max(app['statements_per_call']) <= TARGETS['statements'])}"
-                     f"), per finish {_median(app['statements_per_finish'])}.")
+                     f"), per finish {_median(app['statements_per_finish'])}, in the same window with no call "
+                     f"{app['statements_idle']}.")
     for run in runs:
         for kind in ("bare", "app"):
             storm = run[kind].get("storm")
