@@ -350,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     raise_fd_limit()
     node_ready()
     runs = []
+    keep = ROOT / "bench" / "results" / "fanout.json"
+    keep.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-fanout-") as tmp:
         folder = Path(tmp)
         payloads = captured(folder)
@@ -369,12 +371,10 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     app = run_redis(folder, boards=boards, phones=phones, calls=args.calls)
                 runs.append({"setup": setup, "screens": n, "bare": bare, "app": app})
+                keep.write_text(json.dumps(runs, indent=2))   # each run as soon as it is done
                 print(json.dumps({"setup": setup, "screens": n,
                                   "ratio": app["last_receipt_ms"]["p50"] / bare["last_receipt_ms"]["p50"]}),
                       flush=True)
-    keep = ROOT / "bench" / "results"
-    keep.mkdir(exist_ok=True)
-    (keep / "fanout.json").write_text(json.dumps(runs, indent=2))
     body = markdown(runs, payloads_bytes=len(json.dumps(payloads["events"]["ticket.called"]["office"])))
     if not args.no_docs:
         document = args.output.read_text() if args.output.exists() else ""

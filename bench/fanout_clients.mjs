@@ -188,8 +188,10 @@ const storm = {
   },
 };
 
-function print(prefix, data) {
-  process.stdout.write(prefix + " " + JSON.stringify(data) + "\n");
+// A pipe's writes are asynchronous in Node: `then` runs once the line is flushed (a large
+// RESULT would be cut short by an exit before that).
+function print(prefix, data, then) {
+  process.stdout.write(prefix + " " + JSON.stringify(data) + "\n", then);
 }
 
 const urls = config.urls;
@@ -218,7 +220,7 @@ async function connectAll() {
                   snapshot_ms: screens.flatMap((s) => s.snapshotMs)});
 }
 
-function result() {
+function result(then) {
   const cpu = process.cpuUsage();
   const problems = {};
   for (const s of screens) { if (s.problem) { problems[s.problem] = (problems[s.problem] || 0) + 1; } }
@@ -232,7 +234,7 @@ function result() {
     dropped: screens.reduce((n, s) => n + s.drops, 0),
     problems,
     cpu_s: (cpu.user + cpu.system) / 1e6,
-  });
+  }, then);
 }
 
 const lines = createInterface({input: process.stdin});
@@ -245,12 +247,11 @@ lines.on("line", (line) => {
   } else if (command === "SNAPSHOTS") {
     for (const s of screens) { s.snapshotMs = []; }
   } else if (command === "DONE") {
-    result();
     for (const s of screens) { s.close(); }
-    setTimeout(() => process.exit(0), 200);
+    result(() => process.exit(0));
   }
 });
 lines.on("close", () => process.exit(0));
-setTimeout(() => { result(); process.exit(1); }, (config.timeout_s || 900) * 1000).unref();
+setTimeout(() => result(() => process.exit(1)), (config.timeout_s || 900) * 1000).unref();
 
 connectAll();
