@@ -244,8 +244,6 @@ lines.on("line", (line) => {
     for (const s of screens) { s.downAt = null; s.backAt = null; }
     storm.armed = true;
     storm.timer = setTimeout(() => storm.finish(), (config.storm_timeout_s || 60) * 1000);
-  } else if (command === "SNAPSHOTS") {
-    for (const s of screens) { s.snapshotMs = []; }
   } else if (command === "DONE") {
     for (const s of screens) { s.close(); }
     result(() => process.exit(0));
