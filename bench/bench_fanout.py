@@ -30,15 +30,14 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `queueapp` im
 import requests  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from bench.fanout_report import markdown  # noqa: E402
-from bench.report import percentiles, replace_section, steal_share  # noqa: E402
+from bench.fanout_report import markdown, report_only, write_section  # noqa: E402
+from bench.report import percentiles, steal_share  # noqa: E402
 from bench.server import (ROOT, BareServer, Server, cpu_seconds, create_token, load_average, pin_to,  # noqa: E402
                           prepare_database, raise_fd_limit, rss_kib, stat_ticks)
 from queueapp.db import Database  # noqa: E402
 from queueapp.models import Counter, Office, Ticket  # noqa: E402
 from queueapp.services.tickets import issue_ticket  # noqa: E402
 
-HEADING = "Real-time fan-out"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 BENCH = ROOT / "bench"
@@ -384,21 +383,6 @@ def main(argv: list[str] | None = None) -> int:
     body = markdown(runs, payloads_bytes=runs[0]["call_bytes"] if runs else 0)
     if not args.no_docs:
         write_section(args.output, body)
-    print(body)
-    return 0
-
-
-def write_section(output: Path, body: str) -> None:
-    document = output.read_text() if output.exists() else ""
-    output.write_text(replace_section(document, HEADING, body))
-
-
-def report_only(output: Path) -> int:
-    keep = ROOT / "bench" / "results" / "fanout.json"
-    runs = json.loads(keep.read_text())
-    date = runs[0].get("date") or f"{datetime.fromtimestamp(keep.stat().st_mtime, timezone.utc):%Y-%m-%d %H:%M}"
-    body = markdown(runs, payloads_bytes=runs[0].get("call_bytes", 0), date=date)
-    write_section(output, body)
     print(body)
     return 0
 

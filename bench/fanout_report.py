@@ -1,9 +1,15 @@
 """The "Real-time fan-out" section of docs/BENCHMARKS.md from bench_fanout.py's runs."""
 from __future__ import annotations
 
+import json
 import statistics
+from datetime import datetime, timezone
+from pathlib import Path
 
-from bench.server import machine_description
+from bench.report import replace_section
+from bench.server import ROOT, machine_description
+
+HEADING = "Real-time fan-out"
 
 TARGETS = {"ratio": 1.2, "storm_s": 5.0, "kib": 80, "statements": 30}
 
@@ -114,3 +120,18 @@ def markdown(runs: list[dict], payloads_bytes: int, date: str | None = None) -> 
                          f"CPU-s; worker RSS KiB before {r['rss_kib_before']} after {r['rss_kib_after']}; "
                          f"load after the calls {r['load_after']}.")
     return "\n".join(lines)
+
+
+def write_section(output: Path, body: str) -> None:
+    document = output.read_text() if output.exists() else ""
+    output.write_text(replace_section(document, HEADING, body))
+
+
+def report_only(output: Path) -> int:
+    keep = ROOT / "bench" / "results" / "fanout.json"
+    runs = json.loads(keep.read_text())
+    date = runs[0].get("date") or f"{datetime.fromtimestamp(keep.stat().st_mtime, timezone.utc):%Y-%m-%d %H:%M}"
+    body = markdown(runs, payloads_bytes=runs[0].get("call_bytes", 0), date=date)
+    write_section(output, body)
+    print(body)
+    return 0
