@@ -1,24 +1,26 @@
-"""Real-time fan-out (issues 3 and 14): one call-next reaches N python-socketio clients of the
-office's public room; latency from the call to receipt, and server memory per connection,
-next to a bare python-socketio server sending the same events to the same clients.
+"""Real-time fan-out (issues 3 and 14): call-next reaching N screens (displays, kiosks and
+citizens' phones), next to a bare python-socketio server sending the same payloads to the
+same screens in the same run; SQL statements per call-next counted in the server; worker
+memory per screen; the reconnect storm after a kill -9 of the worker.
 
-Run: .venv/bin/python bench/bench_fanout.py [--scenario single|redis|both]
-- single: 1,000 clients on one `queueapp serve` process (SQLite); server pinned to CPU 0,
-  the client processes to CPU 1.
-- redis:  4 processes sharing PostgreSQL (a fresh schema) and Redis (a unique channel), 4,000
-  clients spread evenly over them; servers and clients share both CPUs.
+Run: .venv/bin/python bench/bench_fanout.py [--setups single,redis] [--screens 1000,4000]
+- single: one `queueapp serve` process (SQLite), pinned to CPU 0; the screens (one Node
+  process, bench/fanout_clients.mjs) pinned to CPU 1.
+- redis: 4 processes sharing PostgreSQL (a fresh schema) and Redis (a channel of its own);
+  servers and screens share both CPUs.
 Results go to docs/BENCHMARKS.md and bench/results/fanout.json.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import Counter as Tally
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,56 +30,89 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `queueapp` im
 import requests  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from bench.report import percentiles, profile_summary, replace_section, steal_share  # noqa: E402
-from bench.server import (ROOT, BareServer, Server, create_token, load_average, machine_description,  # noqa: E402
-                          pin_to, prepare_database, raise_fd_limit, rss_kib, stat_ticks)
+from bench.fanout_report import markdown, report_only, write_section  # noqa: E402
+from bench.report import percentiles, steal_share  # noqa: E402
+from bench.server import (ROOT, BareServer, Server, cpu_seconds, create_token, load_average, pin_to,  # noqa: E402
+                          prepare_database, raise_fd_limit, rss_kib, stat_ticks)
 from queueapp.db import Database  # noqa: E402
-from queueapp.models import Counter, Office  # noqa: E402
+from queueapp.models import Counter, Office, Ticket  # noqa: E402
 from queueapp.services.tickets import issue_ticket  # noqa: E402
 
-HEADING = "Real-time fan-out"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-TARGET_P99_MS = 50
-# Subscriptions opened at once per client process against PostgreSQL: each one holds a pooled
-# connection for its snapshot, and 4 processes x (pool 10 + overflow 20) exceed PostgreSQL's
-# default max_connections (100), which the bench shares with other users of the server.
-PG_PARALLEL = 4
-# Calls come this far apart per 1,000 clients, each followed half-way by a finish (another
-# event to everyone): closer, the 2 cores cannot decode on the client side what one call sends.
+BENCH = ROOT / "bench"
+# Calls come this far apart per 1,000 screens, each followed half-way by a finish (another
+# event to every screen).
 SECONDS_BETWEEN_CALLS_PER_1000 = 1.0
+# Subscriptions opened at once by the screens at the start (a reconnect storm opens them all).
+PARALLEL = {"single": 200, "redis": 40}
+STORM_TIMEOUT_S = 60
 
 
-def queue_tickets(url: str, count: int) -> int:
-    """Issue `count` tickets of service A (counter 1's line); returns counter 1's id."""
+class CountedServer(Server):
+    """`queueapp serve` whose worker counts its SQL statements (bench/counted_serve.py)."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bench.counted_serve", "127.0.0.1", str(self.port)]
+
+    def statements(self) -> int:
+        return requests.get(f"{self.url}/_bench/sql-statements", timeout=10).json()["statements"]
+
+
+def statements(servers: list[Server]) -> int | None:
+    if not all(isinstance(s, CountedServer) for s in servers):
+        return None
+    return sum(s.statements() for s in servers)
+
+
+def queue_tickets(url: str, count: int) -> tuple[int, list[str]]:
+    """Issue `count` tickets of service A (counter 1's line): counter 1's id and the tokens."""
     db = Database(url)
     try:
         for _ in range(count):
             issue_ticket(db, "demo", "A", now=datetime.now(timezone.utc))
         with db.read() as s:
             office = s.execute(select(Office).where(Office.slug == "demo")).scalar_one()
-            return s.execute(select(Counter.id).where(Counter.office_id == office.id,
-                                                      Counter.number == 1)).scalar_one()
+            counter_id = s.execute(select(Counter.id).where(Counter.office_id == office.id,
+                                                            Counter.number == 1)).scalar_one()
+            tokens = list(s.execute(select(Ticket.token).where(Ticket.office_id == office.id)
+                                    .order_by(Ticket.id)).scalars())
+            return counter_id, tokens
     finally:
         db.dispose()
 
 
-class ClientProcess:
-    def __init__(self, urls: list[str], clients: int, cpus: set[int] | None, timeout: float, parallel: int):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "fanout_clients.py"), "--urls", ",".join(urls),
-             "--clients", str(clients), "--timeout", str(timeout), "--parallel", str(parallel)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=pin_to(cpus))
+def node_ready() -> None:
+    """bench/node_modules from bench/package-lock.json, once."""
+    if not (BENCH / "node_modules" / "ws").exists():
+        subprocess.run(["npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund"], check=True)
+
+
+class Screens:
+    """The Node process holding every screen (bench/fanout_clients.mjs)."""
+
+    def __init__(self, folder: Path, urls: list[str], boards: int, tokens: list[str], cpus: set[int] | None,
+                 parallel: int):
+        config = folder / f"screens-{uuid.uuid4().hex[:8]}.json"
+        config.write_text(json.dumps({"urls": urls, "office": "demo", "boards": boards, "tokens": tokens,
+                                      "parallel": parallel, "storm_timeout_s": STORM_TIMEOUT_S,
+                                      "timeout_s": 900}))
+        self.proc = subprocess.Popen(["node", str(BENCH / "fanout_clients.mjs"), str(config)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     preexec_fn=pin_to(cpus))
 
     def read(self, prefix: str) -> dict:
         for line in self.proc.stdout:
             if line.startswith(prefix + " "):
                 return json.loads(line[len(prefix) + 1:])
-        raise RuntimeError(f"client process ended without {prefix}")
+        raise RuntimeError(f"screens ended without {prefix}")
+
+    def command(self, line: str) -> None:
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
 
     def finish(self) -> dict:
-        self.proc.stdin.write("DONE\n")
-        self.proc.stdin.flush()
+        self.command("DONE")
         result = self.read("RESULT")
         self.proc.wait(timeout=60)
         return result
@@ -88,130 +123,194 @@ class ClientProcess:
             self.proc.wait()
 
 
-def fan_out(servers: list[Server], counter_id: int, token: str, *, clients: int, processes: int,
-            calls: int, client_cpus: set[int] | None, parallel: int, profile_to: Path | None = None) -> dict:
-    """Connect the clients, make `calls` call-next requests, gather every receipt. With
-    `profile_to`, py-spy samples the (first) server's worker during the calls."""
+def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *, boards: int, tokens: list[str],
+            calls: int, cpus: set[int] | None, parallel: int, storm: bool = False) -> dict:
+    """Connect the screens, make `calls` call-next requests (each followed half-way by a
+    finish), gather every receipt; with `storm`, then kill -9 the worker and time the
+    screens' return."""
+    screens_n = boards + len(tokens)
     rss_before = {s.worker_pid: rss_kib(s.worker_pid) for s in servers}
     urls = [s.url for s in servers]
-    started = time.monotonic()
-    # Each client process connects to the servers in turn, so every server gets clients/len(servers).
-    group = [ClientProcess(urls, clients // processes, client_cpus, timeout=280, parallel=parallel)
-             for _ in range(processes)]
+    screens = Screens(folder, urls, boards, tokens, cpus, parallel)
+    storm_result = None
     try:
-        ready = [p.read("READY") for p in group]
-        connect_s = time.monotonic() - started
+        ready = screens.read("READY")
         time.sleep(2)
         rss_after = {pid: rss_kib(pid) for pid in rss_before}
         load, ticks = load_average(), stat_ticks()
-        spacing = SECONDS_BETWEEN_CALLS_PER_1000 * max(1, clients // 1000)
-        spy = start_profile(servers[0].worker_pid, calls * spacing + 2, profile_to) if profile_to else None
-        statuses, call_ms = [], []
+        spacing = SECONDS_BETWEEN_CALLS_PER_1000 * max(1, screens_n // 1000)
+        statuses, call_ms, per_call, per_finish = [], [], [], []
+        # The servers' own background work (notification worker, alerts) in a window as long
+        # as a call's, with no call: the counts below include it.
+        idle = statements(servers)
+        time.sleep(spacing / 2)
+        idle = statements(servers) - idle if idle is not None else None
         with requests.Session() as http:
             http.headers["Authorization"] = f"Bearer {token}"
-            # A new connection per request: the pauses between calls are as long as gunicorn's
-            # 2 s keep-alive, and a reused connection the server just closed fails the call.
+            # A new connection per request: a kept-alive one the server just closed fails the call.
             http.headers["Connection"] = "close"
             for i in range(calls):
                 url = urls[i % len(urls)]
+                before = statements(servers)
                 sent = time.monotonic()
                 response = http.post(f"{url}/api/v1/counters/{counter_id}/call-next", timeout=30)
                 call_ms.append((time.monotonic() - sent) * 1000)
                 statuses.append(response.status_code)
                 time.sleep(spacing / 2)
+                middle = statements(servers)
                 if response.ok:  # the clerk serves the citizen before calling the next one
                     http.post(f"{url}/api/v1/tickets/{response.json()['id']}/finish", timeout=30)
                 time.sleep(spacing / 2)
-        time.sleep(3)
+                if before is not None:
+                    per_call.append(middle - before)
+                    per_finish.append(statements(servers) - middle)
+        time.sleep(2)
         steal = steal_share(ticks, stat_ticks())
-        results = [p.finish() for p in group]
-        if spy is not None:
-            spy.wait(timeout=60)
+        load_after = load_average()
+        if storm:
+            storm_result = reconnect_storm(servers[0], screens)
+        result = screens.finish()
+        if storm_result is not None:
+            storm_result |= restart_alone(servers[0])
     finally:
-        for p in group:
-            p.kill()
-    connected = sum(r["connected"] for r in ready)
-    received = [(seq, ms) for r in results for seq, ms in r["received"]]
-    per_call: dict[int, list[float]] = {}
+        screens.kill()
+    received = result["received"]
+    last_by_call: dict[int, float] = {}
+    first_by_call: dict[int, float] = {}
     for seq, ms in received:
-        per_call.setdefault(seq, []).append(ms)
+        last_by_call[seq] = max(ms, last_by_call.get(seq, ms))
+        first_by_call[seq] = min(ms, first_by_call.get(seq, ms))
     grown = sum(rss_after[pid] - rss_before[pid] for pid in rss_before)
     return {
-        "clients": clients, "servers": len(servers), "client_processes": processes,
-        "connected": connected, "failed": sum(r["failed"] for r in ready), "connect_s": connect_s,
+        "screens": screens_n, "phones": len(tokens), "boards": boards, "servers": len(servers),
+        "connected": ready["connected"], "failed": ready["failed"], "connect_s": ready["connect_ms"] / 1000,
+        "first_snapshot_ms": percentiles(ready["snapshot_ms"]),
         "calls": calls, "call_statuses": statuses, "call_ms": percentiles(call_ms),
-        "expected": connected * statuses.count(200),
+        "expected": ready["connected"] * statuses.count(200),
         "delivered": len(received), "latency_ms": percentiles([ms for _, ms in received]),
-        "first_receipt_ms": percentiles([min(v) for v in per_call.values()]),
-        "last_receipt_ms": percentiles([max(v) for v in per_call.values()]),
-        "dropped": sum(r["dropped"] for r in results),
-        "problems": sum((Tally(r["problems"]) for r in results), Tally()),
-        "profile": (profile_summary(profile_to.read_text(), top=40)
-                    if profile_to and profile_to.exists() else None),
-        "rss_kib_before": rss_before, "rss_kib_after": rss_after,
-        "kib_per_client": grown / connected if connected else float("nan"),
-        "client_cpu_s": sum(r["cpu_s"] for r in results), "load_before_calls": load, "steal": steal,
+        "first_receipt_ms": percentiles(list(first_by_call.values())),
+        "last_receipt_ms": percentiles(list(last_by_call.values())),
+        # From the first screen to the last: the fan-out itself, without the call before it.
+        "spread_ms": percentiles([last_by_call[seq] - first_by_call[seq] for seq in last_by_call]),
+        "place_ms": percentiles(result["places_ms"]),
+        "statements_per_call": per_call, "statements_per_finish": per_finish, "statements_idle": idle,
+        "resyncs": result["resyncs"], "dropped": result["dropped"], "problems": result["problems"],
+        "rss_kib_before": list(rss_before.values()), "rss_kib_after": list(rss_after.values()),
+        "kib_per_screen": grown / ready["connected"] if ready["connected"] else float("nan"),
+        "client_cpu_s": result["cpu_s"], "load": load, "load_after": load_after, "steal": steal,
+        "storm": storm_result,
     }
 
 
-def start_profile(pid: int, seconds: float, output: Path) -> subprocess.Popen:
-    from bench.bench_issue import py_spy
-    return subprocess.Popen([py_spy(), "record", "--pid", str(pid), "--duration", str(int(seconds) + 1),
-                             "--rate", "200", "--format", "raw", "--output", str(output), "--nonblocking"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def reconnect_storm(server: Server, screens: Screens) -> dict:
+    """kill -9 the worker with every screen connected; gunicorn's master starts a new one and
+    the screens reconnect (live.js's backoff) and re-subscribe. Times from the kill."""
+    worker = server.worker_pid
+    load, ticks = load_average(), stat_ticks()
+    screens.command("STORM")
+    time.sleep(0.5)
+    killed = time.time() * 1000
+    os.kill(worker, signal.SIGKILL)
+    found = screens.read("STORM")
+    new_worker = server.worker_pid
+    worker_cpu_s = cpu_seconds(new_worker)
+    back = sorted(t - killed for t in found["back_at"])
+    result = {
+        "screens": found["screens"], "dropped": found["dropped"], "back": found["back"],
+        "last_back_s": back[-1] / 1000 if back else float("nan"),
+        "back_ms": percentiles(back), "load": load, "steal": steal_share(ticks, stat_ticks()),
+        "new_worker": new_worker != worker,
+        "worker_cpu_s": worker_cpu_s,   # the new worker's CPU time: its start-up and the storm
+        "statements": statements([server]),   # the new worker's: its start-up and the storm
+    }
+    return result
 
 
-def captured_events(folder: Path) -> dict:
-    """The payloads the app sends its board room for a call and a finish, captured in-process
-    (the bare server replays them, so both send the same bytes)."""
+def restart_alone(server: Server) -> dict:
+    """The same kill -9 with no screen connected: what the worker's start-up alone costs."""
+    worker = server.worker_pid
+    killed = time.monotonic()
+    os.kill(worker, signal.SIGKILL)
+    while True:
+        try:
+            if requests.get(f"{server.url}/api/v1/health", timeout=5).ok:
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(0.02)
+    return {"boot_s": time.monotonic() - killed, "boot_cpu_s": cpu_seconds(server.worker_pid)}
+
+
+def captured(folder: Path) -> dict:
+    """What the app sends for a call and a finish, to the office room and to a waiting
+    phone's ticket room, and its snapshots of both rooms, captured in-process: the bare
+    server replays them, so both send the same bytes."""
     from queueapp import create_app
     from queueapp.extensions import socketio as app_socketio
     url = f"sqlite:///{folder / 'capture' / 'queueapp.db'}"
     prepare_database(url, folder / "capture")
-    counter_id = queue_tickets(url, 1)
+    counter_id, tokens = queue_tickets(url, 3)
     token = create_token(url, "loket1")
     db = Database(url)
     try:
         app = create_app({"SECRET_KEY": "bench", "INSTANCE_PATH": str(folder / "capture")}, database=db)
-        board = app_socketio.test_client(app)
+        board, phone = app_socketio.test_client(app), app_socketio.test_client(app)
         board.emit("subscribe", {"office": "demo"})
+        phone.emit("subscribe", {"ticket": tokens[2]})
+        snapshots = {"office": board.get_received()[-1]["args"][0]["state"],
+                     "ticket": phone.get_received()[-1]["args"][0]["state"]}
         http = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
-        called = http.post(f"/api/v1/counters/{counter_id}/call-next", headers=headers).get_json()
-        http.post(f"/api/v1/tickets/{called['id']}/finish", headers=headers)
-        events = {m["args"][0]["type"]: m["args"][0] for m in board.get_received() if m["name"] == "event"}
+        def sent_after(path: str) -> tuple[dict, dict]:
+            answer = http.post(path, headers=headers).get_json()
+            office = [m["args"][0] for m in board.get_received() if m["name"] == "event"]
+            mine = [m["args"][0] for m in phone.get_received() if m["name"] == "event"]
+            return answer, {"office": office, "ticket": mine[-1] if mine else None}
+        called, on_call = sent_after(f"/api/v1/counters/{counter_id}/call-next")
+        _, on_finish = sent_after(f"/api/v1/tickets/{called['id']}/finish")
+        events = {"ticket.called": on_call, "ticket.finished": on_finish}
         board.disconnect()
-        return events
+        phone.disconnect()
+        return {"events": events, "snapshots": snapshots}
     finally:
         db.dispose()
 
 
-def bare(folder: Path, clients: int, calls: int) -> dict:
-    """The same clients and calls against a bare python-socketio server (bench/bare_socketio.py)."""
-    env = {"QUEUEAPP_INSTANCE_PATH": str(folder / "bare"), "BENCH_EVENTS": json.dumps(captured_events(folder))}
+def run_bare(folder: Path, payloads: dict, *, boards: int, tokens: list[str], calls: int, processes: int,
+             storm: bool) -> dict:
+    """The same screens and calls against bare python-socketio (bench/bare_socketio.py)."""
+    setup = folder / f"bare-{uuid.uuid4().hex[:8]}.json"
+    setup.write_text(json.dumps({**payloads, "tokens": tokens}))
     (folder / "bare").mkdir(parents=True, exist_ok=True)
-    server = BareServer(env, cpus={0}).start()
+    env = {"QUEUEAPP_INSTANCE_PATH": str(folder / "bare"), "BENCH_BARE": str(setup)}
+    if processes > 1:
+        env |= {"BENCH_REDIS_URL": REDIS_URL, "BENCH_REDIS_CHANNEL": f"bench-bare-{uuid.uuid4().hex[:12]}"}
+    single = processes == 1
+    servers = [BareServer(env, cpus={0} if single else None).start() for _ in range(processes)]
     try:
-        return fan_out([server], 1, "bare", clients=clients, processes=2, calls=calls, client_cpus={1}, parallel=50)
+        return fan_out(folder, servers, 1, "bare", boards=boards, tokens=tokens, calls=calls,
+                       cpus={1} if single else None, parallel=PARALLEL["single" if single else "redis"],
+                       storm=storm)
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
 
 
-def single(folder: Path, clients: int, calls: int) -> dict:
-    url = f"sqlite:///{folder / 'single' / 'queueapp.db'}"
-    env = prepare_database(url, folder / "single")
-    counter_id = queue_tickets(url, calls + 1)
+def run_single(folder: Path, *, boards: int, phones: int, calls: int, storm: bool) -> dict:
+    where = folder / f"single-{uuid.uuid4().hex[:8]}"
+    url = f"sqlite:///{where / 'queueapp.db'}"
+    env = prepare_database(url, where)
+    counter_id, tokens = queue_tickets(url, phones)
     token = create_token(url, "loket1")
-    server = Server(env, cpus={0}).start()
+    server = CountedServer(env, cpus={0}).start()
     try:
-        return fan_out([server], counter_id, token, clients=clients, processes=2, calls=calls,
-                       client_cpus={1}, parallel=50,
-                       profile_to=ROOT / "bench" / "results" / "fanout-profile.txt")
+        return fan_out(folder, [server], counter_id, token, boards=boards, tokens=tokens, calls=calls,
+                       cpus={1}, parallel=PARALLEL["single"], storm=storm)
     finally:
         server.stop()
 
 
-def scaled(folder: Path, clients: int, calls: int, processes: int = 4) -> dict:
+def run_redis(folder: Path, *, boards: int, phones: int, calls: int, processes: int = 4) -> dict:
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -219,14 +318,14 @@ def scaled(folder: Path, clients: int, calls: int, processes: int = 4) -> dict:
     servers: list[Server] = []
     try:
         url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-        env = prepare_database(url, folder / "scaled")
-        counter_id = queue_tickets(url, calls + 1)
+        env = prepare_database(url, folder / "redis")
+        counter_id, tokens = queue_tickets(url, phones)
         token = create_token(url, "loket1")
         shared = {"QUEUEAPP_REDIS_URL": REDIS_URL, "QUEUEAPP_REDIS_CHANNEL": f"bench-{schema}"}
         for _ in range(processes):
-            servers.append(Server(env, extra_env=shared).start())
-        return fan_out(servers, counter_id, token, clients=clients, processes=processes, calls=calls,
-                       client_cpus=None, parallel=PG_PARALLEL)
+            servers.append(CountedServer(env, extra_env=shared).start())
+        return fan_out(folder, servers, counter_id, token, boards=boards, tokens=tokens, calls=calls,
+                       cpus=None, parallel=PARALLEL["redis"])
     finally:
         for server in servers:
             server.stop()
@@ -235,94 +334,56 @@ def scaled(folder: Path, clients: int, calls: int, processes: int = 4) -> dict:
         admin.dispose()
 
 
-def row(name: str, r: dict) -> str:
-    lat, last = r["latency_ms"], r["last_receipt_ms"]
-    return (f"| {name} | {r['connected']}/{r['clients']} | {r['delivered']}/{r['expected']} | "
-            f"{lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} | {lat['max']:.0f} | "
-            f"{r['first_receipt_ms']['p50']:.0f} | {last['p50']:.0f} | {r['call_ms']['p50']:.0f} | "
-            f"{r['kib_per_client']:.0f} | {r['connect_s']:.0f} | "
-            f"{r['load_before_calls']} | {r['steal']:.0%} |")
-
-
-def markdown(results: dict) -> str:
-    calls = next(iter(results.values()))["calls"] if results else 0
-    lines = machine_description() + [
-        "- Command: `.venv/bin/python bench/bench_fanout.py` (both scenarios)",
-        "- Server: `queueapp serve` (gunicorn, one gevent worker per process). Clients: python-socketio "
-        "AsyncClient (aiohttp, websocket transport) in separate processes (bench/fanout_clients.py), "
-        "each subscribed to {\"office\": \"demo\"}.",
-        f"- One run = {calls} call-next requests (POST /api/v1/counters/<id>/call-next, staff bearer token), "
-        f"{SECONDS_BETWEEN_CALLS_PER_1000:.0f} s apart per 1,000 clients, each followed half-way by a finish "
-        "of the called ticket; every client records each `ticket.called` event. "
-        "Latency = receipt `time.time()` "
-        "minus the event's `at`, which the server takes when the call-next request starts, so it "
-        "includes the call's own transaction. `first/last client` = when the fastest/slowest client got "
-        "a call; `call-next answer` = the HTTP round trip of the call itself, for comparison.",
-        "- Memory: worker RSS (/proc/<pid>/status VmRSS) 2 s after all clients subscribed minus before, "
-        "divided by connected clients (summed over the processes in the Redis scenario).",
-        "- single: SQLite, server pinned to CPU 0, 2 client processes pinned to CPU 1. redis: PostgreSQL "
-        "schema + Redis channel of its own, 4 servers and 4 client processes (each connects to the "
-        "servers in turn) sharing both CPUs. The client processes' decoding time is part of the figure. "
-        "`CPU steal`: share of CPU time the hypervisor took from this virtual machine during the calls.",
-        "",
-        "| scenario | connected | events delivered | p50 ms | p95 ms | p99 ms | max ms "
-        "| first client p50 ms | last client p50 ms "
-        "| call-next answer p50 ms | KiB per client | connect s | load avg | CPU steal |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    names = {"bare": "bare python-socketio (same events, no app)", "single": "1 process, SQLite",
-             "redis": "4 processes, PostgreSQL + Redis"}
-    for key, r in results.items():
-        lines.append(row(f"{names[key]}, {r['clients']} clients", r))
-    if "single" in results and "bare" in results:
-        app_last, bare_last = results["single"]["last_receipt_ms"]["p50"], results["bare"]["last_receipt_ms"]["p50"]
-        lines += ["", f"Last of {results['single']['clients']} screens, app / bare python-socketio (p50 of the "
-                  f"calls, same run): {app_last / bare_last:.2f} (target <= 1.2). Connecting and "
-                  f"snapshotting every screen at once: {results['single']['connect_s']:.1f} s (bare: "
-                  f"{results['bare']['connect_s']:.1f} s; target <= 5 s)."]
-    if "single" in results:
-        p99 = results["single"]["latency_ms"]["p99"]
-        lines += ["", f"Target p99 <= {TARGET_P99_MS} ms at 1,000 clients on one process: "
-                  f"{'reached' if p99 <= TARGET_P99_MS else 'missed'} ({p99:.1f} ms).", ""]
-    else:
-        lines.append("")
-    for key, r in results.items():
-        lines.append(f"- {names[key]}: call-next answers {sorted(set(r['call_statuses']))}, "
-                     f"{r['dropped']} clients dropped by the transport before the end"
-                     f"{' ' + str(dict(r['problems'])) if r['problems'] else ''}, client "
-                     f"processes used {r['client_cpu_s']:.0f} CPU-s, worker RSS KiB before "
-                     f"{list(r['rss_kib_before'].values())} after {list(r['rss_kib_after'].values())}.")
-    for key, r in results.items():
-        if r.get("profile"):
-            prof = r["profile"]
-            lines += ["", f"Profile of the server worker ({names[key]}) during the calls (py-spy, "
-                      f"{prof['samples']} samples of busy time):", ""]
-            lines += [f"- {share:.0%} {name}" for name, share in prof["buckets"]]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=("single", "redis", "both"), default="both")
-    parser.add_argument("--clients", type=int, help="clients (default 1000 single, 4000 redis)")
-    parser.add_argument("--calls", type=int, default=15)
+    parser.add_argument("--setups", default="single,redis", help="single and/or redis, comma-separated")
+    parser.add_argument("--screens", default="1000,4000", help="screen counts, comma-separated")
+    parser.add_argument("--phone-share", type=float, default=0.1,
+                        help="share of the screens that are phones (plus one per call, all waiting)")
+    parser.add_argument("--calls", type=int, default=10)
+    parser.add_argument("--storm-at", type=int, default=1000,
+                        help="kill -9 the single worker in the run with this many screens (0: never)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
+    parser.add_argument("--no-docs", action="store_true", help="leave docs/BENCHMARKS.md alone")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the section from bench/results/fanout.json, without running")
     args = parser.parse_args(argv)
+    if args.report_only:
+        return report_only(args.output)
     raise_fd_limit()
-    results = {}
+    node_ready()
+    runs = []
+    keep = ROOT / "bench" / "results" / "fanout.json"
+    keep.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-fanout-") as tmp:
-        if args.scenario in ("single", "both"):
-            results["bare"] = bare(Path(tmp), args.clients or 1000, args.calls)
-            results["single"] = single(Path(tmp), args.clients or 1000, args.calls)
-        if args.scenario in ("redis", "both"):
-            results["redis"] = scaled(Path(tmp), args.clients or 4000, args.calls)
-    keep = ROOT / "bench" / "results"
-    keep.mkdir(exist_ok=True)
-    (keep / "fanout.json").write_text(json.dumps(results, indent=2))
-    document = args.output.read_text() if args.output.exists() else ""
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(replace_section(document, HEADING, markdown(results)))
-    print(markdown(results))
+        folder = Path(tmp)
+        payloads = captured(folder)
+        for setup in args.setups.split(","):
+            for n in (int(v) for v in args.screens.split(",")):
+                # Phones of the called line: one per call (called in turn) and the share that stays waiting.
+                phones = int(n * args.phone_share) + args.calls
+                boards = n - phones
+                storm = setup == "single" and n == args.storm_at
+                processes = 1 if setup == "single" else 4
+                # Tokens for the bare server: the same number of ticket rooms, made up.
+                fake = [f"bare-{i:05d}-{uuid.uuid4().hex}" for i in range(phones)]
+                bare = run_bare(folder, payloads, boards=boards, tokens=fake, calls=args.calls,
+                                processes=processes, storm=storm)
+                if setup == "single":
+                    app = run_single(folder, boards=boards, phones=phones, calls=args.calls, storm=storm)
+                else:
+                    app = run_redis(folder, boards=boards, phones=phones, calls=args.calls)
+                runs.append({"setup": setup, "screens": n, "bare": bare, "app": app,
+                             "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}",
+                             "call_bytes": len(json.dumps(payloads["events"]["ticket.called"]["office"]))})
+                keep.write_text(json.dumps(runs, indent=2))   # each run as soon as it is done
+                print(json.dumps({"setup": setup, "screens": n,
+                                  "ratio": app["last_receipt_ms"]["p50"] / bare["last_receipt_ms"]["p50"]}),
+                      flush=True)
+    body = markdown(runs, payloads_bytes=runs[0]["call_bytes"] if runs else 0)
+    if not args.no_docs:
+        write_section(args.output, body)
+    print(body)
     return 0
 
 

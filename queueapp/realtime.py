@@ -25,6 +25,7 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import disconnect, emit, join_room
 from socketio import PubSubManager
+from sqlalchemy import bindparam, select
 
 from . import messages, repository
 from .db import Database, PublishedEvent
@@ -167,8 +168,24 @@ def on_connect(auth=None):
         join_room(staff_accounts.socket_room(member.id))
 
 
-def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
-    """The office, room and state a subscription asks for, or the code of a refusal."""
+# What a subscription needs of its office before any snapshot: its identity and seq, without
+# loading the ORM object (a reconnect storm runs this once per screen; the object is loaded
+# only when a snapshot is built, once per room and seq). Statements built once.
+_OFFICE = select(Office.id, Office.slug, Office.seq, Office.timezone)
+_OFFICE_BY_SLUG = _OFFICE.where(Office.slug == bindparam("slug"))
+
+
+def _office_by_slug(s, slug: str):
+    """The office's (id, slug, seq, timezone) row; raises OfficeNotFound."""
+    found = s.execute(_OFFICE_BY_SLUG, {"slug": slug}).first()
+    if found is None:
+        raise errors.OfficeNotFound(office=slug)
+    return found
+
+
+def _subscription(s, data: dict, moment) -> tuple[object, str, dict] | str:
+    """The office (its seq and slug), room and state a subscription asks for, or the code
+    of a refusal. Reads run in one read transaction, so the seq and the state agree."""
     if "ticket" in data:
         ticket = repository.ticket_by_token(s, str(data["ticket"]))
         return s.get(Office, ticket.office_id), f"ticket:{ticket.token}", {"ticket": tickets.ticket_view(s, ticket)}
@@ -184,11 +201,12 @@ def _subscription(s, data: dict, moment) -> tuple[Office, str, dict] | str:
         return counter.office, room, boards.shared_snapshot(s, counter.office, room, moment,
                                                             lambda: boards.counter_screen(s, counter, moment))
     if "office" in data:
-        office = repository.office_by_slug(s, str(data["office"]))
         if not data.get("staff"):
+            office = _office_by_slug(s, str(data["office"]))
             room = f"office:{office.slug}"
-            return office, room, boards.shared_snapshot(s, office, room, moment,
-                                                        lambda: boards.board_snapshot(s, office, moment))
+            return office, room, boards.shared_snapshot(
+                s, office, room, moment, lambda: boards.board_snapshot(s, s.get(Office, office.id), moment))
+        office = repository.office_by_slug(s, str(data["office"]))
         member = _staff()
         if member is None:
             return "unauthorized"

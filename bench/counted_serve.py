@@ -1,0 +1,43 @@
+"""`queueapp serve` (gunicorn + one gevent worker) that counts the SQL statements its worker
+runs, for bench_fanout.py: a SQLAlchemy `before_cursor_execute` listener on every engine of
+the worker, read with GET /_bench/sql-statements ({"statements": n, "pid": worker pid}).
+Bench code only: production runs `queueapp serve`, which has neither.
+
+    python -m bench.counted_serve HOST PORT
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from queueapp import server
+
+PATH = "/_bench/sql-statements"
+_original_started = server.started
+
+
+def counted(app):
+    """server.started, with the counter installed first (in the worker, after gevent's patch)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    count = {"statements": 0}
+
+    def statement(*_args):
+        count["statements"] += 1
+    event.listen(Engine, "before_cursor_execute", statement)
+    inner = _original_started(app)
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") == PATH:
+            body = json.dumps({**count, "pid": os.getpid()}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return inner(environ, start_response)
+    return wsgi
+
+
+if __name__ == "__main__":
+    server.started = counted
+    server.run_gevent(sys.argv[1], int(sys.argv[2]))
