@@ -7,8 +7,11 @@ fixed number of statements whatever the number of screens:
 - the public call of a call or recall, with what a display says for it (id and en);
 - the board rows (waiting, ETA, quota) of the services the events touched;
 - the place and ETA of every waiting ticket of those services (one statement: the
-  office's line with the people ahead of each, queries.tickets.line_positions);
-- the screen of every counter serving those services (its line in call order).
+  office's line with the people ahead of each, queries.tickets.line_positions), when a
+  phone watches one;
+- the screen of every watched counter serving those services (its line in call order).
+With no phone nor counter screen watching, the office's line is not read: the event's
+own ticket counts the people ahead of it.
 Screens apply these; they take a fresh snapshot only on a seq gap, after a reconnect,
 or when an administrator changed the office (office.configured).
 """
@@ -130,9 +133,11 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
     phones = services and (watching.tickets is None or bool(watching.tickets))
-    day = business_date(now, office.timezone)
-    line = line_positions(session, office.id, day) if phones or counter_ids or services else []
-    positions = {row.id: row.position for row in line}
+    # The office's whole line only for the screens that show it (a phone's place, a counter's
+    # list): with nobody watching, an event's own ticket counts the people ahead of it alone
+    # (queries.tickets.people_ahead), so a commit does not cost O(line).
+    line = line_positions(session, office.id, business_date(now, office.timezone)) if phones or counter_ids else None
+    positions = {row.id: row.position for row in line} if line is not None else {}
     estimates = {}
     if services:
         # The chosen estimator replays the office's counters once per change (kept per seq
@@ -158,7 +163,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     if services:
         projection.services = services_overview(session, office, now, only=services)
     own = {e.ticket_id for e in events}
-    for row in line:
+    for row in line or ():
         if row.service_id in services and row.id not in own and (
                 watching.tickets is None or row.token in watching.tickets):
             projection.places[row.token] = {"id": row.id, **placed(row.position, estimates.get(
