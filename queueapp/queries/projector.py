@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import repository
 from ..db import Database, PublishedEvent
 from ..domain.events import CALL_EVENTS, EventType
 from ..domain.numbering import business_date
@@ -46,9 +47,10 @@ class Projection:
     screens: dict[int, dict] = field(default_factory=dict)      # counter id -> counter screen
 
 
-# The office with its services; its counters with their services only when a commit needs
-# them (a call names its counter, a counter screen is watched): a ticket issued reads neither.
-_OFFICE = select(Office).where(Office.id == bindparam("office_id")).options(selectinload(Office.services))
+# The office (its services are kept per process: repository.service_rows); its counters
+# with their services only when a commit needs them (a call names its counter, a counter
+# screen is watched): a ticket issued reads neither.
+_OFFICE = select(Office).where(Office.id == bindparam("office_id"))
 _COUNTERS = (select(Counter).where(Counter.office_id == bindparam("office_id"))
              .options(selectinload(Counter.links)).order_by(Counter.number))
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ class Watching:
 EVERYONE = Watching()
 
 
-_EVENT_TICKETS = (select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter)))
+_EVENT_TICKETS = (select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter))
+                  .where(Ticket.id.in_(bindparam("ids", expanding=True))))
 
 # Events that tell screens to take a fresh snapshot: nothing to project for them.
 _RESYNC = frozenset({EventType.OFFICE_CONFIGURED.value})
@@ -118,7 +121,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     projection = Projection(office.slug, events[-1].seq)
     ticket_ids = {e.ticket_id for e in events if e.ticket_id}
     tickets = {t.id: t for t in session.execute(
-        _EVENT_TICKETS.where(Ticket.id.in_(ticket_ids))).unique().scalars()} if ticket_ids else {}
+        _EVENT_TICKETS, {"ids": list(ticket_ids)}).unique().scalars()} if ticket_ids else {}
     counters = {}
     if watching.counters is None or watching.counters or any(e.counter_id for e in events):
         loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
@@ -128,7 +131,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         projection.events = [(e, None, None) for e in events]
         return projection
 
-    services, counter_ids = _touched(events, tickets, counters, office)
+    services, counter_ids = _touched(events, tickets, counters, repository.service_rows(session, office.id))
     if watching.counters is not None:   # a counter's own update always carries its row
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
@@ -172,12 +175,12 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
 
 
 def _touched(events: list[PublishedEvent], tickets: dict[int, Ticket], counters: dict,
-             office: Office) -> tuple[set[int], set[int]]:
+             office_services) -> tuple[set[int], set[int]]:
     """The services whose line or board row the events may change, and the counters whose
     screen shows one of them (or that an event names)."""
     services: set[int] = set()
     named: set[int] = set()
-    by_prefix = {s.prefix: s.id for s in office.services}
+    by_prefix = {s.prefix: s.id for s in office_services}
     for event in events:
         ticket = tickets.get(event.ticket_id)
         if ticket is not None:
