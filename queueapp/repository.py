@@ -64,7 +64,7 @@ def service_rows(session: Session, office_id: int) -> tuple[ServiceRow, ...]:
     """The office's services in its order, kept per process until its next configuration
     change (office_cache)."""
     def load():
-        return tuple(ServiceRow(*row) for row in session.execute(_SERVICE_ROWS, {"office_id": office_id}))
+        return tuple(ServiceRow(*row) for row in session.connection().execute(_SERVICE_ROWS, {"office_id": office_id}))
     kept = _kept(session)
     return load() if kept is None else kept.get(("services", office_id), load, lambda _: office_id)
 

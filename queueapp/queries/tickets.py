@@ -207,13 +207,13 @@ _LINE = (select(Ticket.id, Ticket.token, Ticket.office_id, Ticket.service_id, Ti
 def line_positions(session: Session, office_id: int, day) -> list:
     """Every callable ticket of the office today as a row of the columns a line shows (no
     ORM object: a line can be long), with `position`, the people ahead of it."""
-    return list(session.execute(_LINE, {"office_id": office_id, "day": day}))
+    return list(session.connection().execute(_LINE, {"office_id": office_id, "day": day}))
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """domain.dispatch.people_ahead as one COUNT query, so the cost does not grow with the
     line (tests/integration/test_position_query.py checks that both agree)."""
-    return session.execute(_PEOPLE_AHEAD, {
+    return session.connection().execute(_PEOPLE_AHEAD, {
         "office_id": ticket.office_id, "day": ticket.business_date, "service_id": ticket.service_id,
         "ticket_id": ticket.id, "rank": 0 if ticket.priority else 1, "queued_at": ticket.queued_at,
         "number": ticket.number}).scalar_one()
