@@ -65,8 +65,10 @@ class Watching:
 EVERYONE = Watching()
 
 
-_EVENT_TICKETS = (select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter))
-                  .where(Ticket.id.in_(bindparam("ids", expanding=True))))
+_EVENT_TICKETS = select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter))
+# Most commits change one ticket: its own statement, without an IN list to expand each time.
+_EVENT_TICKET = _EVENT_TICKETS.where(Ticket.id == bindparam("id"))
+_EVENT_TICKETS = _EVENT_TICKETS.where(Ticket.id.in_(bindparam("ids", expanding=True)))
 
 # Events that tell screens to take a fresh snapshot: nothing to project for them.
 _RESYNC = frozenset({EventType.OFFICE_CONFIGURED.value})
@@ -120,8 +122,9 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     now = events[-1].at
     projection = Projection(office.slug, events[-1].seq)
     ticket_ids = {e.ticket_id for e in events if e.ticket_id}
-    tickets = {t.id: t for t in session.execute(
-        _EVENT_TICKETS, {"ids": list(ticket_ids)}).unique().scalars()} if ticket_ids else {}
+    found = (session.execute(_EVENT_TICKET, {"id": next(iter(ticket_ids))}) if len(ticket_ids) == 1 else
+             session.execute(_EVENT_TICKETS, {"ids": list(ticket_ids)}) if ticket_ids else None)
+    tickets = {t.id: t for t in found.unique().scalars()} if found is not None else {}
     counters = {}
     if watching.counters is None or watching.counters or any(e.counter_id for e in events):
         loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
