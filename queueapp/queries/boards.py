@@ -22,7 +22,7 @@ from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Appointment, Counter, DailyCounter, Office, Ticket, TicketEvent
 from . import eta as eta_queries
-from .tickets import (counter_brief, line_item, line_positions,
+from .tickets import (IS_CALLABLE, counter_brief, line_item, line_positions,
                       service_brief, ticket_view)
 
 RECENT_CALLS = 10
@@ -72,7 +72,7 @@ def services_overview(session: Session, office: Office, now: datetime,
 
 # Tickets issued today and waiting now, per service (of those asked for), in one pass.
 _SERVICE_COUNTS = (select(Ticket.service_id, func.count(),
-                          func.sum(case((Ticket.status.in_(list(CALLABLE)), 1), else_=0)))
+                          func.sum(case((IS_CALLABLE, 1), else_=0)))
                    .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
                           Ticket.service_id.in_(bindparam("ids", expanding=True)))
                    .group_by(Ticket.service_id))

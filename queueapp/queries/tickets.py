@@ -29,9 +29,12 @@ _RECENT_SERVICE_TIMES = (select(Ticket.called_at, Ticket.started_at, Ticket.fini
                          .order_by(Ticket.finished_at.desc()).limit(20))
 
 _PRIORITY_RANK = case((Ticket.priority.is_not(None), 0), else_=1)
+# "status IN (...)" as equalities: plain bound values, not an IN list expanded at every
+# execution (SQLite reads `a = x OR a = y` on one column as an IN, with the same plan).
+IS_CALLABLE = or_(*(Ticket.status == status for status in sorted(CALLABLE)))
 _PEOPLE_AHEAD = select(func.count()).where(
     Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
-    Ticket.service_id == bindparam("service_id"), Ticket.status.in_(list(CALLABLE)),
+    Ticket.service_id == bindparam("service_id"), IS_CALLABLE,
     Ticket.id != bindparam("ticket_id"),
     or_(_PRIORITY_RANK < bindparam("rank"),
         and_(_PRIORITY_RANK == bindparam("rank"),
