@@ -80,8 +80,8 @@ class UnitOfWork:
         seq = connection.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
         # A plain INSERT: the log is append-only, no ORM object needs to track it.
         connection.execute(_INSERT_EVENT, {"office_id": office.id, "ticket_id": ticket_id, "seq": seq,
-                                             "type": type_.value, "at": at, "counter_id": counter_id,
-                                             "staff_id": staff_id, "data": data or {}})
+                                           "type": type_.value, "at": at, "counter_id": counter_id,
+                                           "staff_id": staff_id, "data": data or {}})
         published = PublishedEvent(type=type_.value, office_id=office.id, office_slug=office.slug, seq=seq,
                                    at=at, ticket_id=ticket_id, counter_id=counter_id, data=data or {},
                                    call_id=call_id(office.slug, seq) if type_ in CALL_EVENTS else None)

@@ -121,10 +121,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     office = session.execute(_OFFICE, {"office_id": events[0].office_id}).scalar_one()
     now = events[-1].at
     projection = Projection(office.slug, events[-1].seq)
-    ticket_ids = {e.ticket_id for e in events if e.ticket_id}
-    found = (session.execute(_EVENT_TICKET, {"id": next(iter(ticket_ids))}) if len(ticket_ids) == 1 else
-             session.execute(_EVENT_TICKETS, {"ids": list(ticket_ids)}) if ticket_ids else None)
-    tickets = {t.id: t for t in found.unique().scalars()} if found is not None else {}
+    tickets = _event_tickets(session, {e.ticket_id for e in events if e.ticket_id})
     counters = {}
     if watching.counters is None or watching.counters or any(e.counter_id for e in events):
         loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
@@ -142,7 +139,8 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     # The office's whole line only for the screens that show it (a phone's place, a counter's
     # list): with nobody watching, an event's own ticket counts the people ahead of it alone
     # (queries.tickets.people_ahead), so a commit does not cost O(line).
-    line = line_positions(session, office.id, business_date(now, office.timezone)) if phones or counter_ids else None
+    day = business_date(now, office.timezone)
+    line = line_positions(session, office.id, day) if phones or counter_ids else None
     positions = {row.id: row.position for row in line} if line is not None else {}
     estimates = {}
     if services:
@@ -175,6 +173,16 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
             projection.places[row.token] = {"id": row.id, **placed(row.position, estimates.get(
                 row.id, eta_queries.NO_ESTIMATE))}
     return projection
+
+
+def _event_tickets(session: Session, ticket_ids: set[int]) -> dict[int, Ticket]:
+    if not ticket_ids:
+        return {}
+    if len(ticket_ids) == 1:
+        found = session.execute(_EVENT_TICKET, {"id": next(iter(ticket_ids))})
+    else:
+        found = session.execute(_EVENT_TICKETS, {"ids": list(ticket_ids)})
+    return {t.id: t for t in found.unique().scalars()}
 
 
 def _touched(events: list[PublishedEvent], tickets: dict[int, Ticket], counters: dict,

@@ -140,10 +140,10 @@ def _replay(s: Session, office: Office, key: str, request_hash: str | None, sinc
 _INSERT_TICKET = Ticket.__table__.insert().returning(Ticket.__table__.c.id)
 
 
-def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.ServiceRow, now: datetime, *, channel: Channel,
-               priority: PriorityGroup | None = None, idempotency_key: str | None = None,
-               idempotency_hash: str | None = None,
-               actor: Actor | None = None, queued_at: datetime | None = None, enforce_quota: bool = True,
+def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.ServiceRow, now: datetime, *,
+               channel: Channel, priority: PriorityGroup | None = None, idempotency_key: str | None = None,
+               idempotency_hash: str | None = None, actor: Actor | None = None,
+               queued_at: datetime | None = None, enforce_quota: bool = True,
                event_data: dict | None = None) -> PublishedEvent:
     """Number and add a ticket inside the caller's transaction (the office row is locked);
     returns its ticket.issued event.
