@@ -65,7 +65,8 @@ class Watching:
 EVERYONE = Watching()
 
 
-_EVENT_TICKETS = select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter))
+# Their services come from the rows kept per process (repository.service_rows).
+_EVENT_TICKETS = select(Ticket).options(joinedload(Ticket.counter))
 # Most commits change one ticket: its own statement, without an IN list to expand each time.
 _EVENT_TICKET = _EVENT_TICKETS.where(Ticket.id == bindparam("id"))
 _EVENT_TICKETS = _EVENT_TICKETS.where(Ticket.id.in_(bindparam("ids", expanding=True)))
@@ -131,7 +132,8 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         projection.events = [(e, None, None) for e in events]
         return projection
 
-    services, counter_ids = _touched(events, tickets, counters, repository.service_rows(session, office.id))
+    service_rows = {row.id: row for row in repository.service_rows(session, office.id)}
+    services, counter_ids = _touched(events, tickets, counters, service_rows.values())
     if watching.counters is not None:   # a counter's own update always carries its row
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
@@ -152,9 +154,11 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
+        # A service created by another process a moment ago may not be kept yet: read with the ticket.
+        service = (service_rows.get(ticket.service_id) or ticket.service) if ticket is not None else None
         view = ticket_view(session, ticket, position=positions.get(ticket.id),
-                           estimate=estimates.get(ticket.id, eta_queries.NO_ESTIMATE) if estimates else None
-                           ) if ticket is not None else None
+                           estimate=estimates.get(ticket.id, eta_queries.NO_ESTIMATE) if estimates else None,
+                           service=service) if ticket is not None else None
         counter = None
         if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in projection.screens:
             counter = projection.screens[event.counter_id]["counter"]
@@ -162,7 +166,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
             projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
                                                       # the service it was called for (zone displays)
-                                                      called_for(event.data, office) or ticket.service.prefix,
+                                                      called_for(event.data, office) or service.prefix,
                                                       counters[event.counter_id])
     if services:
         projection.services = services_overview(session, office, now, only=services)

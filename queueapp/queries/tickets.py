@@ -136,17 +136,18 @@ def _value(member) -> str | None:
 
 
 def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, position: int | None = None,
-                estimate: eta.Estimate | None = None) -> dict:
+                estimate: eta.Estimate | None = None, service=None) -> dict:
     """A ticket as a citizen (or, with staff=True, a clerk) sees it. No personal data.
     `position`: the people ahead when already known (line_positions), else counted;
-    `estimate`: its ETA when already known (queries.eta.line_estimates), else read."""
+    `estimate`: its ETA when already known (queries.eta.line_estimates), else read;
+    `service`: its service's row when already known (repository.service_rows)."""
     status = TicketStatus(ticket.status)
     view = {
         "id": ticket.id,
         "number": ticket.code,
         "token": ticket.token,
         "status": status.value,
-        "service": service_brief(ticket.service),
+        "service": service_brief(service if service is not None else ticket.service),
         "priority": _value(ticket.priority),
         "channel": ticket.channel.value,
         "issued_at": ticket.issued_at.isoformat(),
