@@ -37,11 +37,17 @@ class PublishedEvent:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-_NEXT_SEQ = (update(Office).where(Office.id == bindparam("office_id")).values(seq=Office.seq + 1)
-             .returning(Office.seq).execution_options(synchronize_session=False))
+# Core statements on the table, run on the session's connection: the log and the seq need
+# no ORM object, and the ORM's execute path costs more than these statements themselves.
+_OFFICES = Office.__table__
+_NEXT_SEQ = (update(_OFFICES).where(_OFFICES.c.id == bindparam("office_id")).values(seq=_OFFICES.c.seq + 1)
+             .returning(_OFFICES.c.seq))
 
 
 _INSERT_EVENT = TicketEvent.__table__.insert()
+# Built once: building a statement costs about as much as running it.
+_LOCK_OFFICE = select(Office).where(Office.id == bindparam("office_id")).with_for_update()
+_LOCK_OFFICE_BY_SLUG = select(Office).where(Office.slug == bindparam("slug")).with_for_update()
 
 
 class UnitOfWork:
@@ -54,13 +60,11 @@ class UnitOfWork:
     def lock_office(self, office_id: int) -> Office:
         """Lock the office row first, so every writer of one office takes locks in the
         same order (no deadlocks) and its events get seq numbers in commit order."""
-        stmt = select(Office).where(Office.id == office_id).with_for_update()
-        return self.session.execute(stmt).scalar_one()
+        return self.session.execute(_LOCK_OFFICE, {"office_id": office_id}).scalar_one()
 
     def lock_office_by_slug(self, slug: str) -> Office:
         """lock_office, found by slug. Raises OfficeNotFound."""
-        stmt = select(Office).where(Office.slug == slug).with_for_update()
-        office = self.session.execute(stmt).scalar_one_or_none()
+        office = self.session.execute(_LOCK_OFFICE_BY_SLUG, {"slug": slug}).scalar_one_or_none()
         if office is None:
             raise OfficeNotFound(office=slug)
         return office
@@ -70,11 +74,14 @@ class UnitOfWork:
                data: dict[str, Any] | None = None) -> PublishedEvent:
         """Append the event to the office's log with the next seq; it is published after commit."""
         type_ = EventType(type_)
-        seq = self.session.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
+        # What the session holds goes first (as its autoflush would): the event names its rows.
+        self.session.flush()
+        connection = self.session.connection()
+        seq = connection.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
         # A plain INSERT: the log is append-only, no ORM object needs to track it.
-        self.session.execute(_INSERT_EVENT, {"office_id": office.id, "ticket_id": ticket_id, "seq": seq,
-                                             "type": type_.value, "at": at, "counter_id": counter_id,
-                                             "staff_id": staff_id, "data": data or {}})
+        connection.execute(_INSERT_EVENT, {"office_id": office.id, "ticket_id": ticket_id, "seq": seq,
+                                           "type": type_.value, "at": at, "counter_id": counter_id,
+                                           "staff_id": staff_id, "data": data or {}})
         published = PublishedEvent(type=type_.value, office_id=office.id, office_slug=office.slug, seq=seq,
                                    at=at, ticket_id=ticket_id, counter_id=counter_id, data=data or {},
                                    call_id=call_id(office.slug, seq) if type_ in CALL_EVENTS else None)
@@ -125,6 +132,8 @@ class FairLock:
 
 # Called after each commit with the events it recorded, in seq order.
 Listener = Callable[[list[PublishedEvent]], None]
+# Called after a commit that changed rows of the classes it watches, with their offices' ids.
+RowWatcher = Callable[[set[int]], None]
 
 
 class Database:
@@ -149,6 +158,8 @@ class Database:
         # Sessions know their Database: the read side keeps its per-database caches there.
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False, info={"database": self})
+        self._row_watchers: list[tuple[tuple[type, ...], RowWatcher]] = []
+        event.listen(self._writer, "before_flush", self._note_changed_rows)
 
     def _sqlite_engine(self, immediate: bool) -> Engine:
         # hide_parameters: a logged database error must never carry a citizen's name or phone.
@@ -182,6 +193,22 @@ class Database:
         else:
             self.listeners.append(listener)
 
+    def watch_rows(self, classes: tuple[type, ...], watcher: RowWatcher) -> None:
+        """Call `watcher` after each commit that changed (through the ORM, in this process)
+        rows of `classes` (models with an `office_id`, or Office), with their offices' ids,
+        before the write lock is released: a per-process copy of configuration rows is
+        dropped whether or not the change published an event (the command line, a test)."""
+        self._row_watchers.append((classes, watcher))
+
+    def _note_changed_rows(self, session: Session, _context, _instances) -> None:
+        if not self._row_watchers:
+            return
+        for row in (*session.new, *session.dirty, *session.deleted):
+            for classes, watcher in self._row_watchers:
+                if isinstance(row, classes):
+                    office_id = row.id if isinstance(row, Office) else row.office_id
+                    session.info.setdefault("changed_rows", {}).setdefault(watcher, set()).add(office_id)
+
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
         """A write transaction. Commits on success, rolls back on any error, then
@@ -193,6 +220,8 @@ class Database:
         try:
             with session.begin():
                 yield uow
+            for watcher, office_ids in session.info.pop("changed_rows", {}).items():
+                watcher(office_ids)
         finally:
             session.close()
             if self._write_lock is not None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from . import office_cache
 from .domain import booking, dispatch, errors
 from .domain.channels import Channel
 from .domain.events import EventType
@@ -31,6 +32,50 @@ def office_by_slug(session: Session, slug: str) -> Office:
     if office is None:
         raise errors.OfficeNotFound(office=slug)
     return office
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service's columns that issuing a ticket and the boards read, as kept per process."""
+
+    id: int
+    office_id: int
+    prefix: str
+    name_id: str
+    name_en: str
+    daily_quota: int | None
+    expected_minutes: int
+    active: bool
+    position: int
+    zone_id: int | None
+
+
+_SERVICE_ROWS = (select(*(getattr(Service, name) for name in ServiceRow.__dataclass_fields__))
+                 .where(Service.office_id == bindparam("office_id")).order_by(Service.position, Service.id))
+
+
+def _kept(session: Session):
+    """The session's database's office_cache (None for a session made elsewhere)."""
+    db = session.info.get("database")
+    return office_cache.of(db) if db is not None else None
+
+
+def service_rows(session: Session, office_id: int) -> tuple[ServiceRow, ...]:
+    """The office's services in its order, kept per process until its next configuration
+    change (office_cache)."""
+    def load():
+        return tuple(ServiceRow(*row) for row in session.connection().execute(_SERVICE_ROWS, {"office_id": office_id}))
+    kept = _kept(session)
+    return load() if kept is None else kept.get(("services", office_id), load, lambda _: office_id)
+
+
+def service_row(session: Session, office: Office, prefix: str) -> ServiceRow:
+    """service_by_prefix, from the kept rows (to read, not to change). Raises ServiceNotFound."""
+    code = str(prefix).upper()
+    found = next((row for row in service_rows(session, office.id) if row.prefix == code), None)
+    if found is None:
+        raise errors.ServiceNotFound(service=prefix)
+    return found
 
 
 def service_by_prefix(session: Session, office: Office, prefix: str) -> Service:
@@ -96,18 +141,28 @@ _DAY_HOLIDAY = _HOLIDAYS.where(Holiday.day == bindparam("day"))
 
 def calendar_of(session: Session, office: Office, day: date | None = None) -> Calendar:
     """The office's opening periods, holidays and closed-by-hand flag (domain.hours); with
-    `day`, only what that local day needs (its weekday's periods, its holiday)."""
+    `day`, only what that local day needs (its weekday's periods, its holiday), kept per
+    process until the office's next configuration change (office_cache). Closed by hand
+    is the office row's, as read by the caller."""
     if day is None:
-        hours, holidays = session.execute(_HOURS, {"office_id": office.id}), \
-            session.execute(_HOLIDAYS, {"office_id": office.id})
+        weekly, holidays = _calendar_rows(session.execute(_HOURS, {"office_id": office.id}),
+                                          session.execute(_HOLIDAYS, {"office_id": office.id}))
     else:
-        hours = session.execute(_DAY_HOURS, {"office_id": office.id, "weekday": day.isoweekday()})
-        holidays = session.execute(_DAY_HOLIDAY, {"office_id": office.id, "day": day})
+        def load():
+            return _calendar_rows(
+                session.execute(_DAY_HOURS, {"office_id": office.id, "weekday": day.isoweekday()}),
+                session.execute(_DAY_HOLIDAY, {"office_id": office.id, "day": day}))
+        kept = _kept(session)
+        weekly, holidays = load() if kept is None else kept.get(("day", office.id, day), load, lambda _: office.id)
+    return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(holidays), closed=office.closed)
+
+
+def _calendar_rows(hours, holidays) -> tuple[dict[int, tuple[DayHours, ...]], tuple]:
     weekly: dict[int, tuple[DayHours, ...]] = {}
     for row in hours.scalars():
         weekly[row.weekday] = weekly.get(row.weekday, ()) + (
             DayHours(row.opens, row.closes, parse_breaks(row.breaks), row.walk_ins, row.appointments),)
-    return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(holidays.all()), closed=office.closed)
+    return weekly, tuple(holidays.all())
 
 
 def rule_row(session: Session, service: Service) -> BookingRule | None:

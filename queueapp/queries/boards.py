@@ -22,7 +22,7 @@ from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Appointment, Counter, DailyCounter, Office, Ticket, TicketEvent
 from . import eta as eta_queries
-from .tickets import (counter_brief, line_item, line_positions,
+from .tickets import (IS_CALLABLE, counter_brief, line_item, line_positions,
                       service_brief, ticket_view)
 
 RECENT_CALLS = 10
@@ -33,7 +33,8 @@ def services_overview(session: Session, office: Office, now: datetime,
     """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left.
     `only`: the rows of these service ids (what an event changed), in the same order."""
     day = business_date(now, office.timezone)
-    services = [s for s in office.services if only is None or s.id in only]
+    # The rows kept per process (repository.service_rows): read at every change of a line.
+    services = [s for s in repository.service_rows(session, office.id) if only is None or s.id in only]
     if not services:
         return []
     # The day's hours and holiday and the open counters, kept a few seconds with the ETA's
@@ -41,9 +42,10 @@ def services_overview(session: Session, office: Office, now: datetime,
     inputs = eta_queries.office_inputs(session, office, now)
     calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
-    counts = {service_id: (issued, waiting) for service_id, issued, waiting in session.execute(
-        _SERVICE_COUNTS, {"office_id": office.id, "day": day})}
-    last_numbers = dict(session.execute(_LAST_NUMBERS, {"day": day, "ids": [s.id for s in services]}).all())
+    connection, ids = session.connection(), [s.id for s in services]
+    counts = {service_id: (issued, waiting) for service_id, issued, waiting in connection.execute(
+        _SERVICE_COUNTS, {"office_id": office.id, "day": day, "ids": ids})}
+    last_numbers = dict(connection.execute(_LAST_NUMBERS, {"day": day, "ids": ids}).all())
     open_counters = inputs.open_counters()
     # "The wait if you take a number now": a newcomer at the back of each line, in the
     # same replay as the waiting tickets' quotes (queries.eta.line_estimates).
@@ -68,10 +70,11 @@ def services_overview(session: Session, office: Office, now: datetime,
     return result
 
 
-# Tickets issued today and waiting now, per service, in one pass over the day's tickets.
+# Tickets issued today and waiting now, per service (of those asked for), in one pass.
 _SERVICE_COUNTS = (select(Ticket.service_id, func.count(),
-                          func.sum(case((Ticket.status.in_(list(CALLABLE)), 1), else_=0)))
-                   .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"))
+                          func.sum(case((IS_CALLABLE, 1), else_=0)))
+                   .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+                          Ticket.service_id.in_(bindparam("ids", expanding=True)))
                    .group_by(Ticket.service_id))
 _LAST_NUMBERS = select(DailyCounter.service_id, DailyCounter.last_number).where(
     DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))

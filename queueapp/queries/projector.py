@@ -7,8 +7,11 @@ fixed number of statements whatever the number of screens:
 - the public call of a call or recall, with what a display says for it (id and en);
 - the board rows (waiting, ETA, quota) of the services the events touched;
 - the place and ETA of every waiting ticket of those services (one statement: the
-  office's line with the people ahead of each, queries.tickets.line_positions);
-- the screen of every counter serving those services (its line in call order).
+  office's line with the people ahead of each, queries.tickets.line_positions), when a
+  phone watches one;
+- the screen of every watched counter serving those services (its line in call order).
+With no phone nor counter screen watching, the office's line is not read: the event's
+own ticket counts the people ahead of it.
 Screens apply these; they take a fresh snapshot only on a seq gap, after a reconnect,
 or when an administrator changed the office (office.configured).
 """
@@ -21,6 +24,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import repository
 from ..db import Database, PublishedEvent
 from ..domain.events import CALL_EVENTS, EventType
 from ..domain.numbering import business_date
@@ -43,9 +47,10 @@ class Projection:
     screens: dict[int, dict] = field(default_factory=dict)      # counter id -> counter screen
 
 
-# The office with its services; its counters with their services only when a commit needs
-# them (a call names its counter, a counter screen is watched): a ticket issued reads neither.
-_OFFICE = select(Office).where(Office.id == bindparam("office_id")).options(selectinload(Office.services))
+# The office (its services are kept per process: repository.service_rows); its counters
+# with their services only when a commit needs them (a call names its counter, a counter
+# screen is watched): a ticket issued reads neither.
+_OFFICE = select(Office).where(Office.id == bindparam("office_id"))
 _COUNTERS = (select(Counter).where(Counter.office_id == bindparam("office_id"))
              .options(selectinload(Counter.links)).order_by(Counter.number))
 @dataclass(frozen=True)
@@ -60,7 +65,11 @@ class Watching:
 EVERYONE = Watching()
 
 
-_EVENT_TICKETS = (select(Ticket).options(joinedload(Ticket.service), joinedload(Ticket.counter)))
+# Their services come from the rows kept per process (repository.service_rows).
+_EVENT_TICKETS = select(Ticket).options(joinedload(Ticket.counter))
+# Most commits change one ticket: its own statement, without an IN list to expand each time.
+_EVENT_TICKET = _EVENT_TICKETS.where(Ticket.id == bindparam("id"))
+_EVENT_TICKETS = _EVENT_TICKETS.where(Ticket.id.in_(bindparam("ids", expanding=True)))
 
 # Events that tell screens to take a fresh snapshot: nothing to project for them.
 _RESYNC = frozenset({EventType.OFFICE_CONFIGURED.value})
@@ -113,9 +122,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     office = session.execute(_OFFICE, {"office_id": events[0].office_id}).scalar_one()
     now = events[-1].at
     projection = Projection(office.slug, events[-1].seq)
-    ticket_ids = {e.ticket_id for e in events if e.ticket_id}
-    tickets = {t.id: t for t in session.execute(
-        _EVENT_TICKETS.where(Ticket.id.in_(ticket_ids))).unique().scalars()} if ticket_ids else {}
+    tickets = _event_tickets(session, {e.ticket_id for e in events if e.ticket_id})
     counters = {}
     if watching.counters is None or watching.counters or any(e.counter_id for e in events):
         loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
@@ -125,14 +132,18 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         projection.events = [(e, None, None) for e in events]
         return projection
 
-    services, counter_ids = _touched(events, tickets, counters, office)
+    service_rows = {row.id: row for row in repository.service_rows(session, office.id)}
+    services, counter_ids = _touched(events, tickets, counters, service_rows.values())
     if watching.counters is not None:   # a counter's own update always carries its row
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
     phones = services and (watching.tickets is None or bool(watching.tickets))
+    # The office's whole line only for the screens that show it (a phone's place, a counter's
+    # list): with nobody watching, an event's own ticket counts the people ahead of it alone
+    # (queries.tickets.people_ahead), so a commit does not cost O(line).
     day = business_date(now, office.timezone)
-    line = line_positions(session, office.id, day) if phones or counter_ids or services else []
-    positions = {row.id: row.position for row in line}
+    line = line_positions(session, office.id, day) if phones or counter_ids else None
+    positions = {row.id: row.position for row in line} if line is not None else {}
     estimates = {}
     if services:
         # The chosen estimator replays the office's counters once per change (kept per seq
@@ -143,9 +154,11 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
+        # A service created by another process a moment ago may not be kept yet: read with the ticket.
+        service = (service_rows.get(ticket.service_id) or ticket.service) if ticket is not None else None
         view = ticket_view(session, ticket, position=positions.get(ticket.id),
-                           estimate=estimates.get(ticket.id, eta_queries.NO_ESTIMATE) if estimates else None
-                           ) if ticket is not None else None
+                           estimate=estimates.get(ticket.id, eta_queries.NO_ESTIMATE) if estimates else None,
+                           service=service) if ticket is not None else None
         counter = None
         if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in projection.screens:
             counter = projection.screens[event.counter_id]["counter"]
@@ -153,12 +166,12 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
             projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
                                                       # the service it was called for (zone displays)
-                                                      called_for(event.data, office) or ticket.service.prefix,
+                                                      called_for(event.data, office) or service.prefix,
                                                       counters[event.counter_id])
     if services:
         projection.services = services_overview(session, office, now, only=services)
     own = {e.ticket_id for e in events}
-    for row in line:
+    for row in line or ():
         if row.service_id in services and row.id not in own and (
                 watching.tickets is None or row.token in watching.tickets):
             projection.places[row.token] = {"id": row.id, **placed(row.position, estimates.get(
@@ -166,13 +179,23 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     return projection
 
 
+def _event_tickets(session: Session, ticket_ids: set[int]) -> dict[int, Ticket]:
+    if not ticket_ids:
+        return {}
+    if len(ticket_ids) == 1:
+        found = session.execute(_EVENT_TICKET, {"id": next(iter(ticket_ids))})
+    else:
+        found = session.execute(_EVENT_TICKETS, {"ids": list(ticket_ids)})
+    return {t.id: t for t in found.unique().scalars()}
+
+
 def _touched(events: list[PublishedEvent], tickets: dict[int, Ticket], counters: dict,
-             office: Office) -> tuple[set[int], set[int]]:
+             office_services) -> tuple[set[int], set[int]]:
     """The services whose line or board row the events may change, and the counters whose
     screen shows one of them (or that an event names)."""
     services: set[int] = set()
     named: set[int] = set()
-    by_prefix = {s.prefix: s.id for s in office.services}
+    by_prefix = {s.prefix: s.id for s in office_services}
     for event in events:
         ticket = tickets.get(event.ticket_id)
         if ticket is not None:

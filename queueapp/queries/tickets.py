@@ -29,9 +29,12 @@ _RECENT_SERVICE_TIMES = (select(Ticket.called_at, Ticket.started_at, Ticket.fini
                          .order_by(Ticket.finished_at.desc()).limit(20))
 
 _PRIORITY_RANK = case((Ticket.priority.is_not(None), 0), else_=1)
+# "status IN (...)" as equalities: plain bound values, not an IN list expanded at every
+# execution (SQLite reads `a = x OR a = y` on one column as an IN, with the same plan).
+IS_CALLABLE = or_(*(Ticket.status == status for status in sorted(CALLABLE)))
 _PEOPLE_AHEAD = select(func.count()).where(
     Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
-    Ticket.service_id == bindparam("service_id"), Ticket.status.in_(list(CALLABLE)),
+    Ticket.service_id == bindparam("service_id"), IS_CALLABLE,
     Ticket.id != bindparam("ticket_id"),
     or_(_PRIORITY_RANK < bindparam("rank"),
         and_(_PRIORITY_RANK == bindparam("rank"),
@@ -133,17 +136,18 @@ def _value(member) -> str | None:
 
 
 def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, position: int | None = None,
-                estimate: eta.Estimate | None = None) -> dict:
+                estimate: eta.Estimate | None = None, service=None) -> dict:
     """A ticket as a citizen (or, with staff=True, a clerk) sees it. No personal data.
     `position`: the people ahead when already known (line_positions), else counted;
-    `estimate`: its ETA when already known (queries.eta.line_estimates), else read."""
+    `estimate`: its ETA when already known (queries.eta.line_estimates), else read;
+    `service`: its service's row when already known (repository.service_rows)."""
     status = TicketStatus(ticket.status)
     view = {
         "id": ticket.id,
         "number": ticket.code,
         "token": ticket.token,
         "status": status.value,
-        "service": service_brief(ticket.service),
+        "service": service_brief(service if service is not None else ticket.service),
         "priority": _value(ticket.priority),
         "channel": ticket.channel.value,
         "issued_at": ticket.issued_at.isoformat(),
@@ -207,13 +211,13 @@ _LINE = (select(Ticket.id, Ticket.token, Ticket.office_id, Ticket.service_id, Ti
 def line_positions(session: Session, office_id: int, day) -> list:
     """Every callable ticket of the office today as a row of the columns a line shows (no
     ORM object: a line can be long), with `position`, the people ahead of it."""
-    return list(session.execute(_LINE, {"office_id": office_id, "day": day}))
+    return list(session.connection().execute(_LINE, {"office_id": office_id, "day": day}))
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """domain.dispatch.people_ahead as one COUNT query, so the cost does not grow with the
     line (tests/integration/test_position_query.py checks that both agree)."""
-    return session.execute(_PEOPLE_AHEAD, {
+    return session.connection().execute(_PEOPLE_AHEAD, {
         "office_id": ticket.office_id, "day": ticket.business_date, "service_id": ticket.service_id,
         "ticket_id": ticket.id, "rank": 0 if ticket.priority else 1, "queued_at": ticket.queued_at,
         "number": ticket.number}).scalar_one()

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from .. import office_cache
 from ..db import Database, UnitOfWork
 from ..domain import setup
 from ..domain.audit import AuditAction
@@ -239,12 +240,22 @@ def revoke_kiosk(db: Database, actor: Actor | None, kiosk_id: int, *, now: datet
                    before={"paired": was_paired}, after={"paired": False}, zone_id=row.zone_id)
 
 
+_KIOSK_BY_HASH = (select(Kiosk.id, Kiosk.office_id, Office.slug, Kiosk.name, Kiosk.zone_id)
+                  .join(Office, Office.id == Kiosk.office_id).where(Kiosk.token_hash == bindparam("token_hash")))
+
+
 def kiosk_for_token(db: Database, token: str | None) -> PairedKiosk | None:
-    """The kiosk a device token pairs, or None (unknown, revoked, not a device token)."""
+    """The kiosk a device token pairs, or None (unknown, revoked, not a device token).
+    A kiosk asks at every ticket: a paired kiosk is kept per process by its token's hash
+    (office_cache: pairing again, revoking or removing it is an `office.configured` change,
+    seen at once here and within office_cache.OfficeCache.TTL by other processes); an
+    unknown token is looked up every time, so a kiosk paired a moment ago is known at once."""
     if not is_device_token(token) or len(token) > 128:
         return None
-    with db.read() as s:
-        row = s.execute(select(Kiosk.id, Kiosk.office_id, Office.slug, Kiosk.name, Kiosk.zone_id)
-                        .join(Office, Office.id == Kiosk.office_id)
-                        .where(Kiosk.token_hash == token_hash(token))).first()
-    return PairedKiosk(*row) if row is not None else None
+    digest = token_hash(token)
+
+    def load() -> PairedKiosk | None:
+        with db.read() as s:
+            row = s.execute(_KIOSK_BY_HASH, {"token_hash": digest}).first()
+        return PairedKiosk(*row) if row is not None else None
+    return office_cache.of(db).get(("kiosk", digest), load, lambda kiosk: kiosk.office_id)

@@ -64,9 +64,11 @@ _NEXT_NUMBER = {"postgresql": _upsert_number(postgresql.insert), "sqlite": _upse
 
 
 def _next_number(session: Session, service_id: int, day) -> int:
-    """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING."""
-    stmt = _NEXT_NUMBER[session.get_bind().dialect.name]
-    return session.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
+    """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING
+    (Core, on the session's connection: no ORM object is involved)."""
+    connection = session.connection()
+    stmt = _NEXT_NUMBER[connection.dialect.name]
+    return connection.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
 
 def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, now: datetime, *,
@@ -113,7 +115,7 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
             replayed = _replay(s, office, idempotency_key, request_hash, now - replay_window)
             if replayed is not None:
                 return replayed
-        service = repository.service_by_prefix(s, office, service_prefix)
+        service = repository.service_row(s, office, service_prefix)
         return TicketChange.of(add_ticket(uow, office, service, now, channel=channel_value, priority=group,
                                           idempotency_key=idempotency_key, idempotency_hash=request_hash,
                                           actor=actor))
@@ -135,16 +137,21 @@ def _replay(s: Session, office: Office, key: str, request_hash: str | None, sinc
     return TicketChange(earlier.id, replayed=True)
 
 
-def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime, *, channel: Channel,
-               priority: PriorityGroup | None = None, idempotency_key: str | None = None,
-               idempotency_hash: str | None = None,
-               actor: Actor | None = None, queued_at: datetime | None = None, enforce_quota: bool = True,
+_INSERT_TICKET = Ticket.__table__.insert().returning(Ticket.__table__.c.id)
+
+
+def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.ServiceRow, now: datetime, *,
+               channel: Channel, priority: PriorityGroup | None = None, idempotency_key: str | None = None,
+               idempotency_hash: str | None = None, actor: Actor | None = None,
+               queued_at: datetime | None = None, enforce_quota: bool = True,
                event_data: dict | None = None) -> PublishedEvent:
     """Number and add a ticket inside the caller's transaction (the office row is locked);
     returns its ticket.issued event.
 
     `queued_at` places it in line at another time than now (an appointment at its slot
     start); `enforce_quota=False` lets a booked appointment in past a full daily quota.
+    The row is a plain INSERT (the session does not track it: read it back with
+    session.get when needed); the view is built after commit, by the read side.
     """
     if not service.active:
         raise errors.ServiceInactive(service=service.prefix)
@@ -154,13 +161,16 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service, now: datetime,
     number = _next_number(s, service.id, day)
     if enforce_quota:
         check_quota(number, service.daily_quota)
-    ticket = Ticket(office_id=office.id, service_id=service.id, business_date=day,
-                    prefix=service.prefix, number=number, code=format_number(service.prefix, number),
-                    channel=channel, priority=priority, status=TicketStatus.WAITING, issued_at=now,
-                    queued_at=queued_at or now, token=new_token(), idempotency_key=idempotency_key or None,
-                    idempotency_hash=idempotency_hash if idempotency_key else None,
-                    staff_id=actor.staff_id if actor else None, service=service, counter=None)
-    s.add(ticket)
+    values = dict(office_id=office.id, service_id=service.id, business_date=day,
+                  prefix=service.prefix, number=number, code=format_number(service.prefix, number),
+                  channel=channel, priority=priority, status=TicketStatus.WAITING, issued_at=now,
+                  queued_at=queued_at or now, token=new_token(), idempotency_key=idempotency_key or None,
+                  idempotency_hash=idempotency_hash if idempotency_key else None,
+                  staff_id=actor.staff_id if actor else None, counter_id=None, call_count=0, notify=False)
+    s.flush()   # what the session holds goes first, as its autoflush would
+    ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
+    # The ticket as inserted, for what this transaction still tells (the event, the notices).
+    ticket = Ticket(id=ticket_id, **values)
     return record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,
                   data={"channel": channel.value, "priority": priority.value if priority else None,
                         **(event_data or {})})

@@ -83,3 +83,10 @@ class CookieSessions(SecureCookieSessionInterface):
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        # An empty session nobody read or changed has nothing to write, nor a Vary to add
+        # (Flask's own would reach the same after reading six cookie settings).
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)

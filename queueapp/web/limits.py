@@ -7,10 +7,10 @@ from flask import current_app, request
 
 from ..extensions import limiter
 
-# The blueprints that have limits, and single endpoints elsewhere that have their own;
-# every other request skips the limiter altogether.
+# The blueprints that have limits, and single endpoints elsewhere that have their own (with
+# the settings of their limits); every other request skips the limiter altogether.
 LIMITED = frozenset({"api_booking", "booking"})
-LIMITED_ENDPOINTS = frozenset({"api.issue"})
+LIMITED_ENDPOINTS = {"api.issue": ("TICKET_RATE_LIMIT", "TICKET_DEVICE_RATE_LIMIT")}
 
 
 def _limit_name() -> str:
@@ -37,4 +37,9 @@ def setting_limit(name: str):
 
 @limiter.request_filter
 def _not_limited() -> bool:
-    return request.blueprint not in LIMITED and request.endpoint not in LIMITED_ENDPOINTS
+    """Outside the limited blueprints and endpoints, or on an endpoint whose limits are all
+    turned off (then the limiter has nothing to count: it is skipped as a whole)."""
+    settings = LIMITED_ENDPOINTS.get(request.endpoint)
+    if settings is not None:
+        return not any(current_app.config.get(name) for name in settings)
+    return request.blueprint not in LIMITED
