@@ -295,6 +295,8 @@ def on_subscribe(data):
             # Join before replying: an event committed after this snapshot is then sure to
             # arrive, and the client drops those with seq <= snapshot seq.
             join_room(room)
+            if room.startswith("ticket:"):   # its next place is sent, whatever was sent before
+                projector.snapshot_taken(get_db(), office.id, room[len("ticket:"):])
             _budget().rooms.add(room)
             emit("snapshot", {"room": room, "seq": office.seq, "office": office.slug, "state": state})
     except (errors.PermissionDenied, errors.NotFound) as exc:

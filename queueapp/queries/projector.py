@@ -114,8 +114,20 @@ class SentPlaces:
         self.seq[office_id] = last_seq
         return changed
 
+    def forget(self, office_id: int, token: str) -> None:
+        """The phone of `token` took a snapshot: it shows what that said, not what was last
+        sent (it may have missed places while away), so its next place is sent whatever it is."""
+        self.places.get(office_id, {}).pop(token, None)
+
 
 _SENT_PLACES: WeakKeyDictionary[Database, SentPlaces] = WeakKeyDictionary()
+
+
+def snapshot_taken(db: Database, office_id: int, token: str) -> None:
+    """A ticket room's screen took a fresh snapshot (SentPlaces.forget)."""
+    sent = _SENT_PLACES.get(db)
+    if sent is not None:
+        sent.forget(office_id, token)
 
 
 def _project_office(session: Session, events: list[PublishedEvent], watching: Watching) -> Projection:

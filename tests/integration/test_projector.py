@@ -204,3 +204,15 @@ def test_public_rooms_get_the_call_with_what_to_say_and_the_changed_counts(app, 
     assert [row["code"] for row in called["services"]][0] == "A"
     assert {row["code"] for row in called["services"]} == {"A", "B", "C", "D", "E", "F"}
     assert "token" not in called["ticket"]
+
+
+def test_a_phone_that_took_a_snapshot_gets_its_next_place_whatever_was_sent_before():
+    # Sent place 3 at seq 1; the phone went away, its place moved to 4 unseen (nobody
+    # watched its room), it came back with a snapshot showing 4; at seq 3 the place is 3
+    # again: that must be sent, not taken for "unchanged since last sent".
+    sent = projector.SentPlaces()
+    assert sent.changed(1, 1, 1, {"t": {"position": 3}}) == {"t": {"position": 3}}
+    assert sent.changed(1, 2, 2, {}) == {}
+    sent.forget(1, "t")
+    assert sent.changed(1, 3, 3, {"t": {"position": 3}}) == {"t": {"position": 3}}
+    assert sent.changed(1, 4, 4, {"t": {"position": 3}}) == {}
