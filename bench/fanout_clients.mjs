@@ -145,7 +145,7 @@ class Screen {
     const room = event.room;
     const last = this.seq[room];
     if (last === undefined || this.pending[room]) { return; }
-    if (event.seq <= last) { return; }
+    if (event.seq < last || (event.seq === last && event.type !== "state.updated")) { return; }
     if (GAPLESS.test(room) && event.seq > last + 1) {
       this.resyncs += 1;
       this.pending[room] = true;

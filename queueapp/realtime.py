@@ -76,12 +76,16 @@ def _rooms(event: PublishedEvent, ticket: dict | None) -> dict[str, dict | None]
 STATE_UPDATED = "state.updated"
 
 
-def room_messages(projection: Projection) -> dict[str, list[dict]]:
-    """Each room's messages for one commit, in seq order."""
+def room_messages(projection: Projection, sent: set | frozenset = frozenset()) -> dict[str, list[dict]]:
+    """Each room's messages for one commit, in seq order; `sent`: (room, seq) of the events
+    already sent (the commit's calls, announced first): what comes after them for that seq
+    is a "state.updated" message."""
     rooms: dict[str, list[dict]] = {}
     for event, ticket, counter in projection.events:
         call = projection.calls.get(event.seq)
         for room, view in _rooms(event, ticket).items():
+            if (room, event.seq) in sent:
+                continue
             payload = _payload(event, view, counter, room)
             if call is not None and not room.startswith(("ticket:", "counter:")):
                 payload["call"] = call
@@ -122,8 +126,15 @@ def _watching() -> projector.Watching:
 def broadcaster(db: Database):
     """The after-commit listener: what each commit changed, to each room, in one read."""
     def broadcast(events: list[PublishedEvent]) -> None:
-        for projection in projector.project(db, events, _watching()):
-            for room, payloads in room_messages(projection).items():
+        sent: set[tuple[str, int]] = set()
+
+        def announce(calls: Projection) -> None:
+            for room, payloads in room_messages(calls).items():
+                for payload in payloads:
+                    socketio.emit("event", payload, to=room)
+                    sent.add((room, payload["seq"]))
+        for projection in projector.project(db, events, _watching(), announce):
+            for room, payloads in room_messages(projection, sent).items():
                 for payload in payloads:
                     socketio.emit("event", payload, to=room)
     return broadcast

@@ -17,6 +17,7 @@ or when an administrator changed the office (office.configured).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -75,14 +76,18 @@ _EVENT_TICKETS = _EVENT_TICKETS.where(Ticket.id.in_(bindparam("ids", expanding=T
 _RESYNC = frozenset({EventType.OFFICE_CONFIGURED.value})
 
 
-def project(db: Database, events: list[PublishedEvent], watching: Watching = EVERYONE) -> list[Projection]:
+def project(db: Database, events: list[PublishedEvent], watching: Watching = EVERYONE,
+            announce: Callable[[Projection], None] | None = None) -> list[Projection]:
     """One projection per office of the committed events, read in one transaction; counter
-    screens and places only for the rooms `watching` names (nobody reads an unwatched room)."""
+    screens and places only for the rooms `watching` names (nobody reads an unwatched room).
+    `announce`: given first, before the estimates are replayed, a projection of the commit's
+    calls alone (the number on the board and the chime do not wait for anybody's ETA)."""
     by_office: dict[int, list[PublishedEvent]] = {}
     for event in events:
         by_office.setdefault(event.office_id, []).append(event)
     with db.read() as session:
-        projections = [_project_office(session, office_events, watching) for office_events in by_office.values()]
+        projections = [_project_office(session, office_events, watching, announce)
+                       for office_events in by_office.values()]
     sent = _SENT_PLACES.setdefault(db, SentPlaces())
     for projection, office_events in zip(projections, by_office.values()):
         for event, view, _ in projection.events:
@@ -130,7 +135,8 @@ def snapshot_taken(db: Database, office_id: int, token: str) -> None:
         sent.forget(office_id, token)
 
 
-def _project_office(session: Session, events: list[PublishedEvent], watching: Watching) -> Projection:
+def _project_office(session: Session, events: list[PublishedEvent], watching: Watching,
+                    announce: Callable[[Projection], None] | None = None) -> Projection:
     office = session.execute(_OFFICE, {"office_id": events[0].office_id}).scalar_one()
     now = events[-1].at
     projection = Projection(office.slug, events[-1].seq)
@@ -145,6 +151,8 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         return projection
 
     service_rows = {row.id: row for row in repository.service_rows(session, office.id)}
+    if announce is not None and any(EventType(e.type) in CALL_EVENTS for e in events):
+        announce(_calls(session, office, events, tickets, counters, service_rows))
     services, counter_ids = _touched(events, tickets, counters, service_rows.values())
     if watching.counters is not None:   # a counter's own update always carries its row
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
@@ -175,11 +183,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         if event.type == EventType.COUNTER_UPDATED.value and event.counter_id in projection.screens:
             counter = projection.screens[event.counter_id]["counter"]
         projection.events.append((event, view, counter))
-        if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
-            projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
-                                                      # the service it was called for (zone displays)
-                                                      called_for(event.data, office) or service.prefix,
-                                                      counters[event.counter_id])
+        _add_call(projection, office, event, ticket, service, counters)
     if services:
         projection.services = services_overview(session, office, now, only=services)
     own = {e.ticket_id for e in events}
@@ -189,6 +193,31 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
             projection.places[row.token] = {"id": row.id, **placed(row.position, estimates.get(
                 row.id, eta_queries.NO_ESTIMATE))}
     return projection
+
+
+def _add_call(projection: Projection, office: Office, event: PublishedEvent, ticket: Ticket | None, service,
+              counters: dict) -> None:
+    """The public call of a call or recall event, with what a display says for it."""
+    if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
+        projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
+                                                  # the service it was called for (zone displays)
+                                                  called_for(event.data, office) or service.prefix,
+                                                  counters[event.counter_id])
+
+
+def _calls(session: Session, office: Office, events: list[PublishedEvent], tickets: dict, counters: dict,
+           service_rows: dict) -> Projection:
+    """The commit's call events alone, with their public calls: a called ticket has no place
+    in line, so its view needs no estimate."""
+    early = Projection(office.slug, events[-1].seq)
+    for event in events:
+        ticket = tickets.get(event.ticket_id)
+        if EventType(event.type) not in CALL_EVENTS or ticket is None:
+            continue
+        service = service_rows.get(ticket.service_id) or ticket.service
+        early.events.append((event, ticket_view(session, ticket, service=service), None))
+        _add_call(early, office, event, ticket, service, counters)
+    return early
 
 
 def _event_tickets(session: Session, ticket_ids: set[int]) -> dict[int, Ticket]:

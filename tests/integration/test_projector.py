@@ -195,14 +195,17 @@ def test_public_rooms_get_the_call_with_what_to_say_and_the_changed_counts(app, 
         counter_id = s.execute(select(Counter.id).where(Counter.number == 1)).scalar_one()
     board.get_received()
     client.post(f"/api/v1/counters/{counter_id}/call-next", headers={"Authorization": f"Bearer {token}"})
-    [called] = [m["args"][0] for m in board.get_received() if m["name"] == "event"]
-    assert called["call"]["number"] == "A-001"
+    # The call first, alone (the board shows and says it before any estimate is replayed),
+    # then, with the same seq, what it changed.
+    [called, changed] = [m["args"][0] for m in board.get_received() if m["name"] == "event"]
+    assert called["call"]["number"] == "A-001" and "services" not in called
     assert called["call"]["announcement"]["id"]["text"].startswith("Nomor antrian A satu")
     assert called["call"]["announcement"]["en"]["clips"][0] == "chime"
+    assert changed["type"] == "state.updated" and changed["seq"] == called["seq"]
     # A's line moved, and with it the estimates of every line sharing a counter with A (the
     # demo's counter 5 serves every service): their rows come along, nobody refetches.
-    assert [row["code"] for row in called["services"]][0] == "A"
-    assert {row["code"] for row in called["services"]} == {"A", "B", "C", "D", "E", "F"}
+    assert [row["code"] for row in changed["services"]][0] == "A"
+    assert {row["code"] for row in changed["services"]} == {"A", "B", "C", "D", "E", "F"}
     assert "token" not in called["ticket"]
 
 

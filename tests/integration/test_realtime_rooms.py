@@ -67,10 +67,13 @@ def test_a_clerk_with_a_token_joins_the_counter_room_and_sees_the_call(app, demo
     response = client.post(f"/api/v1/counters/{counter_id}/call-next",
                            headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    # Issuing changed the counter's line: "state.updated" brought its screen; then the call.
-    events = [e for e in received(screen, "event") if e["type"] != "state.updated"]
+    # Issuing changed the counter's line: "state.updated" brought its screen; then the call,
+    # and, with the call's seq, the screen it changed.
+    got = received(screen, "event")
+    events = [e for e in got if e["type"] != "state.updated"]
     assert [e["type"] for e in events] == ["ticket.called"] and events[0]["call_id"]
-    assert events[0]["screen"]["current"]["number"] == "A-001"
+    [after] = [e for e in got if e["type"] == "state.updated" and e["seq"] == events[0]["seq"]]
+    assert after["screen"]["current"]["number"] == "A-001"
 
 
 def other_office_token(demo):

@@ -278,7 +278,8 @@ var live = connect({
   // After (re)subscribing, a seq gap or an administrator's change: the whole dashboard again.
   onSnapshot: function () { refetch(); },
   onEvent: function (room, event) {
-    if (!state || event.seq <= state.seq) { return; }
+    // A commit's calls come first, then (same seq) what they changed: "state.updated".
+    if (!state || event.seq < state.seq || (event.seq === state.seq && event.type !== "state.updated")) { return; }
     apply(event);
     later();
   },

@@ -11,7 +11,8 @@
  *     rooms: [{office: "demo"}],            // what to subscribe to, re-sent on every reconnect
  *     auth: {token: "..."},                 // optional: staff bearer token
  *     onSnapshot: function (room, snap) {}, // full state + seq, after (re)subscribing or resync
- *     onEvent: function (room, event) {},   // one change, in seq order, never twice
+ *     onEvent: function (room, event) {},   // one change, in seq order, never twice (a commit's
+ *                                           // calls first, then a "state.updated" of the same seq)
  *     onStatus: function (status) {},       // "connecting" | "online" | "offline"
  *     onError: function (error) {},         // refused subscription: {code, message}
  *     onConfigured: function (room, event) {} // an administrator changed the office: a
@@ -140,7 +141,8 @@ LiveClient.prototype.event = function (event) {
   var room = event.room;
   var last = this.seq[room];
   if (last === undefined || this.pending[room]) { return; }   // a snapshot is on its way
-  if (event.seq <= last) { return; }                         // already in the snapshot
+  // Already in the snapshot; a commit's calls come first, then (same seq) what they changed.
+  if (event.seq < last || (event.seq === last && event.type !== "state.updated")) { return; }
   if (GAPLESS.test(room) && event.seq > last + 1) {           // missed something: resync
     this.resync(room);
     return;
