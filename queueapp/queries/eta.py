@@ -250,6 +250,7 @@ class Replay:
     groups: dict
     slot: dict
     newcomers: dict = field(default_factory=dict)   # service id -> the replay's own newcomer
+    size: int = 0                                    # the waiting tickets it replayed
     added: dict = field(default_factory=dict)
 
 
@@ -271,14 +272,17 @@ class EtaInputs:
     and its latest replay, valid for one office seq (any change to the line bumps the
     seq). A change made by another process is seen after TTL seconds at most.
 
-    A burst of numbers taken at the back of the line (a kiosk rush) moves nobody already in
-    line: for COALESCE seconds of the office's time after a replay, while this process saw
-    every event since and all were such numbers, the replay is kept and each new number is
-    quoted from it (derived_estimate). Any other change, or a change made by another process
-    (a gap in the seqs seen here), replays again."""
+    A burst of numbers taken at the back of a long line (a kiosk rush in a big hall) moves
+    nobody already in line: for COALESCE seconds of the office's time after a replay of at
+    least COALESCE_FROM waiting tickets, while this process saw every event since and all were
+    such numbers, the replay is kept and each new number is quoted from it (`derived`). Any
+    other change, or a change made by another process (a gap in the seqs seen here), replays
+    again; so does every change to a shorter line, whose replay is cheap and whose quotes are
+    exact."""
 
     TTL = 30.0
     COALESCE = timedelta(seconds=5)
+    COALESCE_FROM = 30
     KEPT_APPENDS = 5_000
 
     def __init__(self, clock=time.monotonic):
@@ -313,7 +317,8 @@ class EtaInputs:
         """The ticket ids appended at the back since `found`, when that is all that changed
         up to `seq` and `found` is recent enough; else None."""
         tail = self.tails.get(office_id)
-        if (found is None or found.at is None or tail is None or moment is None or tail.seq != seq or tail.moved > found.seq
+        if (found is None or found.at is None or found.size < self.COALESCE_FROM or tail is None
+                or moment is None or tail.seq != seq or tail.moved > found.seq
                 or found.seq > seq or moment - found.at > self.COALESCE):
             return None
         return [ticket_id for event_seq, ticket_id in tail.appended if event_seq > found.seq]
@@ -399,10 +404,11 @@ def _replayed(session: Session, office: Office, now: datetime | None, line) -> R
         for counter in state.counters:
             for sid in counter.services:
                 groups.setdefault(sid, set()).update(counter.services)
+        size = len(state.waiting)
         state = eta.with_newcomers(state, [s.id for s in office.services])
         estimates = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS)
         return Replay(office.seq, moment, estimates, groups, _slot_minutes(state),
-                      {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services})
+                      {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services}, size=size)
 
     def derive(last: Replay, appended: list[int]) -> Replay:
         services = _services_of(session, appended, line)
@@ -440,7 +446,7 @@ def derived(last: Replay, seq: int, appended: list[tuple[int, int]]) -> Replay:
         added[sid] = added.get(sid, 0.0) + last.slot.get(sid, 0.0)
     for sid in last.newcomers:
         estimates[-sid] = behind(sid)
-    return Replay(seq, last.at, estimates, last.groups, last.slot, last.newcomers, added)
+    return Replay(seq, last.at, estimates, last.groups, last.slot, last.newcomers, size=last.size, added=added)
 
 
 _SERVICES_OF = select(Ticket.id, Ticket.service_id).where(Ticket.id.in_(bindparam("ids", expanding=True)))

@@ -1,7 +1,10 @@
-"""A burst of numbers taken at the back of the line reuses the office's last replay for a
+"""A burst of numbers taken at the back of a long line reuses the office's last replay for a
 few seconds (queries.eta.EtaInputs.COALESCE): each new number is quoted from it, close to
-what a full replay would say; anything else that moves the line replays again."""
+what a full replay would say; anything else that moves the line, and any change to a short
+line, replays again."""
 from __future__ import annotations
+
+import pytest
 
 from queueapp import repository
 from queueapp.domain import eta
@@ -10,6 +13,12 @@ from queueapp.queries import eta as eta_queries
 from ..conftest import actor_of
 from ..support import counters, tickets
 from .test_eta_in_product import counters_serving
+
+
+@pytest.fixture(autouse=True)
+def long_from_six(monkeypatch):
+    """A line of six already counts as long (the product's threshold is EtaInputs.COALESCE_FROM)."""
+    monkeypatch.setattr(eta_queries.EtaInputs, "COALESCE_FROM", 6)
 
 
 class CountingReplays:
@@ -97,3 +106,12 @@ def test_a_change_this_process_did_not_see_replays_again(demo, clock, monkeypatc
     assert replays.count == 2
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
     assert replays.count == 2   # this one it saw
+
+
+def test_a_short_line_is_replayed_at_every_change(demo, clock, monkeypatch):
+    teach_pace(demo, clock)
+    monkeypatch.setattr(eta_queries.EtaInputs, "COALESCE_FROM", 30)
+    replays = CountingReplays(monkeypatch)
+    for _ in range(3):
+        tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
+    assert replays.count == 3
