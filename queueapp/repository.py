@@ -60,19 +60,28 @@ def _kept(session: Session):
     return office_cache.of(db) if db is not None else None
 
 
-def service_rows(session: Session, office_id: int) -> tuple[ServiceRow, ...]:
+def service_rows(session: Session, office_id: int, *, fresh: bool = False) -> tuple[ServiceRow, ...]:
     """The office's services in its order, kept per process until its next configuration
-    change (office_cache)."""
+    change (office_cache); `fresh`: read now (a screen's snapshot shows a service another
+    process added a moment ago), and kept again."""
     def load():
         return tuple(ServiceRow(*row) for row in session.connection().execute(_SERVICE_ROWS, {"office_id": office_id}))
     kept = _kept(session)
-    return load() if kept is None else kept.get(("services", office_id), load, lambda _: office_id)
+    if kept is None:
+        return load()
+    if fresh:
+        kept.drop({office_id})
+    return kept.get(("services", office_id), load, lambda _: office_id)
 
 
 def service_row(session: Session, office: Office, prefix: str) -> ServiceRow:
-    """service_by_prefix, from the kept rows (to read, not to change). Raises ServiceNotFound."""
+    """service_by_prefix, from the kept rows (to read, not to change); a code not among them
+    is looked for again in the database (another process may have added it a moment ago).
+    Raises ServiceNotFound."""
     code = str(prefix).upper()
     found = next((row for row in service_rows(session, office.id) if row.prefix == code), None)
+    if found is None:
+        found = next((row for row in service_rows(session, office.id, fresh=True) if row.prefix == code), None)
     if found is None:
         raise errors.ServiceNotFound(service=prefix)
     return found

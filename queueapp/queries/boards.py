@@ -33,8 +33,10 @@ def services_overview(session: Session, office: Office, now: datetime,
     """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left.
     `only`: the rows of these service ids (what an event changed), in the same order."""
     day = business_date(now, office.timezone)
-    # The rows kept per process (repository.service_rows): read at every change of a line.
-    services = [s for s in repository.service_rows(session, office.id) if only is None or s.id in only]
+    # The rows kept per process (repository.service_rows) at every change of a line; read
+    # afresh for a whole board (a snapshot, built once per room and seq, or a page).
+    services = [s for s in repository.service_rows(session, office.id, fresh=only is None)
+                if only is None or s.id in only]
     if not services:
         return []
     # The day's hours and holiday and the open counters, kept a few seconds with the ETA's
