@@ -157,15 +157,23 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
             no_show_share=len(gone) / calls if calls >= 10 else 0.0,
             no_show_minutes=sorted(gone)[len(gone) // 2] if gone else 0.0,
             priority_per_minute=priority.get(sid, 0) / _minutes(window))
-    means = {sid: eta.robust_minutes(h) for sid, h in history.items()}
+    # Each clerk's pace against today's minutes of the same services (not the window's,
+    # which may hold an earlier day's: a slow day would then make every clerk slow, and the
+    # replay, drawing today's slow minutes times that speed, count it twice).
+    means = {sid: eta.robust_minutes(eta.ServiceHistory(tuple(found[-eta.HISTORY_WINDOW:]), 0.0))
+             for sid, found in served.items()}
     speeds = {}
     for counter_id, items in by_counter.items():
         # Shrunk towards 1 (as if 10 more tickets at the usual pace): a few long tickets
         # do not make a clerk slow.
         ratios = [minutes / means[sid] for sid, minutes in items[-30:] if means.get(sid)]
         if ratios:
-            speeds[counter_id] = min(2.0, max(0.5, (sum(ratios) + 10) / (len(ratios) + 10)))
-    return history, speeds
+            speeds[counter_id] = ((sum(ratios) + 10) / (len(ratios) + 10), len(ratios))
+    # The services' minutes already carry the pace of the counters that served them: the
+    # speeds say who is faster than whom, averaging 1 over the calls they are learnt from.
+    calls = sum(n for _, n in speeds.values())
+    mean = sum(speed * n for speed, n in speeds.values()) / calls if calls else 1.0
+    return history, {cid: min(2.0, max(0.5, speed / mean)) for cid, (speed, _) in speeds.items()}
 
 
 @dataclass(frozen=True)

@@ -124,18 +124,29 @@ def plot(name: str, found: dict, path: Path) -> bool:
 
 def compare(names: tuple[str, ...], seeds: range) -> dict:
     """Per scenario and seed, the MAE and coverage under 30 ahead at issue (no re-quotes) of
-    today's rule and the chosen estimator, and of the chosen estimator "before": the same
-    day with the office's earlier days left out of the database (`history: {days: 0}`),
-    the first quotes then starting from the admin's expected minutes. The earlier days
-    have their own random draws: both runs are the same day."""
+    today's rule and the chosen estimator, and of the chosen estimator "before" (as of
+    2026-11-27): the same day with the office's earlier days left out of the database
+    (`history: {days: 0}`: the first quotes start from the admin's expected minutes), the
+    counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
+    eta.HISTORY_WINDOW 30). The earlier days have their own random draws: both runs are
+    the same day."""
     import dataclasses
     found: dict = {}
+
+    def old(run):
+        saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW
+        eta.DRAW_FITTED, eta.HISTORY_WINDOW = False, 30
+        try:
+            return run()
+        finally:
+            eta.DRAW_FITTED, eta.HISTORY_WINDOW = saved
     for name in names:
         chosen = scenario.load(name)
         before = dataclasses.replace(chosen, history_days=0)
         for seed in seeds:
             now = measure.report(engine.simulate(chosen, seed, requotes=False))["estimators"]
-            then = measure.report(engine.simulate(before, seed, estimators=(eta.CHOSEN,), requotes=False))
+            then = old(lambda: measure.report(engine.simulate(before, seed, estimators=(eta.CHOSEN,),
+                                                              requotes=False)))
             found.setdefault(name, {})[seed] = {
                 "rule": now[eta.BASELINE]["under_30"], "now": now[eta.CHOSEN]["under_30"],
                 "before": then["estimators"][eta.CHOSEN]["under_30"]}
