@@ -50,6 +50,9 @@ _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
+# Whether the clerk speeds average 1 over their calls (_history); a switch for docs/ETA.md's
+# before/now figures (queueapp.simulation.report.compare).
+NORMALISE_SPEEDS = True
 # Today's booked appointments (through ix_appointments_slot's slot_start), and in the same
 # statement the office's booking rules (the fair-merge limit and the check-in window the
 # counters and the kiosk apply): rows with a slot are bookings, rows without are rules.
@@ -172,7 +175,7 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
     # The services' minutes already carry the pace of the counters that served them: the
     # speeds say who is faster than whom, averaging 1 over the calls they are learnt from.
     calls = sum(n for _, n in speeds.values())
-    mean = sum(speed * n for speed, n in speeds.values()) / calls if calls else 1.0
+    mean = sum(speed * n for speed, n in speeds.values()) / calls if calls and NORMALISE_SPEEDS else 1.0
     return history, {cid: min(2.0, max(0.5, speed / mean)) for cid, (speed, _) in speeds.items()}
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain import eta
+from ..queries import eta as eta_queries
 from . import engine, measure, scenario
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
@@ -128,18 +129,19 @@ def compare(names: tuple[str, ...], seeds: range) -> dict:
     2026-11-27): the same day with the office's earlier days left out of the database
     (`history: {days: 0}`: the first quotes start from the admin's expected minutes), the
     counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
-    eta.HISTORY_WINDOW 30). The earlier days have their own random draws: both runs are
+    eta.HISTORY_WINDOW 30), the clerk speeds not averaging 1 (queries.eta.NORMALISE_SPEEDS
+    off). The earlier days have their own random draws: both runs are
     the same day."""
     import dataclasses
     found: dict = {}
 
     def old(run):
-        saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW
-        eta.DRAW_FITTED, eta.HISTORY_WINDOW = False, 30
+        saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS
+        eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS = False, 30, False
         try:
             return run()
         finally:
-            eta.DRAW_FITTED, eta.HISTORY_WINDOW = saved
+            eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS = saved
     for name in names:
         chosen = scenario.load(name)
         before = dataclasses.replace(chosen, history_days=0)
