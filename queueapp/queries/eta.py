@@ -50,8 +50,9 @@ _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
-# Whether the clerk speeds average 1 over their calls (_history); a switch for docs/ETA.md's
-# before/now figures (queueapp.simulation.report.compare).
+# Whether the clerk speeds are learnt against today's minutes and average 1 over their calls
+# (_history, since 2026-11-28); a switch for docs/ETA.md's before/now figures
+# (queueapp.simulation.report.compare).
 NORMALISE_SPEEDS = True
 # Today's booked appointments (through ix_appointments_slot's slot_start), and in the same
 # statement the office's booking rules (the fair-merge limit and the check-in window the
@@ -163,8 +164,8 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
     # Each clerk's pace against today's minutes of the same services (not the window's,
     # which may hold an earlier day's: a slow day would then make every clerk slow, and the
     # replay, drawing today's slow minutes times that speed, count it twice).
-    means = {sid: eta.robust_minutes(eta.ServiceHistory(tuple(found[-eta.HISTORY_WINDOW:]), 0.0))
-             for sid, found in served.items()}
+    means = ({sid: eta.robust_minutes(eta.ServiceHistory(tuple(found), 0.0)) for sid, found in served.items()}
+             if NORMALISE_SPEEDS else {sid: eta.robust_minutes(h) for sid, h in history.items()})
     speeds = {}
     for counter_id, items in by_counter.items():
         # Shrunk towards 1 (as if 10 more tickets at the usual pace): a few long tickets
