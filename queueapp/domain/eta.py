@@ -68,6 +68,9 @@ class CounterNow:
     busy_minutes: float | None = None
     busy_service: int | None = None
     speed: float = 1.0
+    # Its fair-merge limit (booking_rules.appointments_in_a_row; None: APPOINTMENTS_IN_A_ROW,
+    # 0: no merge, appointments in time order at their slot).
+    appointments_in_a_row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,12 @@ class Waiting:
     appointment: bool = False
 
 
+# How many of a service's latest counter minutes the replay draws from (queries.eta reads as
+# many): more samples pin the service's mean better, fewer follow a change of pace sooner.
+HISTORY_WINDOW = 60
+# Whether the replay draws counter minutes from each service's fitted lognormal
+# (lognormal_fit) or from its latest minutes themselves; a switch for docs/ETA.md's figures.
+DRAW_FITTED = True
 # domain.dispatch.FairMergePolicy's default (booking_rules.appointments_in_a_row).
 APPOINTMENTS_IN_A_ROW = 2
 # Whether the replay counts the bookings still to come (LineState.booked); a switch for the
@@ -255,12 +264,35 @@ def _estimate(point: float, low: float, high: float) -> Estimate:
     return Estimate(minutes, max(0, min(minutes, math.floor(low))), max(minutes, math.ceil(high), minutes + 1))
 
 
-def _sample(history: ServiceHistory, rng, window: int = 30) -> float:
+def _sample(history: ServiceHistory, rng, window: int | None = None) -> float:
+    window = window or HISTORY_WINDOW
     recent = [d for d in history.durations[-window:] if d > 0]
     if len(recent) < 3:
         # Before there is history: a lognormal around the admin's expected minutes.
         return rng.lognormvariate(math.log(max(history.fallback_minutes, 0.5)), 0.5)
     return rng.choice(recent)
+
+
+def lognormal_fit(history: ServiceHistory, window: int | None = None) -> tuple[float, float] | None:
+    """The lognormal a service's latest counter minutes come from, fitted robustly: the
+    median of their logarithms and their interquartile range / 1.349 as sigma. A long
+    tail of a few tickets (a lost document) moves it little, where drawing the tickets
+    themselves repeats that tail for everybody behind. None before there are 3."""
+    logs = sorted(math.log(d) for d in history.durations[-(window or HISTORY_WINDOW):] if d > 0)
+    n = len(logs)
+    if n < 3:
+        return None
+    at = lambda q: logs[min(n - 1, int(q * (n - 1) + 0.5))]  # noqa: E731
+    spread = (at(0.75) - at(0.25)) / 1.349
+    return at(0.5), spread
+
+
+def _draw(history: ServiceHistory, fit: tuple[float, float] | None, rng) -> float:
+    """One ticket's counter minutes: from the service's fitted lognormal (DRAW_FITTED),
+    else one of its latest minutes, else around the admin's expected minutes."""
+    if fit is not None and DRAW_FITTED:
+        return rng.lognormvariate(*fit)
+    return _sample(history, rng)
 
 
 def estimate_monte_carlo(state: LineState, ticket_id: int, rng, draws: int = 40,
@@ -319,9 +351,10 @@ def monte_carlo_waits(state: LineState, ticket_id: int, rng, draws: int = 40,
         return []
     relevant = _relevant_counters(state, me.service_id)
     lines = {c.counter_id: _counter_line(state, c) for c in relevant}
+    fits = {sid: lognormal_fit(h) for sid, h in state.history.items()}
     waits = []
     for _ in range(draws):
-        found = _replay(state, relevant, lines, me, rng, horizon)
+        found = _replay(state, relevant, lines, me, rng, horizon, fits=fits)
         if found is not None:
             waits.append(found)
     return sorted(waits)
@@ -348,8 +381,9 @@ def monte_carlo_line(state: LineState, rng, draws: int = 40, horizon: float = 24
     state = calibrated_fallbacks(state)
     lines = {c.counter_id: _counter_line(state, c) for c in state.counters}
     waits: dict[int, list[float]] = {}
+    fits = {sid: lognormal_fit(h) for sid, h in state.history.items()}
     for _ in range(draws):
-        _replay(state, list(state.counters), lines, None, rng, horizon, waits)
+        _replay(state, list(state.counters), lines, None, rng, horizon, waits, fits)
     result = {}
     for w in state.waiting:
         found = sorted(waits.get(w.ticket_id, ()))
@@ -388,7 +422,8 @@ def _counter_line(state: LineState, counter: CounterNow) -> tuple[list[Waiting],
 
 
 def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiting | None, rng,
-            horizon: float, record: dict | None = None) -> float | None:
+            horizon: float, record: dict | None = None, fits: dict | None = None) -> float | None:
+    fits = fits or {}
     # Priority tickets still to come, per service (only counters calling them first let them jump).
     coming = []
     if me is None or not me.priority:
@@ -412,7 +447,7 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
             ready = c.ready_in
         else:
             busy = state.history.get(c.busy_service, ServiceHistory())
-            longer = [d for d in busy.durations[-30:] if d * c.speed > c.busy_minutes]
+            longer = [d for d in busy.durations[-HISTORY_WINDOW:] if d * c.speed > c.busy_minutes]
             total = rng.choice(longer) * c.speed if longer else c.busy_minutes * 1.25
             ready = max(c.ready_in, total - c.busy_minutes)
         heapq.heappush(heap, (_free_at(ready, state.breaks), c.counter_id, c))
@@ -467,9 +502,9 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
             continue
         history = state.history.get(service, ServiceHistory())
         if history.no_show_share and rng.random() < history.no_show_share:
-            minutes = history.no_show_minutes or _sample(history, rng)
+            minutes = history.no_show_minutes or _draw(history, fits.get(service), rng)
         else:
-            minutes = _sample(history, rng) * c.speed
+            minutes = _draw(history, fits.get(service), rng) * c.speed
         heapq.heappush(heap, (_free_at(t + minutes, state.breaks), c.counter_id, c))
     return None
 
@@ -478,14 +513,20 @@ def _fair_merge(walk_in: Waiting | None, heads: list[tuple[list[Waiting], int]],
                 streak: int, counter: CounterNow) -> Waiting | None:
     """domain.dispatch.FairMergePolicy at `t`: a priority walk-in first (where the counter
     says so), then an appointment whose slot has come ahead of walk-ins unless
-    APPOINTMENTS_IN_A_ROW were called in a row, else the first walk-in, else a checked-in
+    its limit (APPOINTMENTS_IN_A_ROW by default) were called in a row, else the first walk-in, else a checked-in
     appointment before its slot; a booked citizen still to come is not there before the
     slot (None: nobody there now). `heads`: per rank group of appointments (by slot), the
     group and the index of its first one not taken."""
     if walk_in is not None and counter.priority_first and walk_in.priority:
         return walk_in
+    limit = APPOINTMENTS_IN_A_ROW if counter.appointments_in_a_row is None else counter.appointments_in_a_row
+    if limit <= 0:
+        # No merge: the first by the counter's rank, a booked citizen only from the slot on.
+        present = [group[j] for group, j in heads if group[j].ticket_id > _BOOKED_IDS or group[j].queued <= t]
+        return min(present + ([walk_in] if walk_in is not None else []),
+                   key=lambda w: _counter_rank(counter, w), default=None)
     due = next((group[j] for group, j in heads if group[j].queued <= t), None)
-    if walk_in is not None and (due is None or streak >= APPOINTMENTS_IN_A_ROW):
+    if walk_in is not None and (due is None or streak >= limit):
         return walk_in
     if due is not None or walk_in is not None:
         return due or walk_in

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, null, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from .. import repository
@@ -19,17 +19,27 @@ from ..domain.hours import parse_hhmm
 from ..domain.numbering import business_date, local_time
 from ..domain.states import AT_COUNTER, CounterState, TicketStatus
 from ..domain.booking import AppointmentStatus
-from ..models import Appointment, Counter, Office, Ticket, TicketEvent
+from ..models import Appointment, BookingRule, Counter, Office, Service, Ticket, TicketEvent
 from .tickets import line_positions
 
 # The latest calls that ended today (served or no-show): enough for 30 per service in a
 # busy office, bounded so the cost does not grow with the day.
 HISTORY_ROWS = 400
-_FINISHED = (select(Ticket.service_id, Ticket.counter_id, Ticket.status, Ticket.called_at, Ticket.finished_at)
-             .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+# The office's last earlier day with tickets (within PRIOR_DAYS: max(business_date) walks
+# ix_tickets_line): its calls are the prior a service's counter minutes start from until
+# today has a window of its own (the first quotes of the day).
+PRIOR_DAYS = 14
+_EARLIER_DAY = (select(func.max(Ticket.business_date))
+                .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date < bindparam("day"),
+                       Ticket.business_date >= bindparam("since_day"))
+                .scalar_subquery())
+_FINISHED = (select(Ticket.service_id, Ticket.counter_id, Ticket.status, Ticket.called_at, Ticket.finished_at,
+                    Ticket.business_date)
+             .where(Ticket.office_id == bindparam("office_id"),
+                    Ticket.business_date.in_([bindparam("day"), _EARLIER_DAY]),
                     Ticket.status.in_([TicketStatus.DONE, TicketStatus.NO_SHOW]),
                     Ticket.called_at.is_not(None), Ticket.finished_at.is_not(None))
-             .order_by(Ticket.finished_at.desc()).limit(HISTORY_ROWS))
+             .order_by(Ticket.business_date.desc(), Ticket.finished_at.desc()).limit(HISTORY_ROWS))
 _PRIORITY_LATELY = (select(Ticket.service_id, Ticket.issued_at)
                     .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
                            Ticket.priority.is_not(None), Ticket.issued_at >= bindparam("since")))
@@ -40,12 +50,24 @@ _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
-# Today's booked appointments (through ix_appointments_slot's slot_start).
-_BOOKINGS = (select(Appointment.service_id, Appointment.slot_start, Appointment.status)
-             .where(Appointment.office_id == bindparam("office_id"), Appointment.slot_start >= bindparam("start"),
-                    Appointment.slot_start < bindparam("end")))
-# After the check-in window (booking.Rule.checkin_after_minutes' default) a booking that did
-# not come counts as a no-show.
+# Whether the clerk speeds are learnt against today's minutes and average 1 over their calls
+# (_history, since 2026-11-28); a switch for docs/ETA.md's before/now figures
+# (queueapp.simulation.report.compare).
+NORMALISE_SPEEDS = True
+# Today's booked appointments (through ix_appointments_slot's slot_start), and in the same
+# statement the office's booking rules (the fair-merge limit and the check-in window the
+# counters and the kiosk apply): rows with a slot are bookings, rows without are rules.
+_BOOKINGS = union_all(
+    select(Appointment.service_id, Appointment.slot_start, Appointment.status,
+           null().label("in_a_row"), null().label("checkin_after"))
+    .where(Appointment.office_id == bindparam("office_id"), Appointment.slot_start >= bindparam("start"),
+           Appointment.slot_start < bindparam("end")),
+    select(BookingRule.service_id, null(), null(), BookingRule.appointments_in_a_row,
+           BookingRule.checkin_after_minutes)
+    .join(Service, Service.id == BookingRule.service_id)
+    .where(Service.office_id == bindparam("office_id"), BookingRule.bookable.is_(True)))
+# After the check-in window (booking.Rule.checkin_after_minutes, this its default) a booking
+# that did not come counts as a no-show.
 CHECKIN_AFTER = timedelta(minutes=15)
 # A booking not checked in by its slot's start is no longer counted to come: most booked
 # citizens check in before their slot, so one who has not is likelier a no-show, or late
@@ -53,21 +75,27 @@ CHECKIN_AFTER = timedelta(minutes=15)
 LATE_GRACE = timedelta(0)
 
 
-def _bookings(session: Session, office: Office, day, now: datetime) -> tuple[tuple, float]:
+def _bookings(session: Session, office: Office, day, now: datetime) -> tuple[tuple, float, dict[int, int]]:
     """Today's bookings not checked in yet whose check-in window is still open (service id,
-    slot start), and the share of today's bookings past their window that came (shrunk
-    towards 90% as if 10 more had come at that rate)."""
+    slot start), the share of today's bookings past their window that came (shrunk
+    towards 90% as if 10 more had come at that rate), and per bookable service its
+    fair-merge limit (booking_rules.appointments_in_a_row)."""
     start, end = repository.day_bounds(day, office.timezone)
+    rows = list(session.execute(_BOOKINGS, {"office_id": office.id, "start": start, "end": end}))
+    windows = {row[0]: timedelta(minutes=row[4]) for row in rows if row[1] is None and row[4] is not None}
+    limits = {row[0]: int(row[3]) for row in rows if row[1] is None and row[3] is not None}
     to_come, came, past = [], 0, 0
-    for service_id, slot, status in session.execute(_BOOKINGS, {"office_id": office.id, "start": start, "end": end}):
+    for service_id, slot, status, _, _ in rows:
+        if slot is None:
+            continue
         status = AppointmentStatus(status)
-        if slot + CHECKIN_AFTER < now:
+        if slot + windows.get(service_id, CHECKIN_AFTER) < now:
             if status in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN, AppointmentStatus.NO_SHOW):
                 past += 1
                 came += status == AppointmentStatus.CHECKED_IN
         elif status == AppointmentStatus.BOOKED:
             to_come.append((service_id, slot))
-    return tuple(sorted(to_come, key=lambda item: item[1])), (came + 9) / (past + 10)
+    return tuple(sorted(to_come, key=lambda item: item[1])), (came + 9) / (past + 10), limits
 
 
 def _minutes(delta: timedelta) -> float:
@@ -95,14 +123,23 @@ def _breaks_ahead(session: Session, office: Office, now: datetime) -> tuple[tupl
 
 
 def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict, dict[int, float]]:
-    rows = list(session.execute(_FINISHED, {"office_id": office.id, "day": day}))
+    """Per service its ServiceHistory, and per counter its clerk's speed."""
+    window = PRIORITY_WINDOW
+    rows = list(session.execute(_FINISHED, {"office_id": office.id, "day": day,
+                                            "since_day": day - timedelta(days=PRIOR_DAYS)}))
     rows.reverse()   # oldest first
     services = {s.id: s for s in office.services}
     served: dict[int, list[float]] = {sid: [] for sid in services}
     missed: dict[int, list[float]] = {sid: [] for sid in services}
+    earlier: dict[int, list[float]] = {}
     by_counter: dict[int, list[tuple[int, float]]] = {}
-    for service_id, counter_id, status, called, finished in rows:
+    for service_id, counter_id, status, called, finished, on in rows:
         minutes = _minutes(finished - called)
+        if on != day:
+            # The earlier day: only its counter minutes, as the prior of each service's.
+            if status == TicketStatus.DONE and minutes > 0:
+                earlier.setdefault(service_id, []).append(minutes)
+            continue
         if status == TicketStatus.NO_SHOW:
             missed.setdefault(service_id, []).append(minutes)
         elif minutes > 0:
@@ -110,26 +147,37 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
             by_counter.setdefault(counter_id, []).append((service_id, minutes))
     priority: dict[int, int] = {}
     for service_id, _ in session.execute(_PRIORITY_LATELY, {"office_id": office.id, "day": day,
-                                                           "since": now - PRIORITY_WINDOW}):
+                                                           "since": now - window}):
         priority[service_id] = priority.get(service_id, 0) + 1
     history = {}
     for sid, service in services.items():
-        done, gone = served.get(sid, [])[-30:], missed.get(sid, [])[-30:]
-        calls = len(done) + len(gone)
+        # Today's minutes, after the earlier day's until today has a window of its own
+        # (an office's pace changes little from one day to the next).
+        done = (earlier.get(sid, []) + served.get(sid, []))[-eta.HISTORY_WINDOW:]
+        gone = missed.get(sid, [])[-eta.HISTORY_WINDOW:]
+        calls = len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) + len(gone)
         history[sid] = eta.ServiceHistory(
             durations=tuple(done), fallback_minutes=float(service.expected_minutes),
             no_show_share=len(gone) / calls if calls >= 10 else 0.0,
             no_show_minutes=sorted(gone)[len(gone) // 2] if gone else 0.0,
-            priority_per_minute=priority.get(sid, 0) / _minutes(PRIORITY_WINDOW))
-    means = {sid: eta.robust_minutes(h) for sid, h in history.items()}
+            priority_per_minute=priority.get(sid, 0) / _minutes(window))
+    # Each clerk's pace against today's minutes of the same services (not the window's,
+    # which may hold an earlier day's: a slow day would then make every clerk slow, and the
+    # replay, drawing today's slow minutes times that speed, count it twice).
+    means = ({sid: eta.robust_minutes(eta.ServiceHistory(tuple(found), 0.0)) for sid, found in served.items()}
+             if NORMALISE_SPEEDS else {sid: eta.robust_minutes(h) for sid, h in history.items()})
     speeds = {}
     for counter_id, items in by_counter.items():
         # Shrunk towards 1 (as if 10 more tickets at the usual pace): a few long tickets
         # do not make a clerk slow.
         ratios = [minutes / means[sid] for sid, minutes in items[-30:] if means.get(sid)]
         if ratios:
-            speeds[counter_id] = min(2.0, max(0.5, (sum(ratios) + 10) / (len(ratios) + 10)))
-    return history, speeds
+            speeds[counter_id] = ((sum(ratios) + 10) / (len(ratios) + 10), len(ratios))
+    # The services' minutes already carry the pace of the counters that served them: the
+    # speeds say who is faster than whom, averaging 1 over the calls they are learnt from.
+    calls = sum(n for _, n in speeds.values())
+    mean = sum(speed * n for speed, n in speeds.values()) / calls if calls and NORMALISE_SPEEDS else 1.0
+    return history, {cid: min(2.0, max(0.5, speed / mean)) for cid, (speed, _) in speeds.items()}
 
 
 @dataclass(frozen=True)
@@ -145,6 +193,7 @@ class Inputs:
     calendar: object = None  # the day's hours and holiday (repository.calendar_of)
     booked: tuple = ()       # today's bookings not checked in yet: (service id, slot start)
     booked_show: float = 0.9  # the share of today's bookings that came
+    merge_limits: dict = field(default_factory=dict)  # bookable service id: appointments_in_a_row
 
     def open_counters(self) -> dict[int, int]:
         """Counters open now per service (queries.tickets.open_counters_by_service)."""
@@ -162,8 +211,9 @@ def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
     counters = tuple((c.id, c.state, {link.service_id: link.order for link in c.links}, c.priority_first)
                      for c in session.execute(_COUNTERS, {"office_id": office.id}).scalars())
     calendar = repository.calendar_of(session, office, day)
-    booked, show = _bookings(session, office, day, now)
-    return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar, booked, show)
+    booked, show, limits = _bookings(session, office, day, now)
+    return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar, booked, show,
+                  limits)
 
 
 def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
@@ -211,7 +261,10 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
         counters.append(eta.CounterNow(
             counter_id, services, priority_first,
             ready_in=ready, busy_minutes=_minutes(now - called) if called else None, busy_service=service_id,
-            speed=inputs.speeds.get(counter_id, 1.0)))
+            speed=inputs.speeds.get(counter_id, 1.0),
+            # repository.counter_policies: the smallest limit among its bookable services.
+            appointments_in_a_row=min((inputs.merge_limits[sid] for sid in services if sid in inputs.merge_limits),
+                                      default=eta.APPOINTMENTS_IN_A_ROW)))
     return eta.LineState(waiting, tuple(counters), inputs.history, breaks, tuple(booked), inputs.booked_show)
 
 

@@ -16,13 +16,15 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, insert, select
 
 from ..db import Database
 from ..domain import errors, eta
 from ..domain.permissions import Actor
 from ..domain.setup import timezone as tz_name
-from ..models import Office, StaffUser
+from ..domain.channels import Channel
+from ..domain.states import TicketStatus
+from ..models import Office, StaffUser, Ticket
 from ..queries import eta as eta_queries
 from ..queries import tickets as ticket_queries
 from ..schema import upgrade
@@ -143,6 +145,7 @@ class Simulation:
                 if self.database_url is not None:
                     upgrade(self.db.engine)
                 self._set_up()
+                self._earlier_days()
                 citizens = self._citizens()
                 for citizen in citizens:
                     if citizen.arrival is not None:
@@ -193,6 +196,47 @@ class Simulation:
                 catalog_services.update_service(self.db, None, SLUG, code, {"booking": {
                     "bookable": True, "slot_minutes": spec.slot_minutes, "capacity": spec.capacity}},
                     now=self.at(s.opens) - timedelta(days=1))
+
+    def _earlier_days(self) -> None:
+        """The scenario's earlier days in the database (`history: {days: N}`): each counter
+        serving from its opening to its closing outside its breaks, back to back, a service
+        drawn by the day's shares among those it serves, at the scenario's counter minutes
+        and the clerk's speed. Only served tickets (what queries.eta reads as a prior), drawn
+        from their own random.Random so that the day itself is the same with or without."""
+        s = self.scenario
+        if s.history_days <= 0:
+            return
+        rng = random.Random(f"{self.seed}-history")
+        with self.db.read() as session:
+            ids = {x.prefix: x.id for x in session.execute(select(Office).where(Office.id == self.office_id))
+                   .scalar_one().services}
+        rows, numbers = [], {}
+        for back in range(s.history_days, 0, -1):
+            day = s.day - timedelta(days=back)
+            origin = datetime.combine(day, time(0), self.zone)
+            for spec in s.counters:
+                offered = [x for x in s.services if x.code in spec.services]
+                t, end = spec.opens, spec.closes if spec.closes is not None else s.closes
+                while offered and t < end:
+                    pause = next((b1 for b0, b1 in spec.breaks if b0 <= t < b1), None)
+                    if pause is not None:
+                        t = pause
+                        continue
+                    service = rng.choices(offered, weights=[x.share for x in offered])[0]
+                    minutes = max(0.5, rng.lognormvariate(0, service.sigma) * service.median_minutes * spec.speed)
+                    number = numbers[(day, service.code)] = numbers.get((day, service.code), 0) + 1
+                    at = lambda m: origin + timedelta(seconds=round(m * 60))  # noqa: E731
+                    rows.append({"office_id": self.office_id, "service_id": ids[service.code], "business_date": day,
+                                 "prefix": service.code, "number": number, "code": f"{service.code}{number:03d}",
+                                 "channel": Channel.KIOSK, "status": TicketStatus.DONE,
+                                 "counter_id": self.counters[spec.number].counter_id,
+                                 "issued_at": at(t), "queued_at": at(t), "called_at": at(t),
+                                 "started_at": at(t + s.walk_to_counter_minutes),
+                                 "finished_at": at(t + s.walk_to_counter_minutes + minutes), "call_count": 1,
+                                 "token": f"sim-{day.isoformat()}-{len(rows)}"})
+                    t += s.walk_to_counter_minutes + minutes
+        with self.db.write() as uow:
+            uow.session.execute(insert(Ticket), rows)
 
     def _citizens(self) -> list[Citizen]:
         s, rng = self.scenario, self.rng

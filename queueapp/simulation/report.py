@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain import eta
+from ..queries import eta as eta_queries
 from . import engine, measure, scenario
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
@@ -122,6 +123,67 @@ def plot(name: str, found: dict, path: Path) -> bool:
     return True
 
 
+def compare(names: tuple[str, ...], seeds: range) -> dict:
+    """Per scenario and seed, the MAE and coverage under 30 ahead at issue (no re-quotes) of
+    today's rule and the chosen estimator, and of the chosen estimator "before" (as of
+    2026-11-27): the same day with the office's earlier days left out of the database
+    (`history: {days: 0}`: the first quotes start from the admin's expected minutes), the
+    counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
+    eta.HISTORY_WINDOW 30), the clerk speeds not averaging 1 (queries.eta.NORMALISE_SPEEDS
+    off). The earlier days have their own random draws: both runs are
+    the same day."""
+    import dataclasses
+    found: dict = {}
+
+    def old(run):
+        saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS
+        eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS = False, 30, False
+        try:
+            return run()
+        finally:
+            eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS = saved
+    for name in names:
+        chosen = scenario.load(name)
+        before = dataclasses.replace(chosen, history_days=0)
+        for seed in seeds:
+            now = measure.report(engine.simulate(chosen, seed, requotes=False))["estimators"]
+            then = old(lambda: measure.report(engine.simulate(before, seed, estimators=(eta.CHOSEN,),
+                                                              requotes=False)))
+            found.setdefault(name, {})[seed] = {
+                "rule": now[eta.BASELINE]["under_30"], "now": now[eta.CHOSEN]["under_30"],
+                "before": then["estimators"][eta.CHOSEN]["under_30"]}
+            print(name, seed, {k: v["mae_minutes"] for k, v in found[name][seed].items()}, flush=True)
+    return found
+
+
+def compare_markdown(found: dict, groups: dict[str, range]) -> str:
+    """docs/ETA.md's table: per scenario and group of seeds, pooled MAE (worst day) and
+    coverage under 30 ahead, then each day's MAE now (before)."""
+    lines = ["| scenario, seeds | today's rule: MAE < 30 (worst day) / coverage | monte-carlo before: MAE (worst day) "
+             "/ coverage | monte-carlo now (chosen): MAE (worst day) / coverage | per day now (before) "
+             "| days within 3 min now (before) |", "|---|---|---|---|---|---|"]
+
+    def pooled(days, key):
+        n = sum(d[key]["n"] for d in days)
+        mae = sum(d[key]["mae_minutes"] * d[key]["n"] for d in days) / n
+        cov = sum(d[key]["coverage"] * d[key]["n"] for d in days) / n
+        worst = max(d[key]["mae_minutes"] for d in days)
+        return f"{mae:.1f} min ({worst:.1f}) / {cov * 100:.0f}%"
+
+    for name, days in found.items():
+        for label, seeds in groups.items():
+            mine = [days[s] for s in seeds if s in days]
+            if not mine:
+                continue
+            per_day = ", ".join(f"{s}: {days[s]['now']['mae_minutes']:.1f} ({days[s]['before']['mae_minutes']:.1f})"
+                                for s in seeds if s in days)
+            within = (f"{sum(d['now']['mae_minutes'] <= 3.0 for d in mine)} of {len(mine)} "
+                      f"({sum(d['before']['mae_minutes'] <= 3.0 for d in mine)})")
+            lines.append(f"| {name}, {label} | {pooled(mine, 'rule')} | {pooled(mine, 'before')} "
+                         f"| {pooled(mine, 'now')} | {per_day} | {within} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=5)
@@ -129,7 +191,21 @@ def main() -> None:
     parser.add_argument("--scenario", action="append", choices=SCENARIOS)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("/tmp/eta-figures.md"))
+    parser.add_argument("--compare", action="store_true",
+                        help="Only docs/ETA.md's before/now table (kecamatan-small and dukcapil-busy unless "
+                             "--scenario): seeds 1 to --seeds, and --held-out more after them.")
+    parser.add_argument("--held-out", type=int, default=5)
     args = parser.parse_args()
+    if args.compare:
+        names = tuple(args.scenario or ("kecamatan-small", "dukcapil-busy"))
+        last = args.seeds + args.held_out
+        found = compare(names, range(args.first_seed, last + 1))
+        groups = {f"{args.first_seed}-{args.seeds}": range(args.first_seed, args.seeds + 1)}
+        if args.held_out:
+            groups[f"{args.seeds + 1}-{last} (held out)"] = range(args.seeds + 1, last + 1)
+        args.out.write_text(compare_markdown(found, groups) + "\n", encoding="utf-8")
+        print(f"table written to {args.out}")
+        return
     results = run(args.seeds, args.mpp_seeds, tuple(args.scenario or SCENARIOS), args.first_seed)
     args.out.write_text(markdown(results) + "\n", encoding="utf-8")
     plotted = all(plot(name, found, DOCS / "img" / f"eta-{name}.png") for name, found in results.items())

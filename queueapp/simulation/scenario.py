@@ -84,6 +84,9 @@ class Scenario:
     # Citizens at given times instead of drawn ones: (minutes, service code, priority group or None).
     fixed: tuple[tuple[float, str, str | None], ...] = ()
     appointments: AppointmentSpec = AppointmentSpec()
+    # Earlier days the office's database already holds (served tickets at the scenario's
+    # counter minutes): what a running office knows before its first ticket of the day.
+    history_days: int = 0
     extra: dict = field(default_factory=dict)
 
 
@@ -170,7 +173,8 @@ def parse(document: dict, name: str = "scenario") -> Scenario:
             fixed=tuple((_minutes(item["at"], "arrivals.fixed"), str(item["service"]).upper(), item.get("priority"))
                         for item in arrivals.get("fixed") or ()),
             description=str(document.get("description") or ""),
-            appointments=_appointments(document.get("appointments"), codes))
+            appointments=_appointments(document.get("appointments"), codes),
+            history_days=int((document.get("history") or {}).get("days", 0)))
     except KeyError as exc:
         raise ScenarioError(f"missing field {exc.args[0]}") from None
     except (TypeError, ValueError) as exc:

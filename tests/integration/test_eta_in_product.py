@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from queueapp.cli import main
 from queueapp.domain import staffing
-from queueapp.models import Counter, CounterService, Office, Service
+from queueapp.models import BookingRule, Counter, CounterService, Office, Service
 from queueapp.queries import dashboard
 from queueapp.queries import staffing as staffing_queries
 
@@ -99,3 +99,34 @@ def test_simulate_staffing_prints_counters_per_service_and_hour():
     result = CliRunner().invoke(main, ["simulate", "--scenario", "kecamatan-small", "--staffing"])
     assert result.exit_code == 0, result.output
     assert "Erlang C" in result.output and "target: 90% called within 45 min" in result.output
+
+
+def test_the_first_quotes_of_a_day_start_from_the_last_earlier_days_minutes_and_the_offices_merge_limit(
+        any_db, demo, clock):
+    from queueapp.queries import eta as eta_queries
+    from queueapp.services import catalog as catalog_services
+    clerk = actor_of(demo, "loket1")
+    first = counters_serving(demo, "A")[0]
+    start = clock()
+    clock.current = start - timedelta(days=3)
+    for _ in range(5):   # 5 tickets of 7 minutes three days ago
+        t = tickets.issue_ticket(demo, "demo", "A", now=clock.advance(minutes=1))
+        counters.call_next(demo, clerk, first, now=clock())
+        tickets.finish(demo, clerk, t["id"], now=clock.advance(minutes=7))
+    catalog_services.update_service(demo, None, "demo", "A", {"booking": {"bookable": True}}, now=start)
+    with demo.write() as uow:   # not on the admin's form: the rule's column
+        rule = uow.session.execute(select(BookingRule).join(Service, Service.id == BookingRule.service_id)
+                                   .where(Service.prefix == "A")).scalar_one()
+        rule.appointments_in_a_row = 1
+    clock.current = start
+    with demo.read() as s:
+        office = s.execute(select(Office).where(Office.slug == "demo")).scalar_one()
+        a = {sv.prefix: sv.id for sv in office.services}["A"]
+        inputs = eta_queries.read_inputs(s, office, start)
+    assert inputs.history[a].durations == (7.0,) * 5
+    # A counter merges with the smallest limit among its bookable services (repository.counter_policies).
+    assert inputs.merge_limits[a] == 1
+    with demo.read() as s:
+        office = s.execute(select(Office).where(Office.slug == "demo")).scalar_one()
+        state = eta_queries.line_state(s, office, start, inputs=inputs)
+    assert state.counters and all(c.appointments_in_a_row == 1 for c in state.counters if a in c.services)

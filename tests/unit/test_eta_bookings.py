@@ -39,3 +39,13 @@ def test_a_service_without_history_is_drawn_at_the_pace_the_other_services_show(
                2: eta.ServiceHistory(fallback_minutes=10.0)}
     state = eta.calibrated_fallbacks(eta.LineState((), COUNTER, history))
     assert state.history[2].fallback_minutes == 5.0 and state.history[1] is history[1]
+
+
+def test_the_counters_own_fair_merge_limit_is_used():
+    booked = ((0.0, 1), (0.0, 1), (0.0, 1))
+    one = (eta.CounterNow(1, {1: 1}, appointments_in_a_row=1),)
+    # One booked citizen, walk-in 1, the next booked one, walk-in 2.
+    assert quotes(eta.LineState(WALK_INS, one, HISTORY, booked=booked, booked_show=1.0)) == {1: 5, 2: 15}
+    # 0: no merge, everyone in time order (the walk-ins came first).
+    off = (eta.CounterNow(1, {1: 1}, appointments_in_a_row=0),)
+    assert quotes(eta.LineState(WALK_INS, off, HISTORY, booked=booked, booked_show=1.0)) == {1: 0, 2: 5}

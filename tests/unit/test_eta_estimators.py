@@ -1,4 +1,5 @@
 """The better ETA estimators (domain.eta) on hand-made lines."""
+import math
 import random
 
 from queueapp.domain import eta
@@ -107,3 +108,16 @@ def test_a_newcomer_to_each_service_learns_its_wait_without_delaying_anyone():
     assert both[10] == alone[10] and both[11] == alone[11]
     # A number taken now, for A or B, waits for both tickets already there: 4 + 2 minutes.
     assert both[-A].minutes == both[-B].minutes == 6
+
+
+def test_the_lognormal_fit_is_robust_to_a_few_long_tickets():
+    # 21 tickets at the quantiles of a lognormal with median 4 and sigma 0.5.
+    z = [-1.67, -1.34, -1.11, -0.91, -0.75, -0.6, -0.47, -0.34, -0.22, -0.11, 0.0,
+         0.11, 0.22, 0.34, 0.47, 0.6, 0.75, 0.91, 1.11, 1.34, 1.67]
+    times = tuple(4.0 * math.exp(0.5 * x) for x in z)
+    mu, sigma = eta.lognormal_fit(ServiceHistory(durations=times))
+    assert round(math.exp(mu), 6) == 4.0 and abs(sigma - 0.5) < 0.1
+    # Two lost documents more move the median by one place and the spread a little.
+    mu2, sigma2 = eta.lognormal_fit(ServiceHistory(durations=times + (60.0, 45.0)))
+    assert math.exp(mu2) < 4.3 and sigma2 < 0.7
+    assert eta.lognormal_fit(ServiceHistory(durations=(4.0, 5.0))) is None
