@@ -9,6 +9,7 @@ import pytest
 from queueapp import repository
 from queueapp.domain import eta
 from queueapp.queries import eta as eta_queries
+from queueapp.queries import eta_cache
 
 from ..conftest import actor_of
 from ..support import counters, tickets
@@ -55,7 +56,7 @@ def quotes(demo) -> dict[int, eta.Estimate]:
 
 def fresh_quotes(demo) -> dict[int, eta.Estimate]:
     """What a full replay of the office's line says now (a new process's first look)."""
-    eta_queries._KEPT.pop(demo, None)
+    eta_cache._KEPT.pop(demo, None)
     with demo.read() as s:
         return eta_queries.line_estimates(s, repository.office_by_slug(s, "demo"))
 
@@ -100,7 +101,7 @@ def test_a_change_this_process_did_not_see_replays_again(demo, clock, monkeypatc
     replays = CountingReplays(monkeypatch)
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
     # Another process (several share PostgreSQL) took a number: this one sees a gap in seq.
-    keeper = eta_queries._KEPT[demo]
+    keeper = eta_cache._KEPT[demo]
     keeper.tails.clear()
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
     assert replays.count == 2
