@@ -133,6 +133,9 @@ def broadcaster(db: Database):
                 for payload in payloads:
                     socketio.emit("event", payload, to=room)
                     sent.add((room, payload["seq"]))
+            # Under gevent or eventlet the screens' sockets are written by their own
+            # greenlets: let them send the call now, before the estimates are replayed.
+            socketio.sleep(0)
         for projection in projector.project(db, events, _watching(), announce):
             for room, payloads in room_messages(projection, sent).items():
                 for payload in payloads:
