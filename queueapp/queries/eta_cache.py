@@ -109,6 +109,10 @@ class EtaInputs:
         appended = self._appended_since(office_id, found, seq, at)
         value = load(at) if appended is None else derive(found, appended)
         self.replays[office_id] = value
+        tail = self.tails.get(office_id)
+        if tail is not None and tail.appended and tail.appended[0][0] <= value.seq:
+            # What the replay now holds is never derived again: the burst's tail stays short.
+            tail.appended = [entry for entry in tail.appended if entry[0] > value.seq]
         return value
 
     def _appended_since(self, office_id: int, found: Replay | None, seq: int,
