@@ -29,6 +29,7 @@ from .. import repository
 from ..db import Database, PublishedEvent
 from ..domain.events import CALL_EVENTS, EventType
 from ..domain.numbering import business_date
+from ..domain.states import CALLABLE, TicketStatus
 from ..models import Counter, Office, Ticket
 from . import eta as eta_queries
 from .boards import called_for, counter_screens, public_call, services_overview
@@ -152,7 +153,9 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
 
     service_rows = {row.id: row for row in repository.service_rows(session, office.id)}
     if announce is not None and any(EventType(e.type) in CALL_EVENTS for e in events):
-        announce(_calls(session, office, events, tickets, counters, service_rows))
+        early = _calls(session, office, events, tickets, counters, service_rows)
+        if early is not None:
+            announce(early)
     services, counter_ids = _touched(events, tickets, counters, service_rows.values())
     if watching.counters is not None:   # a counter's own update always carries its row
         counter_ids = {c for c in counter_ids if c in watching.counters} | {
@@ -206,16 +209,21 @@ def _add_call(projection: Projection, office: Office, event: PublishedEvent, tic
 
 
 def _calls(session: Session, office: Office, events: list[PublishedEvent], tickets: dict, counters: dict,
-           service_rows: dict) -> Projection:
-    """The commit's call events alone, with their public calls: a called ticket has no place
-    in line, so its view needs no estimate."""
-    early = Projection(office.slug, events[-1].seq)
-    for event in events:
+           service_rows: dict) -> Projection | None:
+    """The commit's events up to its last call, with their public calls, when none of them
+    needs an estimate (a called, served or finished ticket has no place in line; a clerk
+    who finishes and calls the next in one go makes two events, sent in their order); else
+    None: they all wait for the estimates."""
+    last_call = max(i for i, e in enumerate(events) if EventType(e.type) in CALL_EVENTS)
+    early = Projection(office.slug, events[last_call].seq)
+    for event in events[:last_call + 1]:
         ticket = tickets.get(event.ticket_id)
-        if EventType(event.type) not in CALL_EVENTS or ticket is None:
-            continue
-        service = service_rows.get(ticket.service_id) or ticket.service
-        early.events.append((event, ticket_view(session, ticket, service=service), None))
+        if event.type == EventType.COUNTER_UPDATED.value or (
+                ticket is not None and TicketStatus(ticket.status) in CALLABLE):
+            return None    # a counter's row or a ticket's place comes with the estimates
+        service = (service_rows.get(ticket.service_id) or ticket.service) if ticket is not None else None
+        view = ticket_view(session, ticket, service=service) if ticket is not None else None
+        early.events.append((event, view, None))
         _add_call(early, office, event, ticket, service, counters)
     return early
 

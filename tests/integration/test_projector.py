@@ -219,3 +219,28 @@ def test_a_phone_that_took_a_snapshot_gets_its_next_place_whatever_was_sent_befo
     sent.forget(1, "t")
     assert sent.changed(1, 3, 3, {"t": {"position": 3}}) == {"t": {"position": 3}}
     assert sent.changed(1, 4, 4, {"t": {"position": 3}}) == {}
+
+
+def test_a_finish_and_call_in_one_commit_reaches_the_board_in_seq_order(app, demo, client):
+    # A clerk who finishes and calls the next in one go makes two events: the board room is
+    # gapless, so they must arrive in their order (a gap would make every display resync).
+    from queueapp.models import Office
+    with demo.write() as uow:
+        uow.session.execute(select(Office)).scalar_one().finish_on_call_next = True
+    pair_browser(client, demo)
+    token = token_for(demo, "loket1")
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):
+        client.post("/api/v1/offices/demo/tickets", json={"service": "A"})
+    with demo.read() as s:
+        counter_id = s.execute(select(Counter.id).where(Counter.number == 1)).scalar_one()
+    client.post(f"/api/v1/counters/{counter_id}/call-next", headers=headers)
+    board = socketio.test_client(app)
+    board.emit("subscribe", {"office": "demo"})
+    [snapshot] = [m["args"][0] for m in board.get_received() if m["name"] == "snapshot"]
+    client.post(f"/api/v1/counters/{counter_id}/call-next", headers=headers)
+    got = [m["args"][0] for m in board.get_received() if m["name"] == "event"]
+    seqs = [(e["seq"], e["type"]) for e in got]
+    assert [t for _, t in seqs] == ["ticket.finished", "ticket.called", "state.updated"]
+    assert [s for s, _ in seqs] == [snapshot["seq"] + 1, snapshot["seq"] + 2, snapshot["seq"] + 2]
+    assert got[1]["call"]["number"] == "A-002" and got[2]["services"]
