@@ -7,7 +7,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import bindparam, create_engine, event, select, update
 from sqlalchemy.engine import Engine, make_url
@@ -134,6 +134,7 @@ class FairLock:
 Listener = Callable[[list[PublishedEvent]], None]
 # Called after a commit that changed rows of the classes it watches, with their offices' ids.
 RowWatcher = Callable[[set[int]], None]
+T = TypeVar("T")
 
 
 class Database:
@@ -143,6 +144,7 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.listeners: list[Listener] = []
+        self._companions: dict[type, Any] = {}
         if self.is_sqlite:
             self.engine = self._sqlite_engine(immediate=True)
             self.read_engine = self._sqlite_engine(immediate=False)
@@ -184,6 +186,19 @@ class Database:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
+
+    def companion(self, kind: type[T], make: Callable[[Database], T] | None = None) -> T:
+        """This process's one `kind` kept with this database (a read side's cache), made on
+        first use by `make(self)` (a cache that listens to commits adds its listener there),
+        else by `kind()`."""
+        found = self._companions.get(kind)
+        if found is None:
+            found = self._companions[kind] = make(self) if make is not None else kind()
+        return found
+
+    def forget_companion(self, kind: type) -> None:
+        """Drop the kept `kind` (a test's fresh start; its listeners stay, unread)."""
+        self._companions.pop(kind, None)
 
     def add_listener(self, listener: Listener, *, first: bool = False) -> None:
         """`first`: run before the listeners added so far (a cache dropping what the events

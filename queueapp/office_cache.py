@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from typing import Callable, Hashable, TypeVar
-from weakref import WeakKeyDictionary
 
 from .db import Database, PublishedEvent
 from .domain.events import EventType
@@ -53,6 +52,10 @@ class OfficeCache:
         self.entries[key] = (now + self.TTL, office_of(value), value)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        """Read `key` again at its next use (nothing changed: no load in flight is spoilt)."""
+        self.entries.pop(key, None)
+
     def drop(self, office_ids: set[int]) -> None:
         self.generation += 1
         self.entries = {key: entry for key, entry in self.entries.items() if entry[1] not in office_ids}
@@ -63,14 +66,13 @@ class OfficeCache:
             self.drop(stale)
 
 
-_CACHES: WeakKeyDictionary[Database, OfficeCache] = WeakKeyDictionary()
-
-
 def of(db: Database) -> OfficeCache:
     """The database's cache in this process (its listener added, first, on first use)."""
-    found = _CACHES.get(db)
-    if found is None:
-        found = _CACHES[db] = OfficeCache()
-        db.add_listener(found.after_commit, first=True)
-        db.watch_rows(SOURCES, found.drop)
-    return found
+    return db.companion(OfficeCache, _listening)
+
+
+def _listening(db: Database) -> OfficeCache:
+    cache = OfficeCache()
+    db.add_listener(cache.after_commit, first=True)
+    db.watch_rows(SOURCES, cache.drop)
+    return cache

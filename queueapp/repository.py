@@ -70,7 +70,7 @@ def service_rows(session: Session, office_id: int, *, fresh: bool = False) -> tu
     if kept is None:
         return load()
     if fresh:
-        kept.drop({office_id})
+        kept.forget(("services", office_id))
     return kept.get(("services", office_id), load, lambda _: office_id)
 
 

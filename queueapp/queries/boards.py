@@ -6,7 +6,6 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -316,19 +315,13 @@ class SnapshotCache:
         return None
 
 
-_SNAPSHOTS: WeakKeyDictionary[Database, SnapshotCache] = WeakKeyDictionary()
-
-
 def shared_snapshot(session: Session, office: Office, room: str, now: datetime, build) -> dict:
     """`build()`'s snapshot of `room`, shared while the office's seq and day stay the same.
     Shared snapshots are never changed by their readers."""
     db = session.info.get("database")
     if db is None:
         return build()
-    cache = _SNAPSHOTS.get(db)
-    if cache is None:
-        cache = _SNAPSHOTS[db] = SnapshotCache()
-    return cache.get(room, (office.seq, business_date(now, office.timezone)), build)
+    return db.companion(SnapshotCache).get(room, (office.seq, business_date(now, office.timezone)), build)
 
 
 def staff_snapshot(session: Session, office: Office, now: datetime) -> dict:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from weakref import WeakKeyDictionary
 
 from sqlalchemy.orm import Session
 
@@ -141,19 +140,16 @@ class EtaInputs:
             tail.seq = event.seq
 
 
-_KEPT: WeakKeyDictionary[Database, EtaInputs] = WeakKeyDictionary()
-
-
 def kept(session: Session) -> EtaInputs:
     """The EtaInputs of the session's database (a fresh one, kept nowhere, for a session
     made elsewhere)."""
     db = session.info.get("database")
-    if db is None:
-        return EtaInputs()
-    found = _KEPT.get(db)
-    if found is None:
-        found = _KEPT[db] = EtaInputs()
-        db.add_listener(found.after_commit, first=True)
+    return EtaInputs() if db is None else db.companion(EtaInputs, _listening)
+
+
+def _listening(db: Database) -> EtaInputs:
+    found = EtaInputs()
+    db.add_listener(found.after_commit, first=True)
     return found
 
 

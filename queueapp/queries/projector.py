@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -89,7 +88,7 @@ def project(db: Database, events: list[PublishedEvent], watching: Watching = EVE
     with db.read() as session:
         projections = [_project_office(session, office_events, watching, announce)
                        for office_events in by_office.values()]
-    sent = _SENT_PLACES.setdefault(db, SentPlaces())
+    sent = db.companion(SentPlaces)
     for projection, office_events in zip(projections, by_office.values()):
         for event, view, _ in projection.events:
             if view is not None:
@@ -126,14 +125,9 @@ class SentPlaces:
         self.places.get(office_id, {}).pop(token, None)
 
 
-_SENT_PLACES: WeakKeyDictionary[Database, SentPlaces] = WeakKeyDictionary()
-
-
 def snapshot_taken(db: Database, office_id: int, token: str) -> None:
     """A ticket room's screen took a fresh snapshot (SentPlaces.forget)."""
-    sent = _SENT_PLACES.get(db)
-    if sent is not None:
-        sent.forget(office_id, token)
+    db.companion(SentPlaces).forget(office_id, token)
 
 
 def _project_office(session: Session, events: list[PublishedEvent], watching: Watching,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
@@ -106,18 +105,15 @@ class EtaCache:
             self.entries = {key: entry for key, entry in self.entries.items() if key[0] not in stale}
 
 
-_ETA: WeakKeyDictionary[Database, EtaCache] = WeakKeyDictionary()
-
-
 def _eta_cache(session: Session) -> EtaCache | None:
     """The ETA cache of the session's database (None for a session made elsewhere)."""
     db = session.info.get("database")
-    if db is None:
-        return None
-    cache = _ETA.get(db)
-    if cache is None:
-        cache = _ETA[db] = EtaCache()
-        db.add_listener(cache.after_commit, first=True)
+    return None if db is None else db.companion(EtaCache, _listening)
+
+
+def _listening(db: Database) -> EtaCache:
+    cache = EtaCache()
+    db.add_listener(cache.after_commit, first=True)
     return cache
 
 
@@ -250,12 +246,15 @@ def ticket(db: Database, ticket_id: int, *, staff: bool = False) -> dict:
 
 # The latest views sent to screens, per database by (ticket id, event seq): the answer to
 # the citizen who made the change shows the same view, without reading it again.
-_SENT: WeakKeyDictionary[Database, OrderedDict[tuple[int, int], dict]] = WeakKeyDictionary()
+class SentViews(OrderedDict):
+    """(ticket id, event seq) -> view, the latest SENT_KEPT."""
+
+
 SENT_KEPT = 256
 
 
 def remember_sent(db: Database, ticket_id: int, seq: int, view: dict) -> None:
-    sent = _SENT.setdefault(db, OrderedDict())
+    sent = db.companion(SentViews)
     sent[(ticket_id, seq)] = view
     while len(sent) > SENT_KEPT:
         sent.popitem(last=False)
@@ -265,7 +264,7 @@ def changed(db: Database, change, *, staff: bool = False) -> dict:
     """The view of the ticket a use case just changed (a services.tickets.TicketChange),
     with the call id of a call or recall and whether an idempotent retry was replayed.
     A citizen's view is the one the screens got with the change's event, when it was sent."""
-    sent = None if staff or change.replayed else _SENT.get(db, {}).get((change.ticket_id, change.seq))
+    sent = None if staff or change.replayed else db.companion(SentViews).get((change.ticket_id, change.seq))
     view = dict(sent) if sent is not None else ticket(db, change.ticket_id, staff=staff)
     return view | {"call_id": change.call_id, "replayed": change.replayed}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime
-from weakref import WeakKeyDictionary
 
 from .. import repository
 from ..db import Database
@@ -55,14 +54,8 @@ class MonthCache:
                     del self.locks[key]
 
 
-_CACHES: WeakKeyDictionary[Database, MonthCache] = WeakKeyDictionary()
-
-
 def _cache(db: Database) -> MonthCache:
-    cache = _CACHES.get(db)
-    if cache is None:
-        cache = _CACHES[db] = MonthCache()
-    return cache
+    return db.companion(MonthCache)
 
 
 def office_today(db: Database, office_slug: str, now: datetime):

@@ -56,7 +56,7 @@ def quotes(demo) -> dict[int, eta.Estimate]:
 
 def fresh_quotes(demo) -> dict[int, eta.Estimate]:
     """What a full replay of the office's line says now (a new process's first look)."""
-    eta_cache._KEPT.pop(demo, None)
+    demo.forget_companion(eta_cache.EtaInputs)
     with demo.read() as s:
         return eta_queries.line_estimates(s, repository.office_by_slug(s, "demo"))
 
@@ -101,7 +101,7 @@ def test_a_change_this_process_did_not_see_replays_again(demo, clock, monkeypatc
     replays = CountingReplays(monkeypatch)
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
     # Another process (several share PostgreSQL) took a number: this one sees a gap in seq.
-    keeper = eta_cache._KEPT[demo]
+    keeper = demo.companion(eta_cache.EtaInputs)
     keeper.tails.clear()
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
     assert replays.count == 2
