@@ -48,6 +48,9 @@ _INSERT_EVENT = TicketEvent.__table__.insert()
 # Built once: building a statement costs about as much as running it.
 _LOCK_OFFICE = select(Office).where(Office.id == bindparam("office_id")).with_for_update()
 _LOCK_OFFICE_BY_SLUG = select(Office).where(Office.slug == bindparam("slug")).with_for_update()
+# What issuing a number reads of its office: a row, not an ORM object (the path of every ticket).
+_LOCK_OFFICE_ROW_BY_SLUG = (select(_OFFICES.c.id, _OFFICES.c.slug, _OFFICES.c.timezone, _OFFICES.c.closed)
+                            .where(_OFFICES.c.slug == bindparam("slug")).with_for_update())
 
 
 class UnitOfWork:
@@ -65,6 +68,14 @@ class UnitOfWork:
     def lock_office_by_slug(self, slug: str) -> Office:
         """lock_office, found by slug. Raises OfficeNotFound."""
         office = self.session.execute(_LOCK_OFFICE_BY_SLUG, {"slug": slug}).scalar_one_or_none()
+        if office is None:
+            raise OfficeNotFound(office=slug)
+        return office
+
+    def lock_office_row_by_slug(self, slug: str):
+        """lock_office_by_slug as a row of the office's id, slug, timezone and closed flag
+        (what a ticket's numbering and its event need). Raises OfficeNotFound."""
+        office = self.session.connection().execute(_LOCK_OFFICE_ROW_BY_SLUG, {"slug": slug}).first()
         if office is None:
             raise OfficeNotFound(office=slug)
         return office

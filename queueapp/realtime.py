@@ -28,8 +28,10 @@ from socketio import PubSubManager
 from sqlalchemy import bindparam, select
 
 from . import messages, repository
+from .commit_batches import CommitBatches
 from .db import Database, PublishedEvent
 from .domain import errors
+from .domain.events import CALL_EVENTS, EventType
 from .domain.permissions import Permission, require
 from .extensions import get_db, now, socketio
 from .models import MAX_ROW_ID, Office
@@ -124,7 +126,23 @@ def _watching() -> projector.Watching:
 
 
 def broadcaster(db: Database):
-    """The after-commit listener: what each commit changed, to each room, in one read."""
+    """The after-commit listener: what each commit changed, to each room, in one read;
+    commits made at the same moment are projected together (commit_batches), except that
+    a commit with a call goes alone, so its call is announced before any estimate."""
+    def project_batch(commits: list[list[PublishedEvent]]) -> None:
+        together: list[PublishedEvent] = []
+        for events in commits:
+            if any(EventType(e.type) in CALL_EVENTS for e in events):
+                if together:
+                    broadcast(together)
+                    together = []
+                broadcast(events)
+            else:
+                together.extend(events)
+        if together:
+            together.sort(key=lambda e: (e.office_id, e.seq))   # several commits: in seq order
+            broadcast(together)
+
     def broadcast(events: list[PublishedEvent]) -> None:
         sent: set[tuple[str, int]] = set()
 
@@ -140,7 +158,8 @@ def broadcaster(db: Database):
             for room, payloads in room_messages(projection, sent).items():
                 for payload in payloads:
                     socketio.emit("event", payload, to=room)
-    return broadcast
+    batches = CommitBatches(project_batch, socketio.server.eio.create_event, socketio.sleep)
+    return batches.submit
 
 
 def _staff() -> StaffMember | None:

@@ -250,7 +250,7 @@ class SentViews(OrderedDict):
     """(ticket id, event seq) -> view, the latest SENT_KEPT."""
 
 
-SENT_KEPT = 256
+SENT_KEPT = 4096   # a batch of commits projected together (commit_batches) sends hundreds
 
 
 def remember_sent(db: Database, ticket_id: int, seq: int, view: dict) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -106,7 +107,7 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
         raise errors.InvalidInput(f"channel must be {', '.join(c.value for c in ISSUABLE)}")
     with db.write() as uow:
         s = uow.session
-        office = uow.lock_office_by_slug(office_slug)
+        office = uow.lock_office_row_by_slug(office_slug)
         if actor is not None:
             require(actor, Permission.ISSUE_TICKET, office.id)
         if kiosk_office_id is not None and kiosk_office_id != office.id:
@@ -169,8 +170,9 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
                   staff_id=actor.staff_id if actor else None, counter_id=None, call_count=0, notify=False)
     s.flush()   # what the session holds goes first, as its autoflush would
     ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
-    # The ticket as inserted, for what this transaction still tells (the event, the notices).
-    ticket = Ticket(id=ticket_id, **values)
+    # The ticket as inserted, for what this transaction still tells (the event, the notices):
+    # its values, not an ORM object the session would never track.
+    ticket = SimpleNamespace(id=ticket_id, **values)
     return record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,
                   data={"channel": channel.value, "priority": priority.value if priority else None,
                         **(event_data or {})})

@@ -124,3 +124,40 @@ def test_an_event_caused_in_one_process_reaches_a_client_of_another(two_processe
     finally:
         watcher.close()
         staff_watcher.close()
+
+
+@pytest.mark.parametrize("worker", ["gevent", "eventlet", "threading"])
+def test_a_rush_of_tickets_reaches_the_board_gapless_with_the_final_counts(start_server, worker):
+    """Many numbers taken at the same moment are projected in batches (commit_batches):
+    the board room still gets every event once, in seq order, the last board row counts
+    every waiting number, and each kiosk's answer is its own ticket."""
+    server = start_server(worker=worker)
+    watcher = Watcher(server.url, {"office": "demo"})
+    rush = 40
+    try:
+        watcher.wait_for(lambda: watcher.snapshots)
+        start = watcher.snapshots[0]["seq"]
+        waiting_before = {row["code"]: row["waiting"] for row in watcher.snapshots[0]["state"]["services"]}
+        answers = [None] * rush
+
+        def take(n):
+            answers[n] = issue(server, "A")
+
+        threads = [threading.Thread(target=take, args=(n,)) for n in range(rush)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        watcher.wait_for(lambda: sum(e["type"] == "ticket.issued" for e in watcher.events) == rush)
+        seqs = [e["seq"] for e in watcher.events]
+        assert seqs == list(range(start + 1, start + rush + 1))
+        assert {e["ticket"]["number"] for e in watcher.events} == {a["number"] for a in answers}
+        assert len({a["id"] for a in answers}) == rush
+        board = [e for e in watcher.events if "services" in e][-1]
+        assert board["seq"] == start + rush
+        rows = {row["code"]: row["waiting"] for row in board["services"]}
+        assert rows["A"] == waiting_before["A"] + rush
+        for answer in answers:
+            assert answer["status"] == "waiting" and answer["position"] is not None
+    finally:
+        watcher.close()
