@@ -55,14 +55,23 @@ class CountedServer(Server):
     def command(self) -> list[str]:
         return [sys.executable, "-m", "bench.counted_serve", "127.0.0.1", str(self.port)]
 
-    def statements(self) -> int:
-        return requests.get(f"{self.url}/_bench/sql-statements", timeout=10).json()["statements"]
+    def statements(self) -> dict:
+        return requests.get(f"{self.url}/_bench/sql-statements", timeout=10).json()
 
 
-def statements(servers: list[Server]) -> int | None:
+def statements(servers: list[Server], kind: str = "statements") -> int | None:
+    """The servers' SQL statements so far: all of them, or (`in_requests`) those run by
+    requests and socket handlers, not by the servers' background tasks."""
     if not all(isinstance(s, CountedServer) for s in servers):
         return None
-    return sum(s.statements() for s in servers)
+    return sum(s.statements()[kind] for s in servers)
+
+
+def both(servers: list[Server]) -> tuple[int, int] | None:
+    if not all(isinstance(s, CountedServer) for s in servers):
+        return None
+    counts = [s.statements() for s in servers]
+    return sum(c["statements"] for c in counts), sum(c["in_requests"] for c in counts)
 
 
 def queue_tickets(url: str, count: int) -> tuple[int, list[str]]:
@@ -139,9 +148,9 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
         rss_after = {pid: rss_kib(pid) for pid in rss_before}
         load, ticks = load_average(), stat_ticks()
         spacing = SECONDS_BETWEEN_CALLS_PER_1000 * max(1, screens_n // 1000)
-        statuses, call_ms, per_call, per_finish = [], [], [], []
+        statuses, call_ms, per_call, per_finish, per_call_all = [], [], [], [], []
         # The servers' own background work (notification worker, alerts) in a window as long
-        # as a call's, with no call: the counts below include it.
+        # as a call's, with no call: the counts "all" include it, the others do not.
         idle = statements(servers)
         time.sleep(spacing / 2)
         idle = statements(servers) - idle if idle is not None else None
@@ -151,19 +160,20 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
             http.headers["Connection"] = "close"
             for i in range(calls):
                 url = urls[i % len(urls)]
-                before = statements(servers)
+                before = both(servers)
                 sent = time.monotonic()
                 response = http.post(f"{url}/api/v1/counters/{counter_id}/call-next", timeout=30)
                 call_ms.append((time.monotonic() - sent) * 1000)
                 statuses.append(response.status_code)
                 time.sleep(spacing / 2)
-                middle = statements(servers)
+                middle = both(servers)
                 if response.ok:  # the clerk serves the citizen before calling the next one
                     http.post(f"{url}/api/v1/tickets/{response.json()['id']}/finish", timeout=30)
                 time.sleep(spacing / 2)
                 if before is not None:
-                    per_call.append(middle - before)
-                    per_finish.append(statements(servers) - middle)
+                    per_call_all.append(middle[0] - before[0])
+                    per_call.append(middle[1] - before[1])
+                    per_finish.append(statements(servers, "in_requests") - middle[1])
         time.sleep(2)
         steal = steal_share(ticks, stat_ticks())
         load_after = load_average()
@@ -194,6 +204,7 @@ def fan_out(folder: Path, servers: list[Server], counter_id: int, token: str, *,
         "spread_ms": percentiles([last_by_call[seq] - first_by_call[seq] for seq in last_by_call]),
         "place_ms": percentiles(result["places_ms"]),
         "statements_per_call": per_call, "statements_per_finish": per_finish, "statements_idle": idle,
+        "statements_per_call_all": per_call_all,
         "resyncs": result["resyncs"], "dropped": result["dropped"], "problems": result["problems"],
         "rss_kib_before": list(rss_before.values()), "rss_kib_after": list(rss_after.values()),
         "kib_per_screen": grown / ready["connected"] if ready["connected"] else float("nan"),

@@ -58,7 +58,9 @@ def markdown(runs: list[dict], payloads_bytes: int, date: str | None = None) -> 
         "ticket room. With 4 processes it shares a Redis message queue too.",
         "- SQL statements: counted in the worker by a SQLAlchemy `before_cursor_execute` listener "
         "(bench/counted_serve.py, bench only), from the call-next request until the finish half a "
-        "period later: the call, its projection and whatever the screens asked for after it. "
+        "period later: the call, its projection and whatever the screens asked for after it, "
+        "counted when run in a request or a socket handler (the server's background tasks, the "
+        "notification worker, alerts and purge, are counted apart: `all` below). "
         "Median (min-max) over the calls, summed over the processes.",
         "- Memory: worker RSS growth from before the screens connect to 2 s after the last "
         "snapshot, per connected screen (summed over the processes). `snapshot` = subscribe to "
@@ -91,8 +93,9 @@ def markdown(runs: list[dict], payloads_bytes: int, date: str | None = None) -> 
                      f"SQL statements per call-next {_median(app['statements_per_call'])} with "
                      f"{app['phones']} phones (target <= {TARGETS['statements']}, median: "
                      f"{_verdict(bool(app['statements_per_call']) and statistics.median(app['statements_per_call']) <= TARGETS['statements'])}"
-                     f"), per finish {_median(app['statements_per_finish'])}, in the same window with no call "
-                     f"{app['statements_idle']}.")
+                     f"), per finish {_median(app['statements_per_finish'])}; all statements of the worker "
+                     f"in the call's window {_median(app.get('statements_per_call_all', []))}, in the same "
+                     f"window with no call {app['statements_idle']}.")
     for run in runs:
         for kind in ("bare", "app"):
             storm = run[kind].get("storm")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -141,6 +142,52 @@ class FairLock:
                 self._locked = False
 
 
+class _Group:
+    """One SQLite transaction shared by the writers queued at the same moment (a group
+    commit, Database._shared_write)."""
+
+    def __init__(self, connection, transaction):
+        self.connection = connection
+        self.transaction = transaction
+        self.changed_rows: list[dict] = []
+        self.done = threading.Event()    # patched under gevent and eventlet
+        self.error: BaseException | None = None
+
+    @classmethod
+    def begin(cls, engine: Engine) -> _Group:
+        connection = engine.connect()
+        try:
+            return cls(connection, connection.begin())
+        except BaseException:
+            connection.close()
+            raise
+
+    def commit(self, run_row_watchers) -> None:
+        """Commit for every writer of the group; the per-process copies of what they
+        changed are dropped before the write lock is released."""
+        try:
+            self.transaction.commit()
+            run_row_watchers(self.changed_rows)
+        except BaseException as exc:
+            self.error = exc
+            raise
+        finally:
+            self.connection.close()
+            self.done.set()
+
+    def committed(self) -> None:
+        """Wait for the group's commit; its failure is this writer's too."""
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        try:
+            self.transaction.rollback()
+        finally:
+            self.connection.close()
+
+
 # Called after each commit with the events it recorded, in seq order.
 Listener = Callable[[list[PublishedEvent]], None]
 # Called after a commit that changed rows of the classes it watches, with their offices' ids.
@@ -168,6 +215,7 @@ class Database:
         # SQLite allows one writer: writers of this process queue on a lock that gevent and
         # eventlet can switch on, instead of blocking the whole process in busy_timeout.
         self._write_lock = FairLock() if self.is_sqlite else None
+        self._group: _Group | None = None   # SQLite: the transaction writers may join now
         # Sessions know their Database: the read side keeps its per-database caches there.
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False, info={"database": self})
@@ -238,20 +286,12 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
         """A write transaction. Commits on success, rolls back on any error, then
-        publishes the recorded events; a failing listener is logged, never raised."""
-        session = self._writer()
-        uow = UnitOfWork(session)
-        if self._write_lock is not None:
-            self._write_lock.acquire()
-        try:
-            with session.begin():
-                yield uow
-            for watcher, office_ids in session.info.pop("changed_rows", {}).items():
-                watcher(office_ids)
-        finally:
-            session.close()
-            if self._write_lock is not None:
-                self._write_lock.release()
+        publishes the recorded events; a failing listener is logged, never raised.
+        On SQLite, writers queued at the same moment share one transaction (a group
+        commit, _shared_write), each in its own savepoint."""
+        transaction = self._own_write() if self._write_lock is None else self._shared_write()
+        with transaction as uow:
+            yield uow
         if not uow.events:
             return
         for listener in list(self.listeners):   # a listener may add another (a cache, on first use)
@@ -259,6 +299,65 @@ class Database:
                 listener(uow.events)
             except Exception:  # noqa: BLE001 - a broadcast never fails the request
                 log.exception("publishing events up to seq=%s failed", uow.events[-1].seq)
+
+    @contextmanager
+    def _own_write(self) -> Iterator[UnitOfWork]:
+        """PostgreSQL: a transaction of its own (row locks let other writers run meanwhile)."""
+        session = self._writer()
+        uow = UnitOfWork(session)
+        try:
+            with session.begin():
+                yield uow
+            self._run_row_watchers([session.info.pop("changed_rows", {})])
+        finally:
+            session.close()
+
+    @contextmanager
+    def _shared_write(self) -> Iterator[UnitOfWork]:
+        """SQLite allows one writer, and a commit costs more than a ticket's statements. The
+        writer that finds no open transaction begins one (BEGIN IMMEDIATE) and, after its
+        own work, yields once: the writers already queued on the write lock run theirs in
+        the same transaction, each in a savepoint (an error rolls back that writer's work
+        alone). Then it commits for all and wakes them; nobody returns before the commit.
+        With one writer at a time this is one transaction per writer, as before."""
+        self._write_lock.acquire()
+        group = self._group
+        leader = group is None
+        try:
+            if leader:
+                group = self._group = _Group.begin(self.engine)
+            # The first writer needs no savepoint: its error abandons the whole transaction.
+            session = self._writer(bind=group.connection,
+                                   join_transaction_mode="rollback_only" if leader else "create_savepoint")
+            uow = UnitOfWork(session)
+            try:
+                with session.begin():
+                    yield uow
+                group.changed_rows.append(session.info.pop("changed_rows", {}))
+            finally:
+                session.close()
+        except BaseException:
+            if leader:   # nobody joined yet: the lock was ours throughout
+                self._group = None
+                group.abandon()
+            self._write_lock.release()
+            raise
+        self._write_lock.release()
+        if leader:
+            time.sleep(0)   # under gevent or eventlet, a switch: the queued writers join
+            self._write_lock.acquire()
+            try:
+                self._group = None
+                group.commit(self._run_row_watchers)
+            finally:
+                self._write_lock.release()
+        else:
+            group.committed()
+
+    def _run_row_watchers(self, changed: list[dict]) -> None:
+        for rows in changed:
+            for watcher, office_ids in rows.items():
+                watcher(office_ids)
 
     def ping(self) -> None:
         """One round trip to the database on a pooled connection, outside any transaction

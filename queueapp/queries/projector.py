@@ -32,7 +32,7 @@ from ..domain.states import CALLABLE, TicketStatus
 from ..models import Counter, Office, Ticket
 from . import eta as eta_queries
 from .boards import called_for, counter_screens, public_call, services_overview
-from .tickets import line_positions, placed, remember_sent, ticket_view
+from .tickets import line_positions, placed, positions_of, remember_sent, ticket_view
 
 
 @dataclass
@@ -160,7 +160,11 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     # (queries.tickets.people_ahead), so a commit does not cost O(line).
     day = business_date(now, office.timezone)
     line = line_positions(session, office.id, day) if phones or counter_ids else None
-    positions = {row.id: row.position for row in line} if line is not None else {}
+    if line is not None:
+        positions = {row.id: row.position for row in line}
+    else:   # several commits projected together: their waiting tickets' places in one statement
+        waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE]
+        positions = positions_of(session, office.id, day, waiting) if len(waiting) > 1 else {}
     estimates = {}
     if services:
         # The chosen estimator replays the office's counters once per change (kept per seq

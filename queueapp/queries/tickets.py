@@ -210,6 +210,23 @@ def line_positions(session: Session, office_id: int, day) -> list:
     return list(session.connection().execute(_LINE, {"office_id": office_id, "day": day}))
 
 
+# The people ahead of a few tickets, by the same window over their services' lines: one
+# statement for a batch of commits (queries.projector), whatever the number of its tickets.
+_SOME_LINES = _LINE.where(Ticket.service_id.in_(bindparam("service_ids", expanding=True))).subquery()
+_POSITIONS_OF = select(_SOME_LINES.c.id, _SOME_LINES.c.position).where(
+    _SOME_LINES.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def positions_of(session: Session, office_id: int, day, tickets: list) -> dict[int, int]:
+    """ticket id -> people ahead, for callable `tickets` of the office's day (line_positions
+    restricted to them, in one statement)."""
+    if not tickets:
+        return {}
+    return dict(session.connection().execute(_POSITIONS_OF, {
+        "office_id": office_id, "day": day, "service_ids": sorted({t.service_id for t in tickets}),
+        "ids": [t.id for t in tickets]}).all())
+
+
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """domain.dispatch.people_ahead as one COUNT query, so the cost does not grow with the
     line (tests/integration/test_position_query.py checks that both agree)."""
