@@ -150,6 +150,7 @@ class _Group:
         self.connection = connection
         self.transaction = transaction
         self.changed_rows: list[dict] = []
+        self.writers = 0                 # who ran their work in it so far
         self.done = threading.Event()    # patched under gevent and eventlet
         self.error: BaseException | None = None
 
@@ -170,6 +171,10 @@ class _Group:
             run_row_watchers(self.changed_rows)
         except BaseException as exc:
             self.error = exc
+            try:
+                self.transaction.rollback()
+            except Exception:  # noqa: BLE001 - the commit's error is the one to tell
+                log.warning("rolling back a failed group commit failed too", exc_info=True)
             raise
         finally:
             self.connection.close()
@@ -326,6 +331,7 @@ class Database:
         try:
             if leader:
                 group = self._group = _Group.begin(self.engine)
+            group.writers += 1
             # The first writer needs no savepoint: its error abandons the whole transaction.
             session = self._writer(bind=group.connection,
                                    join_transaction_mode="rollback_only" if leader else "create_savepoint")
@@ -337,20 +343,22 @@ class Database:
             finally:
                 session.close()
         except BaseException:
-            if leader:   # nobody joined yet: the lock was ours throughout
+            if leader and group is not None:   # nobody joined yet: the lock was ours throughout
                 self._group = None
                 group.abandon()
             self._write_lock.release()
             raise
         self._write_lock.release()
         if leader:
-            time.sleep(0)   # under gevent or eventlet, a switch: the queued writers join
-            self._write_lock.acquire()
             try:
-                self._group = None
-                group.commit(self._run_row_watchers)
-            finally:
-                self._write_lock.release()
+                time.sleep(0)   # under gevent or eventlet, a switch: the queued writers join
+            finally:   # even when interrupted here: the writers who joined wait for this commit
+                self._write_lock.acquire()
+                try:
+                    self._group = None
+                    group.commit(self._run_row_watchers)
+                finally:
+                    self._write_lock.release()
         else:
             group.committed()
 

@@ -568,3 +568,25 @@ ESTIMATORS = ("rolling-mean", "queue-model", "monte-carlo")
 BASELINE = "rolling-mean"        # today's rule
 CHOSEN = "monte-carlo"           # the best by the simulator's figures (docs/ETA.md)
 IN_PRODUCT = CHOSEN              # what queries.tickets / queries.boards quote (docs/ETA.md, "In the product")
+
+
+def deepest_cut(state: LineState, depth: int) -> tuple[LineState, list[Waiting]]:
+    """The state with each service's first `depth` waiting tickets in its dispatch order
+    (priority groups first, then by place in time), and the rest in their order in time:
+    a replay of a very long line (a kiosk rush in a big hall: thousands waiting) costs
+    O(depth) instead of O(line), and the tickets beyond are quoted behind the replayed ones
+    by the counter minutes each adds (queries.eta_cache.derived), as numbers taken since."""
+    by_service: dict[int, list[Waiting]] = {}
+    for w in state.waiting:
+        by_service.setdefault(w.service_id, []).append(w)
+    if all(len(line) <= depth for line in by_service.values()):
+        return state, []
+    kept, rest = [], []
+    for line in by_service.values():
+        line.sort(key=lambda w: (0 if w.priority else 1, w.queued, w.number, w.ticket_id))
+        kept += line[:depth]
+        rest += line[depth:]
+    rest.sort(key=lambda w: (w.queued, w.number, w.ticket_id))
+    kept_ids = {w.ticket_id for w in kept}
+    return (LineState(tuple(w for w in state.waiting if w.ticket_id in kept_ids), state.counters, state.history,
+                      state.breaks, state.booked, state.booked_show), rest)

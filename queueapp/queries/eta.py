@@ -319,10 +319,14 @@ def _replayed(session: Session, office: Office, now: datetime | None, line) -> R
             for sid in counter.services:
                 groups.setdefault(sid, set()).update(counter.services)
         size = len(state.waiting)
+        state, beyond = eta.deepest_cut(state, REPLAY_DEPTH)
         state = eta.with_newcomers(state, [s.id for s in office.services])
         estimates = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS)
-        return Replay(office.seq, moment, estimates, groups, _slot_minutes(state),
-                      {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services}, size=size)
+        replay = Replay(office.seq, moment, estimates, groups, _slot_minutes(state),
+                        {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services}, size=size)
+        if beyond:   # the tickets past the replayed depth, quoted behind it (numbers taken next behind them)
+            replay = derived(replay, office.seq, [(w.ticket_id, w.service_id) for w in beyond])
+        return replay
 
     def derive(last: Replay, appended: list[int]) -> Replay:
         services = _services_of(session, appended, line)
@@ -357,6 +361,9 @@ def _services_of(session: Session, ticket_ids: list[int], line) -> dict[int, int
 
 # Draws per replay (docs/ETA.md: the CPU of one replay of a 100-ticket line).
 DRAWS = 40
+# Waiting tickets of each service replayed one by one; those further back are quoted
+# behind them (eta.deepest_cut): a replay of thousands waiting would stall the worker.
+REPLAY_DEPTH = 150
 
 
 def ticket_estimate(session: Session, ticket: Ticket) -> eta.Estimate:

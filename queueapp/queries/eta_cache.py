@@ -50,6 +50,7 @@ class Replay:
     newcomers: dict = field(default_factory=dict)   # service id -> the replay's own newcomer
     size: int = 0                                    # the waiting tickets it replayed
     added: dict = field(default_factory=dict)
+    cost: float = 0.0                                # CPU seconds the replay took
 
 
 @dataclass
@@ -76,11 +77,15 @@ class EtaInputs:
     such numbers, the replay is kept and each new number is quoted from it (`derived`). Any
     other change, or a change made by another process (a gap in the seqs seen here), replays
     again; so does every change to a shorter line, whose replay is cheap and whose quotes are
-    exact."""
+    exact. A replay that cost more than COALESCE / COST_SHARE of CPU is kept COST_SHARE times
+    its cost instead (a line of thousands)."""
 
     TTL = 30.0
     COALESCE = timedelta(seconds=5)
     COALESCE_FROM = 30
+    # A burst keeps a replay longer when the replay was dear (thousands waiting): replays
+    # take at most about 1/COST_SHARE of the worker's time, and stall it that seldom.
+    COST_SHARE = 100
     KEPT_APPENDS = 5_000
 
     def __init__(self, clock=time.monotonic):
@@ -106,7 +111,13 @@ class EtaInputs:
             return found
         at = moment()
         appended = self._appended_since(office_id, found, seq, at)
-        value = load(at) if appended is None else derive(found, appended)
+        if appended is None:
+            started = time.process_time()
+            value = load(at)
+            value.cost = time.process_time() - started
+        else:
+            value = derive(found, appended)
+            value.cost = found.cost
         self.replays[office_id] = value
         tail = self.tails.get(office_id)
         if tail is not None and tail.appended and tail.appended[0][0] <= value.seq:
@@ -121,7 +132,8 @@ class EtaInputs:
         tail = self.tails.get(office_id)
         if (found is None or found.at is None or found.size < self.COALESCE_FROM or tail is None
                 or moment is None or tail.seq != seq or tail.moved > found.seq
-                or found.seq > seq or moment - found.at > self.COALESCE):
+                or found.seq > seq
+                or moment - found.at > max(self.COALESCE, timedelta(seconds=found.cost * self.COST_SHARE))):
             return None
         return [ticket_id for event_seq, ticket_id in tail.appended if event_seq > found.seq]
 

@@ -8,6 +8,7 @@ import pytest
 
 from queueapp import repository
 from queueapp.domain import eta
+from queueapp.domain.numbering import business_date
 from queueapp.queries import eta as eta_queries
 from queueapp.queries import eta_cache
 
@@ -81,6 +82,7 @@ def test_a_burst_at_the_back_is_quoted_from_the_last_replay_close_to_a_full_one(
 
 
 def test_a_call_a_priority_number_or_time_passing_replays_again(demo, clock, monkeypatch):
+    monkeypatch.setattr(eta_queries.EtaInputs, "COST_SHARE", 0)   # the window of COALESCE alone
     clerk, first = teach_pace(demo, clock)
     replays = CountingReplays(monkeypatch)
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
@@ -116,3 +118,42 @@ def test_a_short_line_is_replayed_at_every_change(demo, clock, monkeypatch):
     for _ in range(3):
         tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
     assert replays.count == 3
+
+
+def test_a_dear_replay_is_kept_longer_in_proportion_to_its_cost(demo, clock, monkeypatch):
+    teach_pace(demo, clock)
+    replays = CountingReplays(monkeypatch)
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
+    assert replays.count == 1
+    keeper = demo.companion(eta_cache.EtaInputs)
+    (kept_replay,) = keeper.replays.values()
+    kept_replay.cost = 0.5   # half a second of CPU (a line of thousands): kept 50 s
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=30))
+    assert replays.count == 1
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=25))
+    assert replays.count == 2
+
+
+def test_a_line_deeper_than_the_replay_is_quoted_behind_the_replayed_part(demo, clock, monkeypatch):
+    teach_pace(demo, clock)
+    monkeypatch.setattr(eta_queries, "REPLAY_DEPTH", 4)
+    for _ in range(6):
+        tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=1))
+    replayed = []
+    real = eta_queries.eta.monte_carlo_line
+
+    def counted(state, *args, **kwargs):
+        replayed.append(sum(1 for w in state.waiting if w.ticket_id > 0 and w.service_id == service_a))
+        return real(state, *args, **kwargs)
+    monkeypatch.setattr(eta_queries.eta, "monte_carlo_line", counted)
+    with demo.read() as s:
+        office = repository.office_by_slug(s, "demo")
+        service_a = repository.service_by_prefix(s, office, "A").id
+        line = sorted((row for row in eta_queries.line_positions(s, office.id, business_date(clock(), office.timezone))
+                       if row.service_id == service_a), key=lambda row: row.position)
+    fresh = fresh_quotes(demo)
+    assert len(line) == 12 and replayed == [4]   # the first 4 of A's 12 replayed
+    quoted = [fresh[row.id].minutes for row in line]
+    assert None not in quoted
+    assert quoted == sorted(quoted) and quoted[-1] > quoted[3]   # behind the replayed four, in order
+    assert fresh[-service_a].minutes >= quoted[-1]              # a number taken now: behind them all

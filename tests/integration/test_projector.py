@@ -11,6 +11,7 @@ from queueapp.domain import errors
 from queueapp.extensions import socketio
 from queueapp.domain.states import CALLABLE
 from queueapp.models import Counter, Ticket
+from queueapp.office_cache import OfficeCache
 from queueapp.queries import boards, projector
 from queueapp.queries.eta import EtaInputs
 from queueapp.queries import tickets as ticket_views
@@ -131,6 +132,7 @@ def test_a_call_next_costs_the_same_statements_with_20_or_100_phones_watching(ap
     # The ETA's inputs are read again every EtaInputs.TTL seconds per office and process, not
     # per call: on a slow machine that re-read must not land in the measured call.
     monkeypatch.setattr(EtaInputs, "TTL", 3600.0)
+    monkeypatch.setattr(OfficeCache, "TTL", 3600.0)   # the office's services and hours, likewise
     pair_browser(client, demo)
     # The warm-up call: pairing changed the office's devices (caches reload once), and a new
     # token notes its first use (then at most every few minutes): neither is the call's cost.
