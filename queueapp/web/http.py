@@ -125,7 +125,8 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def save_session(self, app, session, response):
         # An empty session nobody read or changed has nothing to write, nor a Vary to add
-        # (Flask's own would reach the same after reading six cookie settings).
+        # (Flask's own would reach the same after reading six cookie settings). A fresh
+        # session counts only reads of its values (FreshSession), any other every look.
         if not session and not session.modified and (
                 not session.read if isinstance(session, FreshSession) else not session.accessed):
             return
