@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app
+import flask_limiter
+from flask import current_app, g
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
@@ -13,6 +13,45 @@ from flask_wtf import CSRFProtect
 
 from .db import Database
 from .message_queue import redis_options
+
+
+class Limiter(flask_limiter.Limiter):
+    """Flask-Limiter, stepping aside at once on a request that a request filter exempts (every
+    request outside the limited blueprints and endpoints, and those whose limits are turned
+    off: web.limits). The library would still resolve the view's name, look for meta limits,
+    and make and clear an empty record of the request in each of its hooks and decorators: a
+    tenth of a small JSON answer. The same outcome as long as no meta limits are set (the app
+    sets none)."""
+
+    def __init__(self, *args, **kwargs):
+        self.exempting: list = []
+        super().__init__(*args, **kwargs)
+
+    def request_filter(self, fn):
+        self.exempting.append(fn)
+        return super().request_filter(fn)
+
+    def init_app(self, app) -> None:
+        hooks = ("after_request_funcs", "teardown_request_funcs")
+        known = {key: list(getattr(app, key).get(None, ())) for key in hooks}
+        super().init_app(app)
+        for key in hooks:   # the library's own response and teardown hooks: only after a count
+            funcs = getattr(app, key).get(None, [])
+            funcs[:] = [f if any(f is old for old in known[key]) else _after_a_count(f) for f in funcs]
+
+    def _check_request_limit(self, *args, **kwargs) -> None:
+        if any(exempt() for exempt in self.exempting):
+            return
+        g.rate_limit_counted = True
+        super()._check_request_limit(*args, **kwargs)
+
+
+def _after_a_count(hook):
+    """An after-request or teardown hook of the limiter, run only for a request it counted."""
+    def hook_after_a_count(value=None):
+        return hook(value) if g.get("rate_limit_counted") else value
+    return hook_after_a_count
+
 
 socketio = SocketIO()
 login_manager = LoginManager()

@@ -27,6 +27,8 @@ def select_locale() -> str:
 
 def remember_locale(response):
     """Keep an explicit ?lang= choice for the next pages (kiosk and display switches)."""
+    if not request.query_string:   # most API calls: no parameters to parse
+        return response
     asked = request.args.get("lang")
     if asked in current_app.config["LANGUAGES"]:
         response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax",

@@ -4,8 +4,9 @@ address is HTTPS, and no caching of the pages that carry a ticket, a booking or 
 from __future__ import annotations
 
 import re
+from functools import lru_cache, partial
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 # Pages whose content is one person's (a ticket's status, a booking's manage link) or staff
 # data: a shared computer or a proxy must not keep them.
@@ -24,7 +25,9 @@ POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'sel
 HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
 
 
+@lru_cache(maxsize=64)
 def content_security_policy(host: str) -> str:
+    """The policy for a request to `host` (kept per host: the same few names ask all day)."""
     # 'self' covers this host's ws:/wss: in current browsers; older ones need them named.
     sockets = f"ws://{host} wss://{host}" if HOST.fullmatch(host) else ""
     return POLICY.format(sockets=sockets).rstrip()
@@ -35,20 +38,29 @@ def _no_store() -> bool:
     return blueprint in NO_STORE_BLUEPRINTS or blueprint.startswith(NO_STORE_PREFIXES)
 
 
-def secure_headers(response: Response) -> Response:
+def fixed_headers(config) -> tuple[tuple[str, str, str], ...]:
+    """The headers that do not depend on the request, from the app's settings: (lower-case
+    name, name, value)."""
+    fixed = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
+    hsts = config.get("HSTS_SECONDS")
+    if hsts and (config.get("PUBLIC_URL") or "").lower().startswith("https://"):
+        fixed.append(("Strict-Transport-Security", f"max-age={hsts}"))
+    return tuple((name.lower(), name, value) for name, value in fixed)
+
+
+def secure_headers(response: Response, fixed: tuple[tuple[str, str, str], ...] = ()) -> Response:
+    """Add the headers a view did not set itself."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(request.host))
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    public_url = current_app.config.get("PUBLIC_URL") or ""
-    hsts = current_app.config.get("HSTS_SECONDS")
-    if hsts and public_url.lower().startswith("https://"):
-        headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
-    if "Cache-Control" not in headers and _no_store():
+    present = {name.lower() for name, _ in headers}
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", content_security_policy(request.host))
+    for key, name, value in fixed:
+        if key not in present:
+            headers.add(name, value)
+    if "cache-control" not in present and _no_store():
         headers["Cache-Control"] = "no-store"
     return response
 
 
 def register(app: Flask) -> None:
-    app.after_request(secure_headers)
+    app.after_request(partial(secure_headers, fixed=fixed_headers(app.config)))

@@ -3,10 +3,12 @@ times in requests, the absolute links responses carry, and the session cookie.""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask import current_app, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
+from werkzeug.sansio.utils import get_current_url
 
 from ..domain import errors
 
@@ -55,23 +57,59 @@ def parse_day(value: str | None) -> date:
         raise errors.InvalidInput("date must be YYYY-MM-DD") from None
 
 
+@lru_cache(maxsize=64)
+def _host_url(scheme: str, host: str) -> str:
+    """request.host_url, kept per scheme and host (decoding the host costs more than the rest
+    of a ticket's links)."""
+    return get_current_url(scheme, host).rstrip("/")
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or _host_url(request.scheme, request.host)
+
+
 def public_url(path: str) -> str:
     """An absolute URL for QR codes and links: PUBLIC_URL when set, else this request's host."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return f"{base}{path}"
+    return f"{_base_url()}{path}"
 
 
 def with_links(ticket: dict) -> dict:
     """A ticket view with its status page and printable PDF."""
-    return {**ticket, "status_url": public_url(f"/t/{ticket['token']}"),
-            "pdf_url": public_url(f"/tickets/{ticket['token']}/ticket.pdf")}
+    base, token = _base_url(), ticket["token"]
+    return {**ticket, "status_url": f"{base}/t/{token}", "pdf_url": f"{base}/tickets/{token}/ticket.pdf"}
 
 
 def booking_links(view: dict) -> dict:
     """An appointment view with its manage page, QR, PDF and calendar file."""
-    base = f"/booking/a/{view['manage_token']}"
-    return {**view, "manage_url": public_url(base), "qr_url": public_url(base + "/qr.png"),
-            "pdf_url": public_url(base + "/confirmation.pdf"), "ics_url": public_url(base + "/appointment.ics")}
+    base = f"{_base_url()}/booking/a/{view['manage_token']}"
+    return {**view, "manage_url": base, "qr_url": base + "/qr.png",
+            "pdf_url": base + "/confirmation.pdf", "ics_url": base + "/appointment.ics"}
+
+
+class FreshSession(SecureCookieSession):
+    """The session of a request that brought no session cookie. Flask counts any look at
+    `flask.session` as an access, and Flask-Login looks at every response (for a remember-me
+    cookie this app never sets), so every API answer would get `Vary: Cookie` and go through
+    the cookie writer. Here only reading a value counts: a page that asks who is logged in
+    still varies by cookie, and a session written to is saved as always."""
+
+    read = False
+
+    def __getitem__(self, key):
+        self.read = True
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read = True
+        return super().get(key, default)
+
+    def setdefault(self, key, default=None):
+        self.read = True
+        return super().setdefault(key, default)
+
+    def pop(self, key, *default):
+        self.read = True
+        return super().pop(key, *default)
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -80,13 +118,16 @@ class CookieSessions(SecureCookieSessionInterface):
     a small JSON answer."""
 
     def open_session(self, app, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
-            return self.session_class()
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ   # no cookies to parse
+                               or not request.cookies.get(self.get_cookie_name(app))):
+            return FreshSession()
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
         # An empty session nobody read or changed has nothing to write, nor a Vary to add
-        # (Flask's own would reach the same after reading six cookie settings).
-        if not session and not session.modified and not session.accessed:
+        # (Flask's own would reach the same after reading six cookie settings). A fresh
+        # session counts only reads of its values (FreshSession), any other every look.
+        if not session and not session.modified and (
+                not session.read if isinstance(session, FreshSession) else not session.accessed):
             return
         super().save_session(app, session, response)

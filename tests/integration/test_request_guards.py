@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from queueapp.web.guards import MAX_DEPTH
+
 from ..support import csrf_of, kiosk_headers, log_in
 
 NUL_REQUESTS = [
@@ -66,6 +68,24 @@ def test_json_nested_within_the_limit_still_works(any_db, demo, client):
     response = client.post("/api/v1/offices/demo/tickets", json={"service": "A", "extra": nested(10)},
                            headers=kiosk_headers(demo))
     assert response.status_code == 201
+
+
+def test_json_nested_to_the_limit_is_taken_and_one_level_deeper_is_refused(any_db, demo, client):
+    headers = kiosk_headers(demo)
+    at_limit = client.post("/api/v1/offices/demo/tickets", json={"service": "A", "extra": nested(MAX_DEPTH - 1)},
+                           headers=headers)
+    assert at_limit.status_code == 201
+    deeper = client.post("/api/v1/offices/demo/tickets", json={"service": "A", "extra": nested(MAX_DEPTH)},
+                         headers=headers)
+    assert deeper.status_code == 422 and deeper.get_json()["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_a_nul_in_json_is_refused_in_every_encoding_json_allows(any_db, demo, client, encoding):
+    body = json.dumps({"service": "A\u0000"}).encode(encoding)
+    response = client.post("/api/v1/offices/demo/tickets", data=body, content_type="application/json",
+                           headers=kiosk_headers(demo))
+    assert response.status_code == 422 and "NUL" in response.get_json()["error"]["message"]
 
 
 def test_a_body_over_the_limit_is_413_in_the_one_shape(any_db, demo, client):

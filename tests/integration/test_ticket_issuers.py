@@ -171,6 +171,14 @@ def test_an_empty_setting_turns_the_ticket_limits_off(app, client, demo):
     assert {client.post(TICKETS, json={"service": "E"}, headers=headers).status_code for _ in range(15)} == {201}
 
 
+def test_a_ticket_limit_turned_on_counts_from_the_next_request(app, client, demo):
+    app.config.update(TICKET_RATE_LIMIT="", TICKET_DEVICE_RATE_LIMIT="")
+    headers = kiosk_headers(demo)
+    assert {client.post(TICKETS, json={"service": "A"}, headers=headers).status_code for _ in range(3)} == {201}
+    app.config.update(TICKET_DEVICE_RATE_LIMIT="2 per minute")
+    assert [client.post(TICKETS, json={"service": "A"}, headers=headers).status_code for _ in range(3)] == [201, 201, 429]
+
+
 # --- the admin area pairs and revokes ---
 
 def test_an_admin_pairs_a_kiosk_shown_once_and_revokes_it(client, demo):
