@@ -164,7 +164,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         positions = {row.id: row.position for row in line}
     else:   # several commits projected together: their waiting tickets' places in one statement
         waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE]
-        positions = positions_of(session, office.id, day, waiting) if len(waiting) > 1 else {}
+        positions = positions_of(session, [t.id for t in waiting]) if len(waiting) > 1 else {}
     estimates = {}
     if services:
         # The chosen estimator replays the office's counters once per change (kept per seq

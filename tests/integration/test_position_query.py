@@ -33,6 +33,11 @@ def test_people_ahead_in_sql_matches_the_domain_rule_on_a_mixed_line(demo, clock
         line = [repository.candidate(t) for t in rows]
         for row in rows:
             assert ticket_views.people_ahead(s, row) == people_ahead(repository.candidate(row), line), row.code
+        # A batch of commits asks for several at once (queries.projector): the same counts.
+        callable_rows = [row for row in rows if row.status.value in ("waiting", "transferred")]
+        assert len(callable_rows) > 10
+        assert ticket_views.positions_of(s, [row.id for row in callable_rows]) == {
+            row.id: people_ahead(repository.candidate(row), line) for row in callable_rows}
 
 
 def test_the_whole_line_in_one_statement_matches_the_domain_rule(demo, clock):
