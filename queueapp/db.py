@@ -171,7 +171,7 @@ class _Group:
             run_row_watchers(self.changed_rows)
         except BaseException as exc:
             self.error = exc
-            try:
+            try:   # even when SQLAlchemy counts it as ended: the database's may still be open
                 self.transaction.rollback()
             except Exception:  # noqa: BLE001 - the commit's error is the one to tell
                 log.warning("rolling back a failed group commit failed too", exc_info=True)
@@ -187,8 +187,10 @@ class _Group:
             raise self.error
 
     def abandon(self) -> None:
+        """The first writer failed: roll back (its session may have done so already)."""
         try:
-            self.transaction.rollback()
+            if self.transaction.is_active:
+                self.transaction.rollback()
         finally:
             self.connection.close()
 
