@@ -72,8 +72,14 @@ PRIORITY_WINDOW = timedelta(minutes=60)
 # a switch for docs/ETA.md's figures.
 POOLED_PRIORITY = True
 # Whether a ticket's counter minutes count from its call (the call-next event, _CALLED) or
-# from its last recall (called_at, as read before); a switch for docs/ETA.md's figures.
-FROM_FIRST_CALL = True
+# from its last recall (called_at). From the call is what the counter spent (a no-show after
+# three calls: 6 minutes, not 2), but measured worse (docs/ETA.md, 2026-11-28 second change:
+# a morning's no-show share from a few calls, at 6 minutes each, moves quotes more than the
+# right cost corrects them), so off; the statements read the call either way.
+FROM_FIRST_CALL = False
+# Whether the no-show share and minutes are the office's (all services pooled) rather than
+# each service's own; a switch for docs/ETA.md's figures.
+POOLED_NO_SHOWS = True
 # Whether a booking checked in since the inputs were read is told apart by its ticket (else:
 # any appointment in line took the place of a booking of its service and slot, so that the
 # other seats of a slot were dropped); a switch for docs/ETA.md.
@@ -199,16 +205,21 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
     # services (citizens, not services, are priority), times the service's walk-ins.
     priority = {sid: (share * n[2] if POOLED_PRIORITY else n[3]) for sid, n in issued.items()}
     history = {}
+    # A citizen absent at the call is the citizen's doing, and the minutes a no-show costs are
+    # the office's recalls: both pooled over the services (one line's 2 no-shows in its first
+    # 19 calls are noise, and now cost 6 minutes each).
+    all_gone = sorted(m for sid in services for m in missed.get(sid, [])[-eta.HISTORY_WINDOW:])
+    all_calls = len(all_gone) + sum(len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) for sid in services)
     for sid, service in services.items():
         # Today's minutes, after the earlier day's until today has a window of its own
         # (an office's pace changes little from one day to the next).
         done = (earlier.get(sid, []) + served.get(sid, []))[-eta.HISTORY_WINDOW:]
-        gone = missed.get(sid, [])[-eta.HISTORY_WINDOW:]
-        calls = len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) + len(gone)
+        gone = sorted(missed.get(sid, [])[-eta.HISTORY_WINDOW:]) if not POOLED_NO_SHOWS else all_gone
+        calls = (len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) + len(gone)) if not POOLED_NO_SHOWS else all_calls
         history[sid] = eta.ServiceHistory(
             durations=tuple(done), fallback_minutes=float(service.expected_minutes),
             no_show_share=len(gone) / calls if calls >= 10 else 0.0,
-            no_show_minutes=sorted(gone)[len(gone) // 2] if gone else 0.0,
+            no_show_minutes=gone[len(gone) // 2] if gone else 0.0,
             priority_per_minute=priority.get(sid, 0) / _minutes(window))
     # Each clerk's pace against today's minutes of the same services (not the window's,
     # which may hold an earlier day's: a slow day would then make every clerk slow, and the

@@ -131,11 +131,12 @@ def compare(names: tuple[str, ...], seeds: range) -> dict:
     counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
     eta.HISTORY_WINDOW 30), the clerk speeds not averaging 1 (queries.eta.NORMALISE_SPEEDS
     off), and the inputs as read then (queries.eta's EXACT_CHECK_INS, FROM_FIRST_CALL,
-    LATE_BOOKINGS and POOLED_PRIORITY off). The earlier days have their own random draws:
+    LATE_BOOKINGS, POOLED_PRIORITY and POOLED_NO_SHOWS off). The earlier days have their own random draws:
     both runs are the same day."""
     import dataclasses
     found: dict = {}
-    switches = ("NORMALISE_SPEEDS", "EXACT_CHECK_INS", "FROM_FIRST_CALL", "LATE_BOOKINGS", "POOLED_PRIORITY")
+    switches = ("NORMALISE_SPEEDS", "EXACT_CHECK_INS", "FROM_FIRST_CALL", "LATE_BOOKINGS", "POOLED_PRIORITY",
+                "POOLED_NO_SHOWS")
 
     def old(run):
         saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, {name: getattr(eta_queries, name) for name in switches}
