@@ -110,8 +110,9 @@ class LineState:
     # The office's breaks still ahead today (or under way), minutes from now: counters pause.
     breaks: tuple[tuple[float, float], ...] = ()
     # Booked appointments of today not checked in yet: (slot start in minutes from now,
-    # service id); each comes with probability `booked_show` (the observed share).
-    booked: tuple[tuple[float, int], ...] = ()
+    # service id[, the probability it comes]); each comes with that probability, else
+    # `booked_show` (the observed share).
+    booked: tuple[tuple, ...] = ()
     booked_show: float = 0.9
 
     def ticket(self, ticket_id: int) -> Waiting | None:
@@ -404,7 +405,7 @@ def with_newcomers(state: LineState, service_ids) -> LineState:
 def _booked_waiting(state: LineState) -> tuple[Waiting, ...]:
     """The booked appointments still to come as appointments in line from their slot."""
     return tuple(Waiting(_BOOKED_IDS - i, sid, slot, 10 ** 8 + i, False, True)
-                 for i, (slot, sid) in enumerate(state.booked))
+                 for i, (slot, sid, *_) in enumerate(state.booked))
 
 
 def _counter_line(state: LineState, counter: CounterNow) -> tuple[list[Waiting], list[Waiting]]:
@@ -436,8 +437,8 @@ def _replay(state: LineState, counters: list[CounterNow], lines: dict, me: Waiti
         coming.sort()
     taken_coming = [False] * len(coming)
     # Booked citizens who will not come in this draw (the observed no-show share).
-    taken: set[int] = {_BOOKED_IDS - i for i in range(len(state.booked))
-                       if USE_BOOKINGS and rng.random() > state.booked_show}
+    taken: set[int] = {_BOOKED_IDS - i for i, booking in enumerate(state.booked)
+                       if USE_BOOKINGS and rng.random() > (booking[2] if len(booking) > 2 else state.booked_show)}
     streaks = {c.counter_id: 0 for c in counters}
     pointers = {c.counter_id: 0 for c in counters}
     group_pointers: dict[tuple[int, int], int] = {}

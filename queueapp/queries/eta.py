@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, null, select, union_all
+from sqlalchemy import and_, bindparam, case, func, null, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from .. import repository
@@ -15,6 +15,8 @@ from ..domain.hours import parse_hhmm
 from ..domain.numbering import business_date, local_time
 from ..domain.states import AT_COUNTER, CounterState, TicketStatus
 from ..domain.booking import AppointmentStatus
+from ..domain.channels import Channel
+from ..domain.events import EventType
 from ..models import Appointment, BookingRule, Counter, Office, Service, Ticket, TicketEvent
 from .eta_cache import NO_ESTIMATE, EtaInputs, Replay, derived, kept  # noqa: F401 - EtaInputs: read by tests and callers
 from .tickets import line_positions
@@ -30,37 +32,75 @@ _EARLIER_DAY = (select(func.max(Ticket.business_date))
                 .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date < bindparam("day"),
                        Ticket.business_date >= bindparam("since_day"))
                 .scalar_subquery())
+# When the counter that served a ticket first called it: called_at is the last recall's
+# moment (services.tickets.recall), the counter's time began at its call (the last
+# call-next, after a transfer). A citizen absent at the call keeps the counter waiting
+# through the recalls: a no-show after 3 calls costs 6 minutes, not the 2 after the last.
+# Through ix_ticket_events' ticket_id, one or a few events per ticket; None when the
+# ticket has no such event (then called_at).
+_CALLED = (select(func.max(TicketEvent.at))
+           .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.type == EventType.TICKET_CALLED.value)
+           .correlate(Ticket).scalar_subquery())
 _FINISHED = (select(Ticket.service_id, Ticket.counter_id, Ticket.status, Ticket.called_at, Ticket.finished_at,
-                    Ticket.business_date)
+                    Ticket.business_date, _CALLED)
              .where(Ticket.office_id == bindparam("office_id"),
                     Ticket.business_date.in_([bindparam("day"), _EARLIER_DAY]),
                     Ticket.status.in_([TicketStatus.DONE, TicketStatus.NO_SHOW]),
                     Ticket.called_at.is_not(None), Ticket.finished_at.is_not(None))
              .order_by(Ticket.business_date.desc(), Ticket.finished_at.desc()).limit(HISTORY_ROWS))
-_PRIORITY_LATELY = (select(Ticket.service_id, Ticket.issued_at)
-                    .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
-                           Ticket.priority.is_not(None), Ticket.issued_at >= bindparam("since")))
+# Per service, today's walk-in numbers (not appointments: the bookings are replayed apart)
+# and of them the priority ones, all day and since `since` (an hour ago): one aggregate over
+# the day's tickets through ix_tickets_line.
+_LATELY = Ticket.issued_at >= bindparam("since")
+_PRIORITY = Ticket.priority.is_not(None)
+_ISSUED = (select(Ticket.service_id, func.count(),
+                  func.sum(case((_PRIORITY, 1), else_=0)), func.sum(case((_LATELY, 1), else_=0)),
+                  func.sum(case((and_(_PRIORITY, _LATELY), 1), else_=0)))
+           .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+                  Ticket.channel != Channel.APPOINTMENT)
+           .group_by(Ticket.service_id))
 # Today's tickets at the counters (through ix_tickets_line: the day bounds the read).
-_AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
+_AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at, _CALLED)
                 .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
                        Ticket.status.in_(list(AT_COUNTER)), Ticket.counter_id.is_not(None)))
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
+# Whether a service's priority numbers still to come are expected at the office's priority
+# share of today's walk-ins (all services pooled) times the service's walk-ins of the last
+# hour, instead of its own priority numbers of the last hour (one or two: mostly noise);
+# a switch for docs/ETA.md's figures.
+POOLED_PRIORITY = True
+# Whether a ticket's counter minutes count from its call (the call-next event, _CALLED) or
+# from its last recall (called_at). From the call is what the counter spent (a no-show after
+# three calls: 6 minutes, not 2), but measured worse (docs/ETA.md, 2026-11-28 second change:
+# a morning's no-show share from a few calls, at 6 minutes each, moves quotes more than the
+# right cost corrects them), so off; the statements read the call either way.
+FROM_FIRST_CALL = False
+# Whether the no-show share and minutes are the office's (all services pooled) rather than
+# each service's own; a switch for docs/ETA.md's figures.
+POOLED_NO_SHOWS = True
+# Whether a booking checked in since the inputs were read is told apart by its ticket (else:
+# any appointment in line took the place of a booking of its service and slot, so that the
+# other seats of a slot were dropped); a switch for docs/ETA.md.
+EXACT_CHECK_INS = True
 # Whether the clerk speeds are learnt against today's minutes and average 1 over their calls
 # (_history, since 2026-11-28); a switch for docs/ETA.md's before/now figures
 # (queueapp.simulation.report.compare).
 NORMALISE_SPEEDS = True
-# Today's booked appointments (through ix_appointments_slot's slot_start), and in the same
-# statement the office's booking rules (the fair-merge limit and the check-in window the
-# counters and the kiosk apply): rows with a slot are bookings, rows without are rules.
+# Today's booked appointments (through ix_appointments_slot's slot_start) with the ticket a
+# check-in gave them, and in the same statement the office's booking rules (the fair-merge
+# limit and the check-in window the counters and the kiosk apply): rows with a slot are
+# bookings, rows without are rules.
 _BOOKINGS = union_all(
     select(Appointment.service_id, Appointment.slot_start, Appointment.status,
-           null().label("in_a_row"), null().label("checkin_after"))
+           null().label("in_a_row"), null().label("checkin_after"), Appointment.ticket_id,
+           Ticket.issued_at.label("checked_in_at"))
+    .outerjoin(Ticket, Ticket.id == Appointment.ticket_id)
     .where(Appointment.office_id == bindparam("office_id"), Appointment.slot_start >= bindparam("start"),
            Appointment.slot_start < bindparam("end")),
     select(BookingRule.service_id, null(), null(), BookingRule.appointments_in_a_row,
-           BookingRule.checkin_after_minutes)
+           BookingRule.checkin_after_minutes, null(), null())
     .join(Service, Service.id == BookingRule.service_id)
     .where(Service.office_id == bindparam("office_id"), BookingRule.bookable.is_(True)))
 # After the check-in window (booking.Rule.checkin_after_minutes, this its default) a booking
@@ -70,29 +110,44 @@ CHECKIN_AFTER = timedelta(minutes=15)
 # citizens check in before their slot, so one who has not is likelier a no-show, or late
 # and then a walk-in at the back (measured on kecamatan-small seeds 1-5, docs/ETA.md).
 LATE_GRACE = timedelta(0)
+# Unless LATE_BOOKINGS: then a booking past its slot's start whose check-in window is still
+# open comes with the observed share of today's late check-ins (Inputs.booked_late), at
+# the middle of what is left of its window, and goes ahead of the walk-ins as it will.
+LATE_BOOKINGS = True
 
 
-def _bookings(session: Session, office: Office, day, now: datetime) -> tuple[tuple, float, dict[int, int]]:
+def _bookings(session: Session, office: Office, day,
+              now: datetime) -> tuple[tuple, float, dict[int, int], frozenset[int], float]:
     """Today's bookings not checked in yet whose check-in window is still open (service id,
-    slot start), the share of today's bookings past their window that came (shrunk
-    towards 90% as if 10 more had come at that rate), and per bookable service its
-    fair-merge limit (booking_rules.appointments_in_a_row)."""
+    slot start, the window's end), the share of today's bookings past their window that
+    came (shrunk towards 90% as if 10 more had come at that rate), per bookable service
+    its fair-merge limit (booking_rules.appointments_in_a_row), the tickets of the
+    bookings already checked in, and of the bookings past their window not checked in by
+    their slot's start the share that came within the window."""
     start, end = repository.day_bounds(day, office.timezone)
     rows = list(session.execute(_BOOKINGS, {"office_id": office.id, "start": start, "end": end}))
     windows = {row[0]: timedelta(minutes=row[4]) for row in rows if row[1] is None and row[4] is not None}
     limits = {row[0]: int(row[3]) for row in rows if row[1] is None and row[3] is not None}
-    to_come, came, past = [], 0, 0
-    for service_id, slot, status, _, _ in rows:
+    checked_in = frozenset(row[5] for row in rows if row[1] is not None and row[5] is not None)
+    to_come, came, past, late, not_by_start = [], 0, 0, 0, 0
+    for service_id, slot, status, _, _, _, checked_in_at in rows:
         if slot is None:
             continue
         status = AppointmentStatus(status)
-        if slot + windows.get(service_id, CHECKIN_AFTER) < now:
+        window = windows.get(service_id, CHECKIN_AFTER)
+        if slot + window < now:
             if status in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN, AppointmentStatus.NO_SHOW):
                 past += 1
                 came += status == AppointmentStatus.CHECKED_IN
+                if status != AppointmentStatus.CHECKED_IN or (checked_in_at is not None and checked_in_at > slot):
+                    not_by_start += 1
+                    late += checked_in_at is not None and slot < checked_in_at <= slot + window
         elif status == AppointmentStatus.BOOKED:
-            to_come.append((service_id, slot))
-    return tuple(sorted(to_come, key=lambda item: item[1])), (came + 9) / (past + 10), limits
+            to_come.append((service_id, slot, slot + window))
+    # Of the bookings not checked in by their slot's start, the share that came within the
+    # window (as if 2 more, one of them came: an even prior).
+    return (tuple(sorted(to_come, key=lambda item: item[1])), (came + 9) / (past + 10), limits, checked_in,
+            (late + 1) / (not_by_start + 2))
 
 
 def _minutes(delta: timedelta) -> float:
@@ -130,8 +185,8 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
     missed: dict[int, list[float]] = {sid: [] for sid in services}
     earlier: dict[int, list[float]] = {}
     by_counter: dict[int, list[tuple[int, float]]] = {}
-    for service_id, counter_id, status, called, finished, on in rows:
-        minutes = _minutes(finished - called)
+    for service_id, counter_id, status, called, finished, on, first in rows:
+        minutes = _minutes(finished - (first if first is not None and FROM_FIRST_CALL else called))
         if on != day:
             # The earlier day: only its counter minutes, as the prior of each service's.
             if status == TicketStatus.DONE and minutes > 0:
@@ -142,21 +197,29 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
         elif minutes > 0:
             served.setdefault(service_id, []).append(minutes)
             by_counter.setdefault(counter_id, []).append((service_id, minutes))
-    priority: dict[int, int] = {}
-    for service_id, _ in session.execute(_PRIORITY_LATELY, {"office_id": office.id, "day": day,
-                                                           "since": now - window}):
-        priority[service_id] = priority.get(service_id, 0) + 1
+    issued = {row[0]: tuple(int(n or 0) for n in row[1:]) for row in session.execute(
+        _ISSUED, {"office_id": office.id, "day": day, "since": now - window})}
+    walk_ins, priority_today = sum(n[0] for n in issued.values()), sum(n[1] for n in issued.values())
+    share = priority_today / walk_ins if walk_ins else 0.0
+    # Priority numbers expected in an hour per service: the office's share pooled over
+    # services (citizens, not services, are priority), times the service's walk-ins.
+    priority = {sid: (share * n[2] if POOLED_PRIORITY else n[3]) for sid, n in issued.items()}
     history = {}
+    # A citizen absent at the call is the citizen's doing, and the minutes a no-show costs are
+    # the office's recalls: both pooled over the services (one line's 2 no-shows in its first
+    # 19 calls are noise, and now cost 6 minutes each).
+    all_gone = sorted(m for sid in services for m in missed.get(sid, [])[-eta.HISTORY_WINDOW:])
+    all_calls = len(all_gone) + sum(len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) for sid in services)
     for sid, service in services.items():
         # Today's minutes, after the earlier day's until today has a window of its own
         # (an office's pace changes little from one day to the next).
         done = (earlier.get(sid, []) + served.get(sid, []))[-eta.HISTORY_WINDOW:]
-        gone = missed.get(sid, [])[-eta.HISTORY_WINDOW:]
-        calls = len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) + len(gone)
+        gone = sorted(missed.get(sid, [])[-eta.HISTORY_WINDOW:]) if not POOLED_NO_SHOWS else all_gone
+        calls = (len(served.get(sid, [])[-eta.HISTORY_WINDOW:]) + len(gone)) if not POOLED_NO_SHOWS else all_calls
         history[sid] = eta.ServiceHistory(
             durations=tuple(done), fallback_minutes=float(service.expected_minutes),
             no_show_share=len(gone) / calls if calls >= 10 else 0.0,
-            no_show_minutes=sorted(gone)[len(gone) // 2] if gone else 0.0,
+            no_show_minutes=gone[len(gone) // 2] if gone else 0.0,
             priority_per_minute=priority.get(sid, 0) / _minutes(window))
     # Each clerk's pace against today's minutes of the same services (not the window's,
     # which may hold an earlier day's: a slow day would then make every clerk slow, and the
@@ -188,9 +251,15 @@ class Inputs:
     counters: tuple          # (id, state, {service id: order}, priority_first)
     breaks: tuple            # today's breaks as moments
     calendar: object = None  # the day's hours and holiday (repository.calendar_of)
-    booked: tuple = ()       # today's bookings not checked in yet: (service id, slot start)
+    booked: tuple = ()       # today's bookings not checked in yet: (service id, slot start, window end)
     booked_show: float = 0.9  # the share of today's bookings that came
     merge_limits: dict = field(default_factory=dict)  # bookable service id: appointments_in_a_row
+    # The tickets of today's bookings checked in when these inputs were read (None: not
+    # known, every appointment in line is taken as checked in since).
+    checked_in: frozenset | None = None
+    # Of today's bookings not checked in by their slot's start, the share that came within
+    # the check-in window (LATE_BOOKINGS).
+    booked_late: float = 0.5
 
     def open_counters(self) -> dict[int, int]:
         """Counters open now per service (queries.tickets.open_counters_by_service)."""
@@ -208,9 +277,9 @@ def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
     counters = tuple((c.id, c.state, {link.service_id: link.order for link in c.links}, c.priority_first)
                      for c in session.execute(_COUNTERS, {"office_id": office.id}).scalars())
     calendar = repository.calendar_of(session, office, day)
-    booked, show, limits = _bookings(session, office, day, now)
+    booked, show, limits, checked_in, late = _bookings(session, office, day, now)
     return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar, booked, show,
-                  limits)
+                  limits, checked_in, late)
 
 
 def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
@@ -231,21 +300,26 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
                                 row.priority is not None, _channel(row.channel) == "appointment")
                     for row in rows)
     inputs = read_inputs(session, office, now) if inputs is None else inputs
-    # Bookings still to come; one checked in since the inputs were read stands in line.
-    checked_in = [(w.service_id, round(w.queued, 3)) for w in waiting if w.appointment]
+    # Bookings still to come; one checked in since the inputs were read (kept inputs) stands
+    # in line: its ticket takes the place of one booking of its service and slot. Only those:
+    # the other bookings of a slot (4 seats) still come.
+    known = (inputs.checked_in or frozenset()) if EXACT_CHECK_INS else frozenset()
+    checked_in = [(w.service_id, round(w.queued, 3)) for w in waiting if w.appointment and w.ticket_id not in known]
     booked = []
-    for service_id, slot in inputs.booked:
-        if slot + LATE_GRACE < now:
-            continue
+    for service_id, slot, *end in inputs.booked:
         key = (service_id, round(_minutes(slot - now), 3))
         if key in checked_in:
             checked_in.remove(key)
             continue
-        booked.append((_minutes(slot - now), service_id))
+        if slot + LATE_GRACE >= now:
+            booked.append((_minutes(slot - now), service_id))
+        elif LATE_BOOKINGS and end and end[0] > now:
+            booked.append((_minutes(end[0] - now) / 2, service_id, inputs.booked_late))
     breaks = _ahead_of(inputs.breaks, now)
     in_break = next((b1 for b0, b1 in breaks if b0 <= 0 < b1), None)
-    busy = {counter_id: (service_id, called) for counter_id, service_id, called
-            in session.execute(_AT_COUNTERS, {"office_id": office.id, "day": day})}
+    busy = {counter_id: (service_id, first if first is not None and FROM_FIRST_CALL else called)
+            for counter_id, service_id, called, first in session.execute(_AT_COUNTERS, {"office_id": office.id,
+                                                                                         "day": day})}
     counters = []
     for counter_id, state, services, priority_first in inputs.counters:
         if state == CounterState.OPEN:

@@ -130,18 +130,25 @@ def compare(names: tuple[str, ...], seeds: range) -> dict:
     (`history: {days: 0}`: the first quotes start from the admin's expected minutes), the
     counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
     eta.HISTORY_WINDOW 30), the clerk speeds not averaging 1 (queries.eta.NORMALISE_SPEEDS
-    off). The earlier days have their own random draws: both runs are
-    the same day."""
+    off), and the inputs as read then (queries.eta's EXACT_CHECK_INS, FROM_FIRST_CALL,
+    LATE_BOOKINGS, POOLED_PRIORITY and POOLED_NO_SHOWS off). The earlier days have their own random draws:
+    both runs are the same day."""
     import dataclasses
     found: dict = {}
+    switches = ("NORMALISE_SPEEDS", "EXACT_CHECK_INS", "FROM_FIRST_CALL", "LATE_BOOKINGS", "POOLED_PRIORITY",
+                "POOLED_NO_SHOWS")
 
     def old(run):
-        saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS
-        eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS = False, 30, False
+        saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, {name: getattr(eta_queries, name) for name in switches}
+        eta.DRAW_FITTED, eta.HISTORY_WINDOW = False, 30
+        for name in switches:
+            setattr(eta_queries, name, False)
         try:
             return run()
         finally:
-            eta.DRAW_FITTED, eta.HISTORY_WINDOW, eta_queries.NORMALISE_SPEEDS = saved
+            eta.DRAW_FITTED, eta.HISTORY_WINDOW = saved[0], saved[1]
+            for name, value in saved[2].items():
+                setattr(eta_queries, name, value)
     for name in names:
         chosen = scenario.load(name)
         before = dataclasses.replace(chosen, history_days=0)

@@ -22,6 +22,12 @@ def test_without_bookings_or_when_booked_citizens_do_not_come_the_walk_ins_go_in
     assert quotes(eta.LineState(WALK_INS, COUNTER, HISTORY, booked=((0.0, 1),), booked_show=0.0)) == {1: 0, 2: 5}
 
 
+def test_a_booking_with_its_own_chance_of_coming_is_drawn_at_that_chance():
+    # A booked citizen late past the slot comes at the day's late share, not the show-up share.
+    assert quotes(eta.LineState(WALK_INS, COUNTER, HISTORY, booked=((0.0, 1, 0.0),), booked_show=1.0)) == {1: 0, 2: 5}
+    assert quotes(eta.LineState(WALK_INS, COUNTER, HISTORY, booked=((0.0, 1, 1.0),), booked_show=0.0)) == {1: 5, 2: 10}
+
+
 def test_after_two_appointments_in_a_row_a_walk_in_is_called():
     state = eta.LineState(WALK_INS, COUNTER, HISTORY, booked=((0.0, 1), (0.0, 1), (0.0, 1)), booked_show=1.0)
     # Two booked citizens, then walk-in 1, then the third booked one, then walk-in 2.
