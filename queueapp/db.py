@@ -163,6 +163,27 @@ class _Group:
             connection.close()
             raise
 
+    @contextmanager
+    def savepoint(self, first: bool) -> Iterator[None]:
+        """One writer's work: the first writer's needs none (its error abandons the whole
+        transaction); a later one's is undone alone on error. Plain SQL: SQLAlchemy would
+        compile a new SAVEPOINT statement every time."""
+        if first:
+            yield
+            return
+        self.connection.exec_driver_sql("SAVEPOINT queueapp_writer")
+        try:
+            yield
+        except BaseException:
+            try:
+                self.connection.exec_driver_sql("ROLLBACK TO SAVEPOINT queueapp_writer")
+                self.connection.exec_driver_sql("RELEASE SAVEPOINT queueapp_writer")
+            except Exception:  # noqa: BLE001 - the writer's own error is the one to tell
+                # SQLite ended the whole transaction (a full disk): its commit fails for all.
+                log.warning("undoing one writer's work in a shared transaction failed", exc_info=True)
+            raise
+        self.connection.exec_driver_sql("RELEASE SAVEPOINT queueapp_writer")
+
     def commit(self, run_row_watchers) -> None:
         """Commit for every writer of the group; the per-process copies of what they
         changed are dropped before the write lock is released."""
@@ -334,16 +355,17 @@ class Database:
             if leader:
                 group = self._group = _Group.begin(self.engine)
             group.writers += 1
-            # The first writer needs no savepoint: its error abandons the whole transaction.
-            session = self._writer(bind=group.connection,
-                                   join_transaction_mode="rollback_only" if leader else "create_savepoint")
-            uow = UnitOfWork(session)
-            try:
-                with session.begin():
+            with group.savepoint(first=leader):
+                # The session flushes into the shared transaction; it never commits nor rolls
+                # it back (closing it leaves the transaction as it is).
+                session = self._writer(bind=group.connection, join_transaction_mode="rollback_only")
+                uow = UnitOfWork(session)
+                try:
                     yield uow
-                group.changed_rows.append(session.info.pop("changed_rows", {}))
-            finally:
-                session.close()
+                    session.flush()
+                    group.changed_rows.append(session.info.pop("changed_rows", {}))
+                finally:
+                    session.close()
         except BaseException:
             if leader and group is not None:   # nobody joined yet: the lock was ours throughout
                 self._group = None

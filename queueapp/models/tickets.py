@@ -35,6 +35,8 @@ class Ticket(Base):
         Index("ix_tickets_service_times", "service_id", "business_date", "status", "finished_at"),
         # What stands at a counter (call-next, the counter's row on every board).
         Index("ix_tickets_at_counter", "counter_id", "status"),
+        # Those behind a number in its line, from its place in time (migration 0016).
+        Index("ix_tickets_queue", "office_id", "business_date", "service_id", "queued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import repository
@@ -44,8 +44,8 @@ def services_overview(session: Session, office: Office, now: datetime,
     calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
     connection, ids = session.connection(), [s.id for s in services]
-    counts = {service_id: (issued, waiting) for service_id, issued, waiting in connection.execute(
-        _SERVICE_COUNTS, {"office_id": office.id, "day": day, "ids": ids})}
+    waiting = dict(connection.execute(_WAITING_COUNTS, {"office_id": office.id, "day": day, "ids": ids}).all())
+    # The day's last number is how many were issued (every ticket is numbered by it).
     last_numbers = dict(connection.execute(_LAST_NUMBERS, {"day": day, "ids": ids}).all())
     open_counters = inputs.open_counters()
     # "The wait if you take a number now": a newcomer at the back of each line, in the
@@ -53,8 +53,8 @@ def services_overview(session: Session, office: Office, now: datetime,
     estimates = eta_queries.line_estimates(session, office, None if office.seq else now)
     result = []
     for service in services:
-        issued, n_waiting = counts.get(service.id, (0, 0))
-        used = max(last_numbers.get(service.id, 0), issued)
+        n_waiting = waiting.get(service.id, 0)
+        used = last_numbers.get(service.id, 0)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
         estimate = estimates.get(-service.id, eta_queries.NO_ESTIMATE)
         result.append({
@@ -71,11 +71,11 @@ def services_overview(session: Session, office: Office, now: datetime,
     return result
 
 
-# Tickets issued today and waiting now, per service (of those asked for), in one pass.
-_SERVICE_COUNTS = (select(Ticket.service_id, func.count(),
-                          func.sum(case((IS_CALLABLE, 1), else_=0)))
+# Tickets waiting now, per service (of those asked for): the line index's (office, day,
+# status, service) ranges of the callable states, not every ticket of the day.
+_WAITING_COUNTS = (select(Ticket.service_id, func.count())
                    .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
-                          Ticket.service_id.in_(bindparam("ids", expanding=True)))
+                          IS_CALLABLE, Ticket.service_id.in_(bindparam("ids", expanding=True)))
                    .group_by(Ticket.service_id))
 _LAST_NUMBERS = select(DailyCounter.service_id, DailyCounter.last_number).where(
     DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))

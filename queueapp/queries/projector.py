@@ -162,9 +162,9 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     line = line_positions(session, office.id, day) if phones or counter_ids else None
     if line is not None:
         positions = {row.id: row.position for row in line}
-    else:   # several commits projected together: their waiting tickets' places in one statement
-        waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE]
-        positions = positions_of(session, [t.id for t in waiting]) if len(waiting) > 1 else {}
+    else:   # the waiting tickets of the commits' events: their places in two statements
+        waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE and t.business_date == day]
+        positions = positions_of(session, office.id, day, waiting)
     estimates = {}
     if services:
         # The chosen estimator replays the office's counters once per change (kept per seq

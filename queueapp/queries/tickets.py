@@ -210,26 +210,47 @@ def line_positions(session: Session, office_id: int, day) -> list:
     return list(session.connection().execute(_LINE, {"office_id": office_id, "day": day}))
 
 
-# The people ahead of each of a few tickets (a batch of commits, queries.projector): the
-# COUNT of _PEOPLE_AHEAD for each, correlated, in one statement.
+# The people ahead of the tickets of a commit (or a batch of commits, queries.projector),
+# without counting everyone ahead of a number at the back of a long line: a walk-in's
+# people ahead are its line's waiting count less itself and those behind it, counted from
+# its place in time (ix_tickets_queue: few). A priority ticket (few) counts those ahead.
 _ASKED = aliased(Ticket)
 _ASKED_RANK = case((_ASKED.priority.is_not(None), 0), else_=1)
+_SAME_LINE = and_(Ticket.office_id == _ASKED.office_id, Ticket.business_date == _ASKED.business_date,
+                  Ticket.service_id == _ASKED.service_id, IS_CALLABLE, Ticket.id != _ASKED.id)
 _AHEAD_OF_ASKED = select(func.count()).where(
-    Ticket.office_id == _ASKED.office_id, Ticket.business_date == _ASKED.business_date,
-    Ticket.service_id == _ASKED.service_id, IS_CALLABLE, Ticket.id != _ASKED.id,
+    _SAME_LINE,
     or_(_PRIORITY_RANK < _ASKED_RANK,
         and_(_PRIORITY_RANK == _ASKED_RANK,
              tuple_(Ticket.queued_at, Ticket.number, Ticket.id) < tuple_(_ASKED.queued_at, _ASKED.number, _ASKED.id)))
 ).correlate(_ASKED).scalar_subquery()
-_POSITIONS_OF = select(_ASKED.id, _AHEAD_OF_ASKED).where(_ASKED.id.in_(bindparam("ids", expanding=True)))
+_BEHIND_WALK_IN = select(func.count()).where(
+    _SAME_LINE, Ticket.priority.is_(None), Ticket.queued_at >= _ASKED.queued_at,
+    tuple_(Ticket.queued_at, Ticket.number, Ticket.id) > tuple_(_ASKED.queued_at, _ASKED.number, _ASKED.id)
+).correlate(_ASKED).scalar_subquery()
+_LINE_COUNTS = (select(Ticket.service_id, func.count())
+                .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
+                       IS_CALLABLE, Ticket.service_id.in_(bindparam("service_ids", expanding=True)))
+                .group_by(Ticket.service_id))
+_POSITIONS_OF = select(_ASKED.id, _ASKED.service_id, _ASKED.priority.is_not(None),
+                       case((_ASKED.priority.is_not(None), _AHEAD_OF_ASKED), else_=_BEHIND_WALK_IN)
+                       ).where(_ASKED.id.in_(bindparam("ids", expanding=True)))
 
 
-def positions_of(session: Session, ticket_ids: list[int]) -> dict[int, int]:
-    """ticket id -> people ahead (people_ahead of each), in one statement; meant for
-    callable tickets (tests/integration/test_position_query.py checks it against the rule)."""
-    if not ticket_ids:
+def positions_of(session: Session, office_id: int, day, tickets: list) -> dict[int, int]:
+    """ticket id -> people ahead (people_ahead of each) of callable `tickets` of the
+    office's `day`, in two statements whatever their number and the line's length
+    (tests/integration/test_position_query.py checks it against the dispatch rule)."""
+    if not tickets:
         return {}
-    return dict(session.connection().execute(_POSITIONS_OF, {"ids": list(ticket_ids)}).all())
+    connection = session.connection()
+    waiting = dict(connection.execute(_LINE_COUNTS, {
+        "office_id": office_id, "day": day, "service_ids": sorted({t.service_id for t in tickets})}).all())
+    found = {}
+    for ticket_id, service_id, priority, counted in connection.execute(
+            _POSITIONS_OF, {"ids": [t.id for t in tickets]}):
+        found[ticket_id] = counted if priority else waiting.get(service_id, 0) - 1 - counted
+    return found
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:

@@ -36,7 +36,8 @@ def test_people_ahead_in_sql_matches_the_domain_rule_on_a_mixed_line(demo, clock
         # A batch of commits asks for several at once (queries.projector): the same counts.
         callable_rows = [row for row in rows if row.status.value in ("waiting", "transferred")]
         assert len(callable_rows) > 10
-        assert ticket_views.positions_of(s, [row.id for row in callable_rows]) == {
+        office_id, day = rows[0].office_id, rows[0].business_date
+        assert ticket_views.positions_of(s, office_id, day, callable_rows) == {
             row.id: people_ahead(repository.candidate(row), line) for row in callable_rows}
 
 
