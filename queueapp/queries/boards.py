@@ -21,16 +21,17 @@ from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
 from ..models import Appointment, Counter, DailyCounter, Office, Ticket, TicketEvent
 from . import eta as eta_queries
-from .tickets import (IS_CALLABLE, counter_brief, line_item, line_positions,
+from .tickets import (counter_brief, line_counts, line_item, line_positions,
                       service_brief, ticket_view)
 
 RECENT_CALLS = 10
 
 
 def services_overview(session: Session, office: Office, now: datetime,
-                      only: set[int] | None = None) -> list[dict]:
+                      only: set[int] | None = None, waiting: dict[int, int] | None = None) -> list[dict]:
     """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left.
-    `only`: the rows of these service ids (what an event changed), in the same order."""
+    `only`: the rows of these service ids (what an event changed), in the same order;
+    `waiting`: their queries.tickets.line_counts, when already read."""
     day = business_date(now, office.timezone)
     # The rows kept per process (repository.service_rows) at every change of a line; read
     # afresh for a whole board (a snapshot, built once per room and seq, or a page).
@@ -44,7 +45,8 @@ def services_overview(session: Session, office: Office, now: datetime,
     calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
     connection, ids = session.connection(), [s.id for s in services]
-    waiting = dict(connection.execute(_WAITING_COUNTS, {"office_id": office.id, "day": day, "ids": ids}).all())
+    if waiting is None:
+        waiting = line_counts(session, office.id, day, ids)
     # The day's last number is how many were issued (every ticket is numbered by it).
     last_numbers = dict(connection.execute(_LAST_NUMBERS, {"day": day, "ids": ids}).all())
     open_counters = inputs.open_counters()
@@ -71,12 +73,6 @@ def services_overview(session: Session, office: Office, now: datetime,
     return result
 
 
-# Tickets waiting now, per service (of those asked for): the line index's (office, day,
-# status, service) ranges of the callable states, not every ticket of the day.
-_WAITING_COUNTS = (select(Ticket.service_id, func.count())
-                   .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
-                          IS_CALLABLE, Ticket.service_id.in_(bindparam("ids", expanding=True)))
-                   .group_by(Ticket.service_id))
 _LAST_NUMBERS = select(DailyCounter.service_id, DailyCounter.last_number).where(
     DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))
 

@@ -32,7 +32,7 @@ from ..domain.states import CALLABLE, TicketStatus
 from ..models import Counter, Office, Ticket
 from . import eta as eta_queries
 from .boards import called_for, counter_screens, public_call, services_overview
-from .tickets import line_positions, placed, positions_of, remember_sent, ticket_view
+from .tickets import line_counts, line_positions, placed, positions_of, remember_sent, ticket_view
 
 
 @dataclass
@@ -160,11 +160,6 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     # (queries.tickets.people_ahead), so a commit does not cost O(line).
     day = business_date(now, office.timezone)
     line = line_positions(session, office.id, day) if phones or counter_ids else None
-    if line is not None:
-        positions = {row.id: row.position for row in line}
-    else:   # the waiting tickets of the commits' events: their places in two statements
-        waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE and t.business_date == day]
-        positions = positions_of(session, office.id, day, waiting)
     estimates = {}
     if services:
         # The chosen estimator replays the office's counters once per change (kept per seq
@@ -172,6 +167,13 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         moment = now if office.seq == projection.seq else None
         estimates = eta_queries.line_estimates(session, office, moment, line=line)
         services = eta_queries.linked_services(session, office, services, moment, line=line)
+    # The touched lines' waiting counts, read once: their board rows and the places below.
+    counts = line_counts(session, office.id, day, services) if services else {}
+    if line is not None:
+        positions = {row.id: row.position for row in line}
+    else:   # the waiting tickets of the commits' events: their places in one more statement
+        waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE and t.business_date == day]
+        positions = positions_of(session, office.id, day, waiting, counts=counts)
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
@@ -186,7 +188,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         projection.events.append((event, view, counter))
         _add_call(projection, office, event, ticket, service, counters)
     if services:
-        projection.services = services_overview(session, office, now, only=services)
+        projection.services = services_overview(session, office, now, only=services, waiting=counts)
     own = {e.ticket_id for e in events}
     for row in line or ():
         if row.service_id in services and row.id not in own and (

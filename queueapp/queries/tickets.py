@@ -237,15 +237,23 @@ _POSITIONS_OF = select(_ASKED.id, _ASKED.service_id, _ASKED.priority.is_not(None
                        ).where(_ASKED.id.in_(bindparam("ids", expanding=True)))
 
 
-def positions_of(session: Session, office_id: int, day, tickets: list) -> dict[int, int]:
+def line_counts(session: Session, office_id: int, day, service_ids) -> dict[int, int]:
+    """service id -> its callable tickets of the office's day (through ix_tickets_line's
+    ranges of the callable states, not every ticket of the day)."""
+    return dict(session.connection().execute(_LINE_COUNTS, {
+        "office_id": office_id, "day": day, "service_ids": sorted(service_ids)}).all())
+
+
+def positions_of(session: Session, office_id: int, day, tickets: list,
+                 counts: dict[int, int] | None = None) -> dict[int, int]:
     """ticket id -> people ahead (people_ahead of each) of callable `tickets` of the
-    office's `day`, in two statements whatever their number and the line's length
-    (tests/integration/test_position_query.py checks it against the dispatch rule)."""
+    office's `day`, in two statements whatever their number and the line's length (one
+    when `counts`, line_counts read for at least their services, is given;
+    tests/integration/test_position_query.py checks it against the dispatch rule)."""
     if not tickets:
         return {}
     connection = session.connection()
-    waiting = dict(connection.execute(_LINE_COUNTS, {
-        "office_id": office_id, "day": day, "service_ids": sorted({t.service_id for t in tickets})}).all())
+    waiting = counts if counts is not None else line_counts(session, office_id, day, {t.service_id for t in tickets})
     found = {}
     for ticket_id, service_id, priority, counted in connection.execute(
             _POSITIONS_OF, {"ids": [t.id for t in tickets]}):
