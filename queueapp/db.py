@@ -151,7 +151,9 @@ class _Group:
         self.transaction = transaction
         self.changed_rows: list[dict] = []
         self.writers = 0                 # who ran their work in it so far
+        self.events: list[PublishedEvent] = []   # theirs, in seq order
         self.done = threading.Event()    # patched under gevent and eventlet
+        self.published = threading.Event()
         self.error: BaseException | None = None
 
     @classmethod
@@ -317,16 +319,22 @@ class Database:
         publishes the recorded events; a failing listener is logged, never raised.
         On SQLite, writers queued at the same moment share one transaction (a group
         commit, _shared_write), each in its own savepoint."""
-        transaction = self._own_write() if self._write_lock is None else self._shared_write()
-        with transaction as uow:
+        if self._write_lock is not None:
+            with self._shared_write() as uow:   # published by the group's first writer
+                yield uow
+            return
+        with self._own_write() as uow:
             yield uow
-        if not uow.events:
+        self._publish(uow.events)
+
+    def _publish(self, events: list[PublishedEvent]) -> None:
+        if not events:
             return
         for listener in list(self.listeners):   # a listener may add another (a cache, on first use)
             try:
-                listener(uow.events)
+                listener(events)
             except Exception:  # noqa: BLE001 - a broadcast never fails the request
-                log.exception("publishing events up to seq=%s failed", uow.events[-1].seq)
+                log.exception("publishing events up to seq=%s failed", events[-1].seq)
 
     @contextmanager
     def _own_write(self) -> Iterator[UnitOfWork]:
@@ -364,6 +372,7 @@ class Database:
                     yield uow
                     session.flush()
                     group.changed_rows.append(session.info.pop("changed_rows", {}))
+                    group.events += uow.events
                 finally:
                     session.close()
         except BaseException:
@@ -373,18 +382,27 @@ class Database:
             self._write_lock.release()
             raise
         self._write_lock.release()
-        if leader:
-            try:
-                time.sleep(0)   # under gevent or eventlet, a switch: the queued writers join
-            finally:   # even when interrupted here: the writers who joined wait for this commit
-                self._write_lock.acquire()
-                try:
-                    self._group = None
-                    group.commit(self._run_row_watchers)
-                finally:
-                    self._write_lock.release()
-        else:
+        if not leader:
             group.committed()
+            group.published.wait()   # its views were sent (the answer reads them)
+            return
+        try:
+            time.sleep(0)   # under gevent or eventlet, a switch: the queued writers join
+        finally:   # even when interrupted here: the writers who joined wait for this commit
+            self._write_lock.acquire()
+            try:
+                self._group = None
+                group.commit(self._run_row_watchers)
+            finally:
+                self._write_lock.release()
+                if group.error is not None:
+                    group.published.set()
+        # One commit, one publication, its events in seq order: a writer woken by the
+        # commit (a thread) could otherwise publish before the one ahead of it.
+        try:
+            self._publish(group.events)
+        finally:
+            group.published.set()
 
     def _run_row_watchers(self, changed: list[dict]) -> None:
         for rows in changed:
