@@ -10,8 +10,8 @@ fixed number of statements whatever the number of screens:
   office's line with the people ahead of each, queries.tickets.line_positions), when a
   phone watches one;
 - the screen of every watched counter serving those services (its line in call order).
-With no phone nor counter screen watching, the office's line is not read: the event's
-own ticket counts the people ahead of it.
+With no phone nor counter screen watching, the office's line is not read: the events'
+own tickets get their places from their lines' counts (queries.tickets.positions_of).
 Screens apply these; they take a fresh snapshot only on a seq gap, after a reconnect,
 or when an administrator changed the office (office.configured).
 """
@@ -156,8 +156,8 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
             e.counter_id for e in events if e.type == EventType.COUNTER_UPDATED.value and e.counter_id in counters}
     phones = services and (watching.tickets is None or bool(watching.tickets))
     # The office's whole line only for the screens that show it (a phone's place, a counter's
-    # list): with nobody watching, an event's own ticket counts the people ahead of it alone
-    # (queries.tickets.people_ahead), so a commit does not cost O(line).
+    # list): with nobody watching, the events' own tickets get their places from their lines'
+    # counts (queries.tickets.positions_of), so a commit does not cost O(line) per ticket.
     day = business_date(now, office.timezone)
     line = line_positions(session, office.id, day) if phones or counter_ids else None
     estimates = {}
