@@ -15,13 +15,16 @@ from .offices import Counter, Service
 
 
 class DailyCounter(Base):
-    """Last number issued per service per business day; incremented atomically."""
+    """Per service per business day: the last number issued (incremented atomically) and
+    the tickets waiting in its line (kept by the database's triggers on tickets, migration
+    0017: no write path maintains it by hand)."""
 
     __tablename__ = "daily_counters"
 
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
     business_date: Mapped[date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+    waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Ticket(Base):

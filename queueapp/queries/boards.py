@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import repository
@@ -19,19 +19,19 @@ from ..domain.hours import is_open
 from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus
-from ..models import Appointment, Counter, DailyCounter, Office, Ticket, TicketEvent
+from ..models import Appointment, Counter, Office, Ticket, TicketEvent
 from . import eta as eta_queries
-from .tickets import (counter_brief, line_counts, line_item, line_positions,
+from .tickets import (DayCounts, counter_brief, day_counts, line_item, line_positions,
                       service_brief, ticket_view)
 
 RECENT_CALLS = 10
 
 
 def services_overview(session: Session, office: Office, now: datetime,
-                      only: set[int] | None = None, waiting: dict[int, int] | None = None) -> list[dict]:
+                      only: set[int] | None = None, counts: DayCounts | None = None) -> list[dict]:
     """Per service: open for new tickets, waiting count, ETA for a newcomer, quota left.
     `only`: the rows of these service ids (what an event changed), in the same order;
-    `waiting`: their queries.tickets.line_counts, when already read."""
+    `counts`: their queries.tickets.day_counts, when already read."""
     day = business_date(now, office.timezone)
     # The rows kept per process (repository.service_rows) at every change of a line; read
     # afresh for a whole board (a snapshot, built once per room and seq, or a page).
@@ -44,19 +44,17 @@ def services_overview(session: Session, office: Office, now: datetime,
     inputs = eta_queries.office_inputs(session, office, now)
     calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
-    connection, ids = session.connection(), [s.id for s in services]
-    if waiting is None:
-        waiting = line_counts(session, office.id, day, ids)
+    ids = [s.id for s in services]
     # The day's last number is how many were issued (every ticket is numbered by it).
-    last_numbers = dict(connection.execute(_LAST_NUMBERS, {"day": day, "ids": ids}).all())
+    counts = counts if counts is not None else day_counts(session, day, ids)
     open_counters = inputs.open_counters()
     # "The wait if you take a number now": a newcomer at the back of each line, in the
     # same replay as the waiting tickets' quotes (queries.eta.line_estimates).
     estimates = eta_queries.line_estimates(session, office, None if office.seq else now)
     result = []
     for service in services:
-        n_waiting = waiting.get(service.id, 0)
-        used = last_numbers.get(service.id, 0)
+        n_waiting = counts.waiting.get(service.id, 0)
+        used = counts.issued.get(service.id, 0)
         quota_left = None if not service.daily_quota else max(0, service.daily_quota - used)
         estimate = estimates.get(-service.id, eta_queries.NO_ESTIMATE)
         result.append({
@@ -71,10 +69,6 @@ def services_overview(session: Session, office: Office, now: datetime,
             "counters_open": open_counters.get(service.id, 0),
         })
     return result
-
-
-_LAST_NUMBERS = select(DailyCounter.service_id, DailyCounter.last_number).where(
-    DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))
 
 
 def counters_overview(session: Session, office: Office) -> list[dict]:

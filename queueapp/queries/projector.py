@@ -32,7 +32,7 @@ from ..domain.states import CALLABLE, TicketStatus
 from ..models import Counter, Office, Ticket
 from . import eta as eta_queries
 from .boards import called_for, counter_screens, public_call, services_overview
-from .tickets import line_counts, line_positions, placed, positions_of, remember_sent, ticket_view
+from .tickets import day_counts, line_positions, placed, positions_of, remember_sent, ticket_view
 
 
 @dataclass
@@ -168,12 +168,12 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         estimates = eta_queries.line_estimates(session, office, moment, line=line)
         services = eta_queries.linked_services(session, office, services, moment, line=line)
     # The touched lines' waiting counts, read once: their board rows and the places below.
-    counts = line_counts(session, office.id, day, services) if services else {}
+    counts = day_counts(session, day, services) if services else None
     if line is not None:
         positions = {row.id: row.position for row in line}
     else:   # the waiting tickets of the commits' events: their places in one more statement
         waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE and t.business_date == day]
-        positions = positions_of(session, office.id, day, waiting, counts=counts)
+        positions = positions_of(session, office.id, day, waiting, counts=counts.waiting if counts else {})
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
@@ -188,7 +188,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         projection.events.append((event, view, counter))
         _add_call(projection, office, event, ticket, service, counters)
     if services:
-        projection.services = services_overview(session, office, now, only=services, waiting=counts)
+        projection.services = services_overview(session, office, now, only=services, counts=counts)
     own = {e.ticket_id for e in events}
     for row in line or ():
         if row.service_id in services and row.id not in own and (

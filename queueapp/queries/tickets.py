@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -12,7 +13,7 @@ from ..db import Database, PublishedEvent
 from ..domain import eta
 from ..domain.events import EventType
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus, allowed_actions
-from ..models import Counter, CounterService, CounterState, Service, Ticket, UTCDateTime
+from ..models import Counter, CounterService, CounterState, DailyCounter, Service, Ticket, UTCDateTime
 
 # The statements below run on every ticket issued or shown: built once, with bound
 # parameters, because building SQLAlchemy expressions costs more than running them.
@@ -228,20 +229,36 @@ _BEHIND_WALK_IN = select(func.count()).where(
     _SAME_LINE, Ticket.priority.is_(None), Ticket.queued_at >= _ASKED.queued_at,
     tuple_(Ticket.queued_at, Ticket.number, Ticket.id) > tuple_(_ASKED.queued_at, _ASKED.number, _ASKED.id)
 ).correlate(_ASKED).scalar_subquery()
-_LINE_COUNTS = (select(Ticket.service_id, func.count())
-                .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
-                       IS_CALLABLE, Ticket.service_id.in_(bindparam("service_ids", expanding=True)))
-                .group_by(Ticket.service_id))
+# Each line's waiting count and last number of the day: one row per service, kept by the
+# database's triggers on tickets (migration 0017), whatever the line's length.
+_DAY_COUNTS = select(DailyCounter.service_id, DailyCounter.waiting, DailyCounter.last_number).where(
+    DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))
 _POSITIONS_OF = select(_ASKED.id, _ASKED.service_id, _ASKED.priority.is_not(None),
                        case((_ASKED.priority.is_not(None), _AHEAD_OF_ASKED), else_=_BEHIND_WALK_IN)
                        ).where(_ASKED.id.in_(bindparam("ids", expanding=True)))
 
 
+@dataclass(frozen=True)
+class DayCounts:
+    """Per service id of one day: tickets waiting in its line (callable) and numbers issued."""
+
+    waiting: dict[int, int]
+    issued: dict[int, int]
+
+
+def day_counts(session: Session, day, service_ids) -> DayCounts:
+    """The lines' counts of `day` for these services (one read of daily_counters)."""
+    waiting, issued = {}, {}
+    for service_id, n_waiting, last_number in session.connection().execute(
+            _DAY_COUNTS, {"day": day, "ids": sorted(service_ids)}):
+        waiting[service_id], issued[service_id] = n_waiting, last_number
+    return DayCounts(waiting, issued)
+
+
 def line_counts(session: Session, office_id: int, day, service_ids) -> dict[int, int]:
-    """service id -> its callable tickets of the office's day (through ix_tickets_line's
-    ranges of the callable states, not every ticket of the day)."""
-    return dict(session.connection().execute(_LINE_COUNTS, {
-        "office_id": office_id, "day": day, "service_ids": sorted(service_ids)}).all())
+    """service id -> its callable tickets of the office's day (`service_ids` are the
+    office's: the counts are kept per service)."""
+    return day_counts(session, day, service_ids).waiting
 
 
 def positions_of(session: Session, office_id: int, day, tickets: list,

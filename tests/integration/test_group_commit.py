@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select
 
 from queueapp import db as db_module
 from queueapp.domain import errors
-from queueapp.models import Ticket
+from queueapp.models import DailyCounter, Ticket
 from queueapp.services import tickets as ticket_ops
 
 from ..support import Clock
@@ -107,6 +107,8 @@ def test_one_writers_error_rolls_back_its_own_work_only(demo, monkeypatch):
         kept = dict(s.execute(select(Ticket.id, Ticket.number)).all())
     assert set(kept) == {outcomes["first"], outcomes["last"]}
     assert sorted(kept.values()) == [1, 2]   # the rolled-back number is given again, no gap
+    with demo.read() as s:   # and the line's kept count (a trigger's write) is rolled back with it
+        assert s.execute(select(DailyCounter.waiting)).scalars().all() == [2]
 
 
 def test_a_failed_commit_fails_every_writer_of_the_group(demo, monkeypatch):
