@@ -36,6 +36,9 @@ class PublishedEvent:
     counter_id: int | None = None
     call_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # A ticket.issued event's ticket as its transaction inserted it (a plain record of its
+    # columns): the projector need not read back a ticket nothing else changed since.
+    issued: Any = field(default=None, compare=False, repr=False)
 
 
 # Core statements on the table, run on the session's connection: the log and the seq need
@@ -83,8 +86,9 @@ class UnitOfWork:
 
     def record(self, office: Office, type_: EventType, at: datetime, *, ticket_id: int | None = None,
                counter_id: int | None = None, staff_id: int | None = None,
-               data: dict[str, Any] | None = None) -> PublishedEvent:
-        """Append the event to the office's log with the next seq; it is published after commit."""
+               data: dict[str, Any] | None = None, issued: Any = None) -> PublishedEvent:
+        """Append the event to the office's log with the next seq; it is published after commit.
+        `issued`: the ticket's columns as just inserted (PublishedEvent.issued)."""
         type_ = EventType(type_)
         # What the session holds goes first (as its autoflush would): the event names its rows.
         self.session.flush()
@@ -96,7 +100,8 @@ class UnitOfWork:
                                            "staff_id": staff_id, "data": data or {}})
         published = PublishedEvent(type=type_.value, office_id=office.id, office_slug=office.slug, seq=seq,
                                    at=at, ticket_id=ticket_id, counter_id=counter_id, data=data or {},
-                                   call_id=call_id(office.slug, seq) if type_ in CALL_EVENTS else None)
+                                   call_id=call_id(office.slug, seq) if type_ in CALL_EVENTS else None,
+                                   issued=issued)
         self.events.append(published)
         return published
 

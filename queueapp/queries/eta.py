@@ -19,7 +19,7 @@ from ..domain.channels import Channel
 from ..domain.events import EventType
 from ..models import Appointment, BookingRule, Counter, Office, Service, Ticket, TicketEvent
 from .eta_cache import NO_ESTIMATE, EtaInputs, Replay, derived, kept  # noqa: F401 - EtaInputs: read by tests and callers
-from .tickets import line_positions
+from .tickets import line_positions, replay_line
 
 # The latest calls that ended today (served or no-show): enough for 30 per service in a
 # busy office, bounded so the cost does not grow with the day.
@@ -289,11 +289,13 @@ def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
 
 
 def line_state(session: Session, office: Office, now: datetime, *, line=None,
-               inputs: Inputs | None = None) -> eta.LineState:
+               inputs: Inputs | None = None, checked_in_beyond=()) -> eta.LineState:
     """The office's line, counters and history at `now` for the domain.eta estimators:
     open counters, and counters paused during one of the office's breaks (due back at its
     end); closed counters and counters paused outside a break do not count. `line`: the
-    office's line_positions when already read; `inputs`: read_inputs when kept."""
+    office's line_positions when already read (or the rows of it to replay); `inputs`:
+    read_inputs when kept; `checked_in_beyond`: appointment tickets in line but not in `line`
+    (queries.tickets.replay_line: their bookings have come all the same)."""
     day = business_date(now, office.timezone)
     rows = line_positions(session, office.id, day) if line is None else line
     waiting = tuple(eta.Waiting(row.id, row.service_id, _minutes(row.queued_at - now), row.number,
@@ -305,6 +307,8 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
     # the other bookings of a slot (4 seats) still come.
     known = (inputs.checked_in or frozenset()) if EXACT_CHECK_INS else frozenset()
     checked_in = [(w.service_id, round(w.queued, 3)) for w in waiting if w.appointment and w.ticket_id not in known]
+    checked_in += [(row.service_id, round(_minutes(row.queued_at - now), 3)) for row in checked_in_beyond
+                   if row.id not in known]
     booked = []
     for service_id, slot, *end in inputs.booked:
         key = (service_id, round(_minutes(slot - now), 3))
@@ -355,22 +359,23 @@ def last_change(session: Session, office_id: int) -> datetime | None:
 
 
 def line_estimates(session: Session, office: Office, now: datetime | None = None, *,
-                   line=None) -> dict[int, eta.Estimate]:
+                   line=None, known: dict[int, int] | None = None) -> dict[int, eta.Estimate]:
     """The chosen estimator (eta.monte_carlo_line, docs/ETA.md) for every waiting ticket of
     the office, and for a newcomer to each service (key: minus the service id), as of the
     office's last change (`now`: its time, when the caller knows it; `line`: the office's
-    line_positions when already read). Kept per office seq (EtaInputs): every screen of one
+    line_positions when already read; `known`: ticket id -> service id of tickets the caller
+    holds, such as a commit's new numbers). Kept per office seq (EtaInputs): every screen of one
     change reads one replay. Seeded with 0 whatever the seq: the same line gives the same
     figures, and two successive changes' quotes differ only by what changed."""
-    return _replayed(session, office, now, line).estimates
+    return _replayed(session, office, now, line, known).estimates
 
 
 def linked_services(session: Session, office: Office, service_ids: set[int],
-                    now: datetime | None = None, *, line=None) -> set[int]:
+                    now: datetime | None = None, *, line=None, known: dict[int, int] | None = None) -> set[int]:
     """These services and every service sharing a serving counter with them, transitively:
     a change in one line moves the estimates of all (a counter serving A and B splits its
     time)."""
-    groups = _replayed(session, office, now, line).groups
+    groups = _replayed(session, office, now, line, known).groups
     found, todo = set(service_ids), list(service_ids)
     while todo:
         for other in groups.get(todo.pop(), ()):
@@ -380,30 +385,37 @@ def linked_services(session: Session, office: Office, service_ids: set[int],
     return found
 
 
-def _replayed(session: Session, office: Office, now: datetime | None, line) -> Replay:
+def _replayed(session: Session, office: Office, now: datetime | None, line, known=None) -> Replay:
     keeper = kept(session)
 
     def load(moment: datetime | None) -> Replay:
         if moment is None:
             return Replay(office.seq, None, {}, {}, {})
         inputs = office_inputs(session, office, moment)
-        state = line_state(session, office, moment, line=line, inputs=inputs)
+        if line is None:   # the cut made by the database: a line of thousands stays there
+            cut = replay_line(session, office.id, business_date(moment, office.timezone), REPLAY_DEPTH)
+            state = line_state(session, office, moment, line=cut.replayed, inputs=inputs,
+                               checked_in_beyond=cut.beyond_appointments)
+            size, beyond = cut.size, cut.beyond
+        else:
+            state = line_state(session, office, moment, line=line, inputs=inputs)
+            size = len(state.waiting)
+            state, cut_off = eta.deepest_cut(state, REPLAY_DEPTH)
+            beyond = [(w.ticket_id, w.service_id) for w in cut_off]
         groups: dict[int, set[int]] = {}
         for counter in state.counters:
             for sid in counter.services:
                 groups.setdefault(sid, set()).update(counter.services)
-        size = len(state.waiting)
-        state, beyond = eta.deepest_cut(state, REPLAY_DEPTH)
         state = eta.with_newcomers(state, [s.id for s in office.services])
         estimates = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS)
         replay = Replay(office.seq, moment, estimates, groups, _slot_minutes(state),
                         {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services}, size=size)
         if beyond:   # the tickets past the replayed depth, quoted behind it (numbers taken next behind them)
-            replay = derived(replay, office.seq, [(w.ticket_id, w.service_id) for w in beyond])
+            replay = derived(replay, office.seq, beyond)
         return replay
 
     def derive(last: Replay, appended: list[int]) -> Replay:
-        services = _services_of(session, appended, line)
+        services = _services_of(session, appended, line, known)
         return derived(last, office.seq, [(t, services[t]) for t in appended if t in services])
     return keeper.replay(office.id, office.seq, lambda: now or last_change(session, office.id), load, derive)
 
@@ -423,8 +435,11 @@ def _slot_minutes(state: eta.LineState) -> dict[int, float]:
 _SERVICES_OF = select(Ticket.id, Ticket.service_id).where(Ticket.id.in_(bindparam("ids", expanding=True)))
 
 
-def _services_of(session: Session, ticket_ids: list[int], line) -> dict[int, int]:
-    """Each ticket's service: from the line when the caller read it, else one statement."""
+def _services_of(session: Session, ticket_ids: list[int], line, known: dict[int, int] | None = None) -> dict[int, int]:
+    """Each ticket's service: from what the caller holds (`known`, the line when it read
+    it), else one statement."""
+    if known and all(ticket_id in known for ticket_id in ticket_ids):
+        return {ticket_id: known[ticket_id] for ticket_id in ticket_ids}
     if line is not None:
         wanted = set(ticket_ids)
         found = {row.id: row.service_id for row in line if row.id in wanted}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timezone
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -135,7 +136,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     office = session.execute(_OFFICE, {"office_id": events[0].office_id}).scalar_one()
     now = events[-1].at
     projection = Projection(office.slug, events[-1].seq)
-    tickets = _event_tickets(session, {e.ticket_id for e in events if e.ticket_id})
+    tickets = _event_tickets(session, events)
     counters = {}
     if watching.counters is None or watching.counters or any(e.counter_id for e in events):
         loaded = list(session.execute(_COUNTERS, {"office_id": office.id}).scalars())
@@ -165,8 +166,9 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         # The chosen estimator replays the office's counters once per change (kept per seq
         # for every other screen); a change in one line moves every line sharing a counter.
         moment = now if office.seq == projection.seq else None
-        estimates = eta_queries.line_estimates(session, office, moment, line=line)
-        services = eta_queries.linked_services(session, office, services, moment, line=line)
+        known = {t.id: t.service_id for t in tickets.values()}
+        estimates = eta_queries.line_estimates(session, office, moment, line=line, known=known)
+        services = eta_queries.linked_services(session, office, services, moment, line=line, known=known)
     # The touched lines' waiting counts, read once: their board rows and the places below.
     counts = day_counts(session, day, services) if services else None
     if line is not None:
@@ -177,8 +179,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)
-        # A service created by another process a moment ago may not be kept yet: read with the ticket.
-        service = (service_rows.get(ticket.service_id) or ticket.service) if ticket is not None else None
+        service = _service_of(session, office.id, ticket, service_rows)
         view = ticket_view(session, ticket, position=positions.get(ticket.id),
                            estimate=estimates.get(ticket.id, eta_queries.NO_ESTIMATE) if estimates else None,
                            service=service) if ticket is not None else None
@@ -221,21 +222,50 @@ def _calls(session: Session, office: Office, events: list[PublishedEvent], ticke
         if event.type == EventType.COUNTER_UPDATED.value or (
                 ticket is not None and TicketStatus(ticket.status) in CALLABLE):
             return None    # a counter's row or a ticket's place comes with the estimates
-        service = (service_rows.get(ticket.service_id) or ticket.service) if ticket is not None else None
+        service = _service_of(session, office.id, ticket, service_rows)
         view = ticket_view(session, ticket, service=service) if ticket is not None else None
         early.events.append((event, view, None))
         _add_call(early, office, event, ticket, service, counters)
     return early
 
 
-def _event_tickets(session: Session, ticket_ids: set[int]) -> dict[int, Ticket]:
-    if not ticket_ids:
-        return {}
-    if len(ticket_ids) == 1:
-        found = session.execute(_EVENT_TICKET, {"id": next(iter(ticket_ids))})
-    else:
-        found = session.execute(_EVENT_TICKETS, {"ids": list(ticket_ids)})
-    return {t.id: t for t in found.unique().scalars()}
+def _service_of(session: Session, office_id: int, ticket, service_rows: dict):
+    """The ticket's service row; one created by another process a moment ago may not be
+    kept yet: the office's rows are read afresh (and kept)."""
+    if ticket is None:
+        return None
+    found = service_rows.get(ticket.service_id)
+    if found is None:
+        service_rows.update((row.id, row) for row in repository.service_rows(session, office_id, fresh=True))
+        found = service_rows[ticket.service_id]
+    return found
+
+
+def _event_tickets(session: Session, events: list[PublishedEvent]) -> dict:
+    """Each event's ticket as committed: read back, except a ticket that only its own
+    ticket.issued event names here, carried by that event as inserted (PublishedEvent.issued;
+    a ticket changed since by a commit still to project shows that change with its own event)."""
+    named: dict[int, int] = {}
+    for event in events:
+        if event.ticket_id:
+            named[event.ticket_id] = named.get(event.ticket_id, 0) + 1
+    found = {e.ticket_id: _as_read(e.issued) for e in events
+             if e.issued is not None and named[e.ticket_id] == 1}
+    wanted = [ticket_id for ticket_id in named if ticket_id not in found]
+    if len(wanted) == 1:
+        found.update((t.id, t) for t in session.execute(_EVENT_TICKET, {"id": wanted[0]}).unique().scalars())
+    elif wanted:
+        found.update((t.id, t) for t in session.execute(_EVENT_TICKETS, {"ids": wanted}).unique().scalars())
+    return found
+
+
+def _as_read(issued):
+    """An inserted ticket's record with its times as the database gives them back (UTC)."""
+    for name in ("issued_at", "queued_at"):
+        value = getattr(issued, name)
+        if value.tzinfo is not timezone.utc:
+            setattr(issued, name, value.astimezone(timezone.utc))
+    return issued
 
 
 def _touched(events: list[PublishedEvent], tickets: dict[int, Ticket], counters: dict,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from .. import repository
 from ..db import Database, PublishedEvent
 from ..domain import eta
+from ..domain.channels import Channel
 from ..domain.events import EventType
 from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus, allowed_actions
 from ..models import Counter, CounterService, CounterState, DailyCounter, Service, Ticket, UTCDateTime
@@ -209,6 +210,49 @@ def line_positions(session: Session, office_id: int, day) -> list:
     """Every callable ticket of the office today as a row of the columns a line shows (no
     ORM object: a line can be long), with `position`, the people ahead of it."""
     return list(session.connection().execute(_LINE, {"office_id": office_id, "day": day}))
+
+
+# A replay's line (queries.eta): each service's first `depth` tickets in dispatch order with
+# what a replay needs, and the others as (id, service id) in their order in time, quoted
+# behind them (domain.eta.deepest_cut's cut, made by the database): a line of thousands is
+# not read into Python at every replay. Their appointments (few) come apart: a check-in
+# takes the place of a booking still to come, wherever it stands in line.
+_RANKED = (select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.number, Ticket.priority, Ticket.channel,
+                  func.row_number().over(partition_by=Ticket.service_id,
+                                         order_by=(_PRIORITY_RANK, Ticket.queued_at, Ticket.number, Ticket.id)
+                                         ).label("rank"))
+           .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"), IS_CALLABLE)
+           .subquery())
+_REPLAYED = (select(_RANKED.c.id, _RANKED.c.service_id, _RANKED.c.queued_at, _RANKED.c.number, _RANKED.c.priority,
+                    _RANKED.c.channel).where(_RANKED.c.rank <= bindparam("depth"))
+             .order_by(_RANKED.c.service_id, _RANKED.c.rank))
+_BEYOND = (select(_RANKED.c.id, _RANKED.c.service_id).where(_RANKED.c.rank > bindparam("depth"))
+           .order_by(_RANKED.c.queued_at, _RANKED.c.number, _RANKED.c.id))
+_BEYOND_APPOINTMENTS = (select(_RANKED.c.id, _RANKED.c.service_id, _RANKED.c.queued_at, _RANKED.c.channel)
+                        .where(_RANKED.c.rank > bindparam("depth"), _RANKED.c.channel == Channel.APPOINTMENT))
+
+
+@dataclass(frozen=True)
+class ReplayLine:
+    """The office's line cut for a replay (queries.eta): `replayed` rows (id, service_id,
+    queued_at, number, priority, channel), `beyond` (id, service id) in time order, and the
+    appointments among those beyond."""
+
+    replayed: list
+    beyond: list[tuple[int, int]]
+    beyond_appointments: list
+
+    @property
+    def size(self) -> int:
+        return len(self.replayed) + len(self.beyond)
+
+
+def replay_line(session: Session, office_id: int, day, depth: int) -> ReplayLine:
+    connection = session.connection()
+    values = {"office_id": office_id, "day": day, "depth": depth}
+    beyond = [(ticket_id, service_id) for ticket_id, service_id in connection.execute(_BEYOND, values)]
+    return ReplayLine(list(connection.execute(_REPLAYED, values)), beyond,
+                      list(connection.execute(_BEYOND_APPOINTMENTS, values)) if beyond else [])
 
 
 # The people ahead of the tickets of a commit (or a batch of commits, queries.projector),

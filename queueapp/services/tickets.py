@@ -74,12 +74,13 @@ def _next_number(session: Session, service_id: int, day) -> int:
 
 def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, now: datetime, *,
            actor: Actor | None = None, data: dict | None = None,
-           counter_id: int | None = None) -> PublishedEvent:
+           counter_id: int | None = None, issued: bool = False) -> PublishedEvent:
     """Log the change; it is broadcast after commit. `counter_id` names the counter the
-    ticket just left, when the change took it away from one."""
+    ticket just left, when the change took it away from one; `issued`: `ticket` is the
+    record of its columns just inserted, carried by the event (PublishedEvent.issued)."""
     uow.session.flush()
     event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id or ticket.counter_id,
-                       staff_id=actor.staff_id if actor else None, data=data)
+                       staff_id=actor.staff_id if actor else None, data=data, issued=ticket if issued else None)
     notify.ticket_event(uow.session, office, ticket, type_, now, seq=event.seq, data=data)
     return event
 
@@ -172,8 +173,8 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
     ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
     # The ticket as inserted, for what this transaction still tells (the event, the notices):
     # its values, not an ORM object the session would never track.
-    ticket = SimpleNamespace(id=ticket_id, **values)
-    return record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor,
+    ticket = SimpleNamespace(id=ticket_id, called_at=None, started_at=None, finished_at=None, **values)
+    return record(uow, office, ticket, E.TICKET_ISSUED, now, actor=actor, issued=True,
                   data={"channel": channel.value, "priority": priority.value if priority else None,
                         **(event_data or {})})
 

@@ -157,3 +157,32 @@ def test_a_line_deeper_than_the_replay_is_quoted_behind_the_replayed_part(demo, 
     assert None not in quoted
     assert quoted == sorted(quoted) and quoted[-1] > quoted[3]   # behind the replayed four, in order
     assert fresh[-service_a].minutes >= quoted[-1]              # a number taken now: behind them all
+
+
+def test_the_databases_cut_of_a_long_line_quotes_as_the_cut_of_the_whole_line(demo, clock, monkeypatch):
+    """queries.tickets.replay_line (the first tickets of each service read, the rest as ids)
+    gives the same quotes as eta.deepest_cut applied to the whole line read into Python:
+    priority numbers, two services, and a checked-in appointment beyond the depth."""
+    from datetime import datetime, timedelta, timezone
+    from ..support import appointments, checkin
+    teach_pace(demo, clock)
+    monkeypatch.setattr(eta_queries, "REPLAY_DEPTH", 3)
+    tuesday_0800 = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+    code = appointments.book(demo, "demo", "A", tuesday_0800, name="Budi Santoso", phone="081234567891",
+                             nik="3174012345670001", now=clock(), secret_key="test-secret")["code"]
+    clock.current = tuesday_0800 - timedelta(minutes=40)
+    for i in range(10):
+        tickets.issue_ticket(demo, "demo", "AB"[i % 2], now=clock.advance(seconds=20),
+                             priority="lansia" if i in (4, 7) else None)
+    checkin.check_in(demo, "demo", code, now=clock.advance(minutes=35))
+    tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=20))
+    by_database = fresh_quotes(demo)
+    demo.forget_companion(eta_cache.EtaInputs)
+    with demo.read() as s:
+        office = repository.office_by_slug(s, "demo")
+        line = eta_queries.line_positions(s, office.id, business_date(clock(), office.timezone))
+        cut = eta_queries.replay_line(s, office.id, business_date(clock(), office.timezone), 3)
+        in_python = eta_queries.line_estimates(s, office, line=line)
+    assert len(cut.beyond_appointments) == 1 and len(cut.replayed) == 6 and cut.size == len(line) == 12
+    assert by_database == in_python
+    assert len([key for key in by_database if key > 0]) == 12
