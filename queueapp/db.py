@@ -60,9 +60,19 @@ _LOCK_OFFICE_ROW_BY_SLUG = (select(_OFFICES.c.id, _OFFICES.c.slug, _OFFICES.c.ti
 class UnitOfWork:
     """One write transaction; events recorded here are published only after commit."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, connection=None):
         self.session = session
         self.events: list[PublishedEvent] = []
+        self._connection = connection   # the shared transaction's (Database._shared_write)
+
+    @property
+    def connection(self):
+        """The transaction's connection, for Core statements. In a shared transaction it is
+        used as it is until the session begins (the ORM's first statement): Core-only work
+        (a ticket issued) never pays for the session's own transaction bookkeeping."""
+        if self._connection is not None and not self.session.in_transaction():
+            return self._connection
+        return self.session.connection()
 
     def lock_office(self, office_id: int) -> Office:
         """Lock the office row first, so every writer of one office takes locks in the
@@ -79,7 +89,7 @@ class UnitOfWork:
     def lock_office_row_by_slug(self, slug: str):
         """lock_office_by_slug as a row of the office's id, slug, timezone and closed flag
         (what a ticket's numbering and its event need). Raises OfficeNotFound."""
-        office = self.session.connection().execute(_LOCK_OFFICE_ROW_BY_SLUG, {"slug": slug}).first()
+        office = self.connection.execute(_LOCK_OFFICE_ROW_BY_SLUG, {"slug": slug}).first()
         if office is None:
             raise OfficeNotFound(office=slug)
         return office
@@ -92,7 +102,7 @@ class UnitOfWork:
         type_ = EventType(type_)
         # What the session holds goes first (as its autoflush would): the event names its rows.
         self.session.flush()
-        connection = self.session.connection()
+        connection = self.connection
         seq = connection.execute(_NEXT_SEQ, {"office_id": office.id}).scalar_one()
         # A plain INSERT: the log is append-only, no ORM object needs to track it.
         connection.execute(_INSERT_EVENT, {"office_id": office.id, "ticket_id": ticket_id, "seq": seq,
@@ -372,7 +382,7 @@ class Database:
                 # The session flushes into the shared transaction; it never commits nor rolls
                 # it back (closing it leaves the transaction as it is).
                 session = self._writer(bind=group.connection, join_transaction_mode="rollback_only")
-                uow = UnitOfWork(session)
+                uow = UnitOfWork(session, group.connection)
                 try:
                     yield uow
                     session.flush()

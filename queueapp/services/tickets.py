@@ -64,10 +64,9 @@ def _upsert_number(insert):
 _NEXT_NUMBER = {"postgresql": _upsert_number(postgresql.insert), "sqlite": _upsert_number(sqlite.insert)}
 
 
-def _next_number(session: Session, service_id: int, day) -> int:
+def _next_number(connection, service_id: int, day) -> int:
     """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING
-    (Core, on the session's connection: no ORM object is involved)."""
-    connection = session.connection()
+    (Core, on the transaction's connection: no ORM object is involved)."""
     stmt = _NEXT_NUMBER[connection.dialect.name]
     return connection.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
@@ -160,7 +159,7 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
     s = uow.session
     day = business_date(now, office.timezone)
     check_open(repository.calendar_of(s, office, day), now)
-    number = _next_number(s, service.id, day)
+    number = _next_number(uow.connection, service.id, day)
     if enforce_quota:
         check_quota(number, service.daily_quota)
     values = dict(office_id=office.id, service_id=service.id, business_date=day,
@@ -170,7 +169,7 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
                   idempotency_hash=idempotency_hash if idempotency_key else None,
                   staff_id=actor.staff_id if actor else None, counter_id=None, call_count=0, notify=False)
     s.flush()   # what the session holds goes first, as its autoflush would
-    ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
+    ticket_id = uow.connection.execute(_INSERT_TICKET, values).scalar_one()
     # The ticket as inserted, for what this transaction still tells (the event, the notices):
     # its values, not an ORM object the session would never track.
     ticket = SimpleNamespace(id=ticket_id, called_at=None, started_at=None, finished_at=None, **values)
