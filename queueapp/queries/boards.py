@@ -44,9 +44,8 @@ def services_overview(session: Session, office: Office, now: datetime,
     inputs = eta_queries.office_inputs(session, office, now)
     calendar = inputs.calendar
     office_open = is_open(replace(calendar, closed=office.closed), now)
-    ids = [s.id for s in services]
     # The day's last number is how many were issued (every ticket is numbered by it).
-    counts = counts if counts is not None else day_counts(session, day, ids)
+    counts = counts if counts is not None else day_counts(session, office.id, day)
     open_counters = inputs.open_counters()
     # "The wait if you take a number now": a newcomer at the back of each line, in the
     # same replay as the waiting tickets' quotes (queries.eta.line_estimates).

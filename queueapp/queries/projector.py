@@ -170,7 +170,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         estimates = eta_queries.line_estimates(session, office, moment, line=line, known=known)
         services = eta_queries.linked_services(session, office, services, moment, line=line, known=known)
     # The touched lines' waiting counts, read once: their board rows and the places below.
-    counts = day_counts(session, day, services) if services else None
+    counts = day_counts(session, office.id, day) if services else None
     if line is not None:
         positions = {row.id: row.position for row in line}
     else:   # the waiting tickets of the commits' events: their places in one more statement

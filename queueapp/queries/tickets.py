@@ -275,11 +275,14 @@ _BEHIND_WALK_IN = select(func.count()).where(
 ).correlate(_ASKED).scalar_subquery()
 # Each line's waiting count and last number of the day: one row per service, kept by the
 # database's triggers on tickets (migration 0017), whatever the line's length.
-_DAY_COUNTS = select(DailyCounter.service_id, DailyCounter.waiting, DailyCounter.last_number).where(
-    DailyCounter.business_date == bindparam("day"), DailyCounter.service_id.in_(bindparam("ids", expanding=True)))
+_DAY_COUNTS = (select(DailyCounter.service_id, DailyCounter.waiting, DailyCounter.last_number)
+               .join(Service, Service.id == DailyCounter.service_id)
+               .where(DailyCounter.business_date == bindparam("day"), Service.office_id == bindparam("office_id")))
 _POSITIONS_OF = select(_ASKED.id, _ASKED.service_id, _ASKED.priority.is_not(None),
-                       case((_ASKED.priority.is_not(None), _AHEAD_OF_ASKED), else_=_BEHIND_WALK_IN)
-                       ).where(_ASKED.id.in_(bindparam("ids", expanding=True)))
+                       case((_ASKED.priority.is_not(None), _AHEAD_OF_ASKED), else_=_BEHIND_WALK_IN))
+# Most commits place one ticket: its own statement, without an IN list to expand each time.
+_POSITION_OF = _POSITIONS_OF.where(_ASKED.id == bindparam("id"))
+_POSITIONS_OF = _POSITIONS_OF.where(_ASKED.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -290,19 +293,20 @@ class DayCounts:
     issued: dict[int, int]
 
 
-def day_counts(session: Session, day, service_ids) -> DayCounts:
-    """The lines' counts of `day` for these services (one read of daily_counters)."""
+def day_counts(session: Session, office_id: int, day) -> DayCounts:
+    """The office's lines' counts of `day` (one read of daily_counters, a row per service;
+    one statement whatever the services asked for: no IN list to expand each time)."""
     waiting, issued = {}, {}
     for service_id, n_waiting, last_number in session.connection().execute(
-            _DAY_COUNTS, {"day": day, "ids": sorted(service_ids)}):
+            _DAY_COUNTS, {"day": day, "office_id": office_id}):
         waiting[service_id], issued[service_id] = n_waiting, last_number
     return DayCounts(waiting, issued)
 
 
 def line_counts(session: Session, office_id: int, day, service_ids) -> dict[int, int]:
-    """service id -> its callable tickets of the office's day (`service_ids` are the
-    office's: the counts are kept per service)."""
-    return day_counts(session, day, service_ids).waiting
+    """service id -> its callable tickets of the office's day."""
+    waiting = day_counts(session, office_id, day).waiting
+    return {service_id: waiting.get(service_id, 0) for service_id in service_ids}
 
 
 def positions_of(session: Session, office_id: int, day, tickets: list,
@@ -316,8 +320,9 @@ def positions_of(session: Session, office_id: int, day, tickets: list,
     connection = session.connection()
     waiting = counts if counts is not None else line_counts(session, office_id, day, {t.service_id for t in tickets})
     found = {}
-    for ticket_id, service_id, priority, counted in connection.execute(
-            _POSITIONS_OF, {"ids": [t.id for t in tickets]}):
+    found_rows = (connection.execute(_POSITION_OF, {"id": tickets[0].id}) if len(tickets) == 1 else
+                  connection.execute(_POSITIONS_OF, {"ids": [t.id for t in tickets]}))
+    for ticket_id, service_id, priority, counted in found_rows:
         found[ticket_id] = counted if priority else waiting.get(service_id, 0) - 1 - counted
     return found
 
