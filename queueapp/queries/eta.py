@@ -407,7 +407,7 @@ def _replayed(session: Session, office: Office, now: datetime | None, line, know
             for sid in counter.services:
                 groups.setdefault(sid, set()).update(counter.services)
         state = eta.with_newcomers(state, [s.id for s in office.services])
-        estimates = eta.monte_carlo_line(state, random.Random(0), draws=DRAWS)
+        estimates = eta.monte_carlo_line(state, random.Random(0), draws=draws_for(len(state.waiting)))
         replay = Replay(office.seq, moment, estimates, groups, _slot_minutes(state),
                         {s.id: estimates.get(-s.id, NO_ESTIMATE) for s in office.services}, size=size)
         if beyond:   # the tickets past the replayed depth, quoted behind it (numbers taken next behind them)
@@ -450,6 +450,19 @@ def _services_of(session: Session, ticket_ids: list[int], line, known: dict[int,
 
 # Draws per replay (docs/ETA.md: the CPU of one replay of a 100-ticket line).
 DRAWS = 40
+# A replay of more than FULL_DRAWS_UP_TO waiting (hundreds in each line of a big hall, up to
+# REPLAY_DEPTH each) draws fewer times, down to MIN_DRAWS, so that its CPU stays about that of
+# a replay of FULL_DRAWS_UP_TO: under gevent a replay stalls the worker while it runs. No
+# shipped kecamatan or Dukcapil day comes near (docs/ETA.md, "Lines of thousands").
+FULL_DRAWS_UP_TO = 300
+MIN_DRAWS = 10
+
+
+def draws_for(replayed: int) -> int:
+    """The draws of a replay of `replayed` waiting tickets (newcomers included)."""
+    if replayed <= FULL_DRAWS_UP_TO:
+        return DRAWS
+    return max(MIN_DRAWS, DRAWS * FULL_DRAWS_UP_TO // replayed)
 # Waiting tickets of each service replayed one by one; those further back are quoted
 # behind them (eta.deepest_cut): a replay of thousands waiting would stall the worker.
 REPLAY_DEPTH = 150

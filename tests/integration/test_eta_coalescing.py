@@ -186,3 +186,28 @@ def test_the_databases_cut_of_a_long_line_quotes_as_the_cut_of_the_whole_line(de
     assert len(cut.beyond_appointments) == 1 and len(cut.replayed) == 6 and cut.size == len(line) == 12
     assert by_database == in_python
     assert len([key for key in by_database if key > 0]) == 12
+
+
+def test_a_replay_of_hundreds_draws_fewer_times(demo, clock, monkeypatch):
+    """Past FULL_DRAWS_UP_TO waiting, a replay's draws shrink with the line (down to
+    MIN_DRAWS), so its CPU stays about that of a replay of FULL_DRAWS_UP_TO."""
+    teach_pace(demo, clock)
+    monkeypatch.setattr(eta_queries, "FULL_DRAWS_UP_TO", 8)
+    monkeypatch.setattr(eta_queries, "MIN_DRAWS", 6)
+    drawn = []
+    real = eta_queries.eta.monte_carlo_line
+
+    def counted(state, rng, draws, **kwargs):
+        drawn.append((len(state.waiting), draws))
+        return real(state, rng, draws, **kwargs)
+    monkeypatch.setattr(eta_queries.eta, "monte_carlo_line", counted)
+    assert fresh_quotes(demo)
+    replayed, draws = drawn[-1]   # 6 waiting and a newcomer per service
+    assert replayed == 12 and draws == eta_queries.DRAWS * 8 // 12 == 26
+    for _ in range(30):
+        tickets.issue_ticket(demo, "demo", "B", now=clock.advance(seconds=1))
+    assert fresh_quotes(demo) and drawn[-1] == (42, 7)
+    for _ in range(20):
+        tickets.issue_ticket(demo, "demo", "C", now=clock.advance(seconds=1))
+    assert fresh_quotes(demo) and drawn[-1] == (62, 6)   # never fewer than MIN_DRAWS
+    assert [eta_queries.draws_for(n) for n in (1, 8, 9, 80)] == [40, 40, 35, 6]
