@@ -237,7 +237,7 @@ def _service_of(session: Session, office_id: int, ticket, service_rows: dict):
     found = service_rows.get(ticket.service_id)
     if found is None:
         service_rows.update((row.id, row) for row in repository.service_rows(session, office_id, fresh=True))
-        found = service_rows[ticket.service_id]
+        found = service_rows.get(ticket.service_id) or ticket.service   # not the office's any more: its row
     return found
 
 
