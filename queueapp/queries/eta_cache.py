@@ -174,16 +174,33 @@ def derived(last: Replay, seq: int, appended: list[tuple[int, int]]) -> Replay:
     # number would cost O(line)): its quotes of the tickets it held do not change, and a
     # reader of it that sees a number taken since, or the newcomer behind it, sees news.
     estimates, added = last.estimates, dict(last.added)
+    groups, slot, newcomers = last.groups, last.slot, last.newcomers
+    # Per service, the counter minutes appended ahead of its newcomer, kept as numbers are
+    # appended (a line of thousands beyond a replay's depth is quoted in one pass); and
+    # the services whose newcomers a number of each service delays.
+    extra = {sid: sum(added.get(other, 0.0) for other in groups.get(sid, {sid})) for sid in newcomers}
+    delays: dict[int, list[int]] = {}
+    for sid in newcomers:
+        for other in groups.get(sid, {sid}):
+            delays.setdefault(other, []).append(sid)
+    made: dict[tuple, eta.Estimate] = {}   # equal quotes share one (immutable) Estimate
 
     def behind(sid: int) -> eta.Estimate:
-        newcomer = last.newcomers.get(sid, NO_ESTIMATE)
+        newcomer = newcomers.get(sid, NO_ESTIMATE)
         if newcomer.minutes is None:
             return NO_ESTIMATE
-        extra = sum(added.get(other, 0.0) for other in last.groups.get(sid, {sid}))
-        return eta.Estimate(*(round(value + extra) for value in (newcomer.minutes, newcomer.low, newcomer.high)))
+        more = extra[sid]
+        key = (round(newcomer.minutes + more), round(newcomer.low + more), round(newcomer.high + more))
+        found = made.get(key)
+        if found is None:
+            found = made[key] = eta.Estimate(*key)
+        return found
     for ticket_id, sid in appended:
         estimates[ticket_id] = behind(sid)
-        added[sid] = added.get(sid, 0.0) + last.slot.get(sid, 0.0)
-    for sid in last.newcomers:
+        step = slot.get(sid, 0.0)
+        added[sid] = added.get(sid, 0.0) + step
+        for delayed in delays.get(sid, ()):
+            extra[delayed] += step
+    for sid in newcomers:
         estimates[-sid] = behind(sid)
     return Replay(seq, last.at, estimates, last.groups, last.slot, last.newcomers, size=last.size, added=added)
