@@ -463,6 +463,8 @@ def draws_for(replayed: int) -> int:
     if replayed <= FULL_DRAWS_UP_TO:
         return DRAWS
     return max(MIN_DRAWS, DRAWS * FULL_DRAWS_UP_TO // replayed)
+
+
 # Waiting tickets of each service replayed one by one; those further back are quoted
 # behind them (eta.deepest_cut): a replay of thousands waiting would stall the worker.
 REPLAY_DEPTH = 150
