@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select, text, update
 
 from queueapp import backup
 from queueapp.db import Database
-from queueapp.models import Ticket
+from queueapp.models import Service, Ticket
 from queueapp.schema import upgrade
 from queueapp.services import staff
 from queueapp.services.demo import seed_demo
@@ -49,6 +49,8 @@ def issue(db: Database, service: str = "A") -> int:
 
 
 def test_a_backup_taken_while_tickets_are_issued_holds_every_ticket_acknowledged_before_it(demo, tmp_path):
+    with demo.write() as uow:   # the kiosks take numbers until told to stop: no daily quota stops them first
+        uow.session.execute(update(Service).values(daily_quota=None))
     acknowledged: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -191,6 +193,8 @@ def test_the_backup_command_copies_a_live_servers_database_while_kiosks_take_num
     env = prepare_instance(tmp_path / "office")
     database = Database(env["QUEUEAPP_DATABASE_URL"])
     clerk = {"Authorization": f"Bearer {staff.create_token(database, 'loket1', now=datetime.now(timezone.utc))}"}
+    with database.write() as uow:   # the kiosks take numbers until the backup is made: no daily quota stops them
+        uow.session.execute(update(Service).values(daily_quota=None))
     database.dispose()
     server = LiveServer(env).start()
     acknowledged: list[int] = []
