@@ -175,7 +175,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         positions = {row.id: row.position for row in line}
     else:   # the waiting tickets of the commits' events: their places in one more statement
         waiting = [t for t in tickets.values() if TicketStatus(t.status) in CALLABLE and t.business_date == day]
-        positions = positions_of(session, office.id, day, waiting, counts=counts.waiting if counts else {})
+        positions = positions_of(session, office.id, day, waiting, counts=counts.waiting if counts else None)
     projection.screens = counter_screens(session, office, counter_ids, now, line=line) if counter_ids else {}
     for event in events:
         ticket = tickets.get(event.ticket_id)

@@ -303,22 +303,16 @@ def day_counts(session: Session, office_id: int, day) -> DayCounts:
     return DayCounts(waiting, issued)
 
 
-def line_counts(session: Session, office_id: int, day, service_ids) -> dict[int, int]:
-    """service id -> its callable tickets of the office's day."""
-    waiting = day_counts(session, office_id, day).waiting
-    return {service_id: waiting.get(service_id, 0) for service_id in service_ids}
-
-
 def positions_of(session: Session, office_id: int, day, tickets: list,
                  counts: dict[int, int] | None = None) -> dict[int, int]:
     """ticket id -> people ahead (people_ahead of each) of callable `tickets` of the
     office's `day`, in two statements whatever their number and the line's length (one
-    when `counts`, line_counts read for at least their services, is given;
+    when `counts`, the office's day_counts(...).waiting, is given;
     tests/integration/test_position_query.py checks it against the dispatch rule)."""
     if not tickets:
         return {}
     connection = session.connection()
-    waiting = counts if counts is not None else line_counts(session, office_id, day, {t.service_id for t in tickets})
+    waiting = counts if counts is not None else day_counts(session, office_id, day).waiting
     found = {}
     found_rows = (connection.execute(_POSITION_OF, {"id": tickets[0].id}) if len(tickets) == 1 else
                   connection.execute(_POSITIONS_OF, {"ids": [t.id for t in tickets]}))

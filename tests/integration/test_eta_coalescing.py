@@ -174,6 +174,9 @@ def test_the_databases_cut_of_a_long_line_quotes_as_the_cut_of_the_whole_line(de
     for i in range(10):
         tickets.issue_ticket(demo, "demo", "AB"[i % 2], now=clock.advance(seconds=20),
                              priority="lansia" if i in (4, 7) else None)
+    with demo.read() as s:   # what a process kept from before the check-in (EtaInputs keeps them 30 s)
+        before = eta_queries.read_inputs(s, repository.office_by_slug(s, "demo"), clock())
+    assert len(before.booked) == 1
     checkin.check_in(demo, "demo", code, now=clock.advance(minutes=35))
     tickets.issue_ticket(demo, "demo", "A", now=clock.advance(seconds=20))
     by_database = fresh_quotes(demo)
@@ -185,6 +188,14 @@ def test_the_databases_cut_of_a_long_line_quotes_as_the_cut_of_the_whole_line(de
         in_python = eta_queries.line_estimates(s, office, line=line)
     assert len(cut.beyond_appointments) == 1 and len(cut.replayed) == 6 and cut.size == len(line) == 12
     assert by_database == in_python
+    # With inputs kept from before the check-in, the checked-in ticket beyond the depth
+    # still takes its booking's place: the booking is not replayed as still to come.
+    with demo.read() as s:
+        office = repository.office_by_slug(s, "demo")
+        told = eta_queries.line_state(s, office, clock(), line=cut.replayed, inputs=before,
+                                      checked_in_beyond=cut.beyond_appointments)
+        untold = eta_queries.line_state(s, office, clock(), line=cut.replayed, inputs=before)
+    assert len(told.booked) == 0 and len(untold.booked) == 1
     assert len([key for key in by_database if key > 0]) == 12
 
 

@@ -93,7 +93,6 @@ def test_the_kept_counts_equal_the_lines_after_everything_a_day_brings(any_db, d
     with demo.read() as s:
         office_id = s.execute(select(Ticket.office_id)).scalars().first()
         for (service_id, day), n in counted(demo).items():
-            assert ticket_views.line_counts(s, office_id, day, [service_id]) == {service_id: n}
             assert ticket_views.day_counts(s, office_id, day).waiting[service_id] == n
 
 
