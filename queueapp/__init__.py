@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None, *, database: Database | None = N
                       client_manager=client_manager(app.config["REDIS_URL"], app.config["REDIS_CHANNEL"]),
                       logger=False, engineio_logger=False,
                       cors_allowed_origins=realtime.accepted_origins(app.config["PUBLIC_URL"]))
+    app.wsgi_app = realtime.socket_path_only(app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         # Outermost, so the Socket.IO handshake sees the client's scheme, host and address too.
         hops = app.config["TRUSTED_PROXIES"]

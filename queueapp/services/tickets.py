@@ -24,6 +24,7 @@ from ..domain.permissions import Actor, Permission, require
 from ..domain.priority import PriorityGroup, parse_priority
 from ..domain.states import Action, TicketStatus, next_status
 from ..models import DailyCounter, Office, Service, Ticket
+from ..prepared import Prepared
 from ..notifications import triggers as notify
 
 E = EventType
@@ -61,14 +62,14 @@ def _upsert_number(insert):
     ).returning(DailyCounter.last_number)
 
 
-_NEXT_NUMBER = {"postgresql": _upsert_number(postgresql.insert), "sqlite": _upsert_number(sqlite.insert)}
+_NEXT_NUMBER = {"postgresql": Prepared(_upsert_number(postgresql.insert)),
+                "sqlite": Prepared(_upsert_number(sqlite.insert))}
 
 
 def _next_number(connection, service_id: int, day) -> int:
     """Atomic per-(service, day) counter: INSERT ... ON CONFLICT DO UPDATE ... RETURNING
     (Core, on the transaction's connection: no ORM object is involved)."""
-    stmt = _NEXT_NUMBER[connection.dialect.name]
-    return connection.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
+    return _NEXT_NUMBER[connection.dialect.name].scalar_one(connection, {"service_id": service_id, "day": day})
 
 
 def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, now: datetime, *,
@@ -138,7 +139,11 @@ def _replay(s: Session, office: Office, key: str, request_hash: str | None, sinc
     return TicketChange(earlier.id, replayed=True)
 
 
-_INSERT_TICKET = Ticket.__table__.insert().returning(Ticket.__table__.c.id)
+# Every column the issuance gives (add_ticket's values).
+_INSERT_TICKET = Prepared(Ticket.__table__.insert().returning(Ticket.__table__.c.id),
+                          ["office_id", "service_id", "business_date", "prefix", "number", "code", "channel",
+                           "priority", "status", "issued_at", "queued_at", "token", "idempotency_key",
+                           "idempotency_hash", "staff_id", "counter_id", "call_count", "notify"])
 
 
 def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.ServiceRow, now: datetime, *,
@@ -169,7 +174,7 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
                   idempotency_hash=idempotency_hash if idempotency_key else None,
                   staff_id=actor.staff_id if actor else None, counter_id=None, call_count=0, notify=False)
     s.flush()   # what the session holds goes first, as its autoflush would
-    ticket_id = uow.connection.execute(_INSERT_TICKET, values).scalar_one()
+    ticket_id = _INSERT_TICKET.scalar_one(uow.connection, values)
     # The ticket as inserted, for what this transaction still tells (the event, the notices):
     # its values, not an ORM object the session would never track.
     ticket = SimpleNamespace(id=ticket_id, called_at=None, started_at=None, finished_at=None, **values)
