@@ -61,17 +61,42 @@ _LOCK_OFFICE_ROW_BY_SLUG = Prepared(select(_OFFICES.c.id, _OFFICES.c.slug, _OFFI
 class UnitOfWork:
     """One write transaction; events recorded here are published only after commit."""
 
-    def __init__(self, session: Session, connection=None):
-        self.session = session
+    def __init__(self, session: Session | None, connection=None, make_session: Callable[[], Session] | None = None,
+                 info: dict | None = None):
+        self._session = session
+        self._make_session = make_session   # a shared transaction's writer: made on first use
+        # What the session's info holds (its Database), without making the session: the
+        # repository's kept rows (office_cache) are found through it.
+        self.info = session.info if session is not None else info
         self.events: list[PublishedEvent] = []
         self._connection = connection   # the shared transaction's (Database._shared_write)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = self._make_session()
+        return self._session
+
+    def execute(self, *args, **kwargs):
+        """The session's execute: a repository lookup may take the unit of work as its
+        session (it reads `info` first, and executes only when nothing is kept)."""
+        return self.session.execute(*args, **kwargs)
+
+    @property
+    def has_session(self) -> bool:
+        return self._session is not None
+
+    def flush(self) -> None:
+        """Send what the session holds (nothing to do when no session was needed)."""
+        if self._session is not None:
+            self._session.flush()
 
     @property
     def connection(self):
         """The transaction's connection, for Core statements. In a shared transaction it is
         used as it is until the session begins (the ORM's first statement): Core-only work
         (a ticket issued) never pays for the session's own transaction bookkeeping."""
-        if self._connection is not None and not self.session.in_transaction():
+        if self._connection is not None and (self._session is None or not self._session.in_transaction()):
             return self._connection
         return self.session.connection()
 
@@ -102,7 +127,7 @@ class UnitOfWork:
         `issued`: the ticket's columns as just inserted (PublishedEvent.issued)."""
         type_ = EventType(type_)
         # What the session holds goes first (as its autoflush would): the event names its rows.
-        self.session.flush()
+        self.flush()
         connection = self.connection
         seq = _NEXT_SEQ.scalar_one(connection, {"office_id": office.id})
         # A plain INSERT: the log is append-only, no ORM object needs to track it.
@@ -383,17 +408,20 @@ class Database:
                 group = self._group = _Group.begin(self.engine)
             group.writers += 1
             with group.savepoint(first=leader):
-                # The session flushes into the shared transaction; it never commits nor rolls
-                # it back (closing it leaves the transaction as it is).
-                session = self._writer(bind=group.connection, join_transaction_mode="rollback_only")
-                uow = UnitOfWork(session, group.connection)
+                # The session (made when the work first needs one: a ticket issued does not)
+                # flushes into the shared transaction; it never commits nor rolls it back
+                # (closing it leaves the transaction as it is).
+                uow = UnitOfWork(None, group.connection, lambda: self._writer(
+                    bind=group.connection, join_transaction_mode="rollback_only"), info={"database": self})
                 try:
                     yield uow
-                    session.flush()
-                    group.changed_rows.append(session.info.pop("changed_rows", {}))
+                    if uow.has_session:
+                        uow.session.flush()
+                        group.changed_rows.append(uow.session.info.pop("changed_rows", {}))
                     group.events += uow.events
                 finally:
-                    session.close()
+                    if uow.has_session:
+                        uow.session.close()
         except BaseException:
             if leader and group is not None:   # nobody joined yet: the lock was ours throughout
                 self._group = None

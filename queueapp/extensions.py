@@ -40,7 +40,11 @@ class Limiter(flask_limiter.Limiter):
             funcs[:] = [f if any(f is old for old in known[key]) else _after_a_count(f) for f in funcs]
 
     def _check_request_limit(self, *args, **kwargs) -> None:
-        if any(exempt() for exempt in self.exempting):
+        # Asked in the request's hook and again by the view's decorator: decided once.
+        exempt = g.get("rate_limit_exempt")
+        if exempt is None:
+            exempt = g.rate_limit_exempt = any(exempt() for exempt in self.exempting)
+        if exempt:
             return
         g.rate_limit_counted = True
         super()._check_request_limit(*args, **kwargs)

@@ -65,7 +65,7 @@ def service_rows(session: Session, office_id: int, *, fresh: bool = False) -> tu
     change (office_cache); `fresh`: read now (a screen's snapshot shows a service another
     process added a moment ago), and kept again."""
     def load():
-        return tuple(ServiceRow(*row) for row in session.connection().execute(_SERVICE_ROWS, {"office_id": office_id}))
+        return tuple(ServiceRow(*row) for row in session.execute(_SERVICE_ROWS, {"office_id": office_id}))
     kept = _kept(session)
     if kept is None:
         return load()
@@ -158,11 +158,15 @@ def calendar_of(session: Session, office: Office, day: date | None = None) -> Ca
                                           session.execute(_HOLIDAYS, {"office_id": office.id}))
     else:
         def load():
-            return _calendar_rows(
+            weekly, holidays = _calendar_rows(
                 session.execute(_DAY_HOURS, {"office_id": office.id, "weekday": day.isoweekday()}),
                 session.execute(_DAY_HOLIDAY, {"office_id": office.id, "day": day}))
+            return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(holidays), closed=office.closed)
         kept = _kept(session)
-        weekly, holidays = load() if kept is None else kept.get(("day", office.id, day), load, lambda _: office.id)
+        calendar = load() if kept is None else kept.get(("day", office.id, day), load, lambda _: office.id)
+        if (calendar.tz_name, calendar.closed) == (office.timezone, office.closed):
+            return calendar   # the kept one (frozen), as every ticket of the day reads it
+        weekly, holidays = calendar.weekly, calendar.holidays
     return Calendar(tz_name=office.timezone, weekly=weekly, holidays=dict(holidays), closed=office.closed)
 
 

@@ -8,6 +8,7 @@ inside appointment periods (never across a break). A holiday closes both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time
 
 from .errors import ClosedAllDay, ClosedForHoliday, InvalidInput, OfficeClosed
@@ -49,7 +50,12 @@ class DayHours:
     appointments: bool = True
 
     def covers(self, moment: time) -> bool:
-        return parse_hhmm(self.opens) <= moment < parse_hhmm(self.closes)
+        return self.span[0] <= moment < self.span[1]
+
+    @cached_property
+    def span(self) -> tuple[time, time]:
+        """(opens, closes) as times, parsed once (every ticket issued asks)."""
+        return parse_hhmm(self.opens), parse_hhmm(self.closes)
 
 
 @dataclass(frozen=True)

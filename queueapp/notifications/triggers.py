@@ -139,6 +139,19 @@ def _counter_name(session: Session, counter_id: int | None) -> str:
     return str(counter.number) if counter is not None else "-"
 
 
+# The changes a citizen is told of (when their ticket takes notices).
+_KINDS = {E.TICKET_CALLED: Kind.CALLED, E.TICKET_RECALLED: Kind.RECALLED, E.TICKET_NO_SHOW: Kind.NO_SHOW,
+          E.TICKET_TRANSFERRED: Kind.TRANSFERRED, E.TICKET_FINISHED: Kind.SURVEY}
+
+
+def may_tell(type_: EventType, ticket: Ticket) -> bool:
+    """Whether ticket_event may tell anyone of this change (else it need not be called: a
+    number just issued tells nobody; its "joined" message comes with the consent,
+    ticket_consented)."""
+    type_ = EventType(type_)
+    return type_ in MOVES_LINE or (type_ in _KINDS and bool(ticket.notify))
+
+
 def ticket_event(session: Session, office: Office, ticket: Ticket, type_: EventType, now: datetime, *,
                  seq: int, data: dict | None = None) -> None:
     """After a ticket's change (its event recorded): tell the citizen what concerns them,
@@ -146,8 +159,7 @@ def ticket_event(session: Session, office: Office, ticket: Ticket, type_: EventT
     type_ = EventType(type_)
     if type_ in MOVES_LINE:
         _tell_ahead(session, office, ticket, now, left=(data or {}).get("from_service"))
-    kind = {E.TICKET_CALLED: Kind.CALLED, E.TICKET_RECALLED: Kind.RECALLED, E.TICKET_NO_SHOW: Kind.NO_SHOW,
-            E.TICKET_TRANSFERRED: Kind.TRANSFERRED, E.TICKET_FINISHED: Kind.SURVEY}.get(type_)
+    kind = _KINDS.get(type_)
     if kind is None or not ticket.notify:
         return
     citizen = outbox.citizen_of(ticket_id=ticket.id)

@@ -78,10 +78,11 @@ def record(uow: UnitOfWork, office: Office, ticket: Ticket, type_: EventType, no
     """Log the change; it is broadcast after commit. `counter_id` names the counter the
     ticket just left, when the change took it away from one; `issued`: `ticket` is the
     record of its columns just inserted, carried by the event (PublishedEvent.issued)."""
-    uow.session.flush()
+    uow.flush()
     event = uow.record(office, type_, now, ticket_id=ticket.id, counter_id=counter_id or ticket.counter_id,
                        staff_id=actor.staff_id if actor else None, data=data, issued=ticket if issued else None)
-    notify.ticket_event(uow.session, office, ticket, type_, now, seq=event.seq, data=data)
+    if notify.may_tell(type_, ticket):
+        notify.ticket_event(uow.session, office, ticket, type_, now, seq=event.seq, data=data)
     return event
 
 
@@ -107,17 +108,17 @@ def issue_ticket(db: Database, office_slug: str, service_prefix: str, *, now: da
     if channel_value not in ISSUABLE:
         raise errors.InvalidInput(f"channel must be {', '.join(c.value for c in ISSUABLE)}")
     with db.write() as uow:
-        s = uow.session
         office = uow.lock_office_row_by_slug(office_slug)
         if actor is not None:
             require(actor, Permission.ISSUE_TICKET, office.id)
         if kiosk_office_id is not None and kiosk_office_id != office.id:
             raise errors.PermissionDenied("this kiosk belongs to another office")
         if idempotency_key:
-            replayed = _replay(s, office, idempotency_key, request_hash, now - replay_window)
+            replayed = _replay(uow.session, office, idempotency_key, request_hash, now - replay_window)
             if replayed is not None:
                 return replayed
-        service = repository.service_row(s, office, service_prefix)
+        # The unit of work as the lookups' session: a kept row needs no session at all.
+        service = repository.service_row(uow, office, service_prefix)
         return TicketChange.of(add_ticket(uow, office, service, now, channel=channel_value, priority=group,
                                           idempotency_key=idempotency_key, idempotency_hash=request_hash,
                                           actor=actor))
@@ -161,9 +162,8 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
     """
     if not service.active:
         raise errors.ServiceInactive(service=service.prefix)
-    s = uow.session
     day = business_date(now, office.timezone)
-    check_open(repository.calendar_of(s, office, day), now)
+    check_open(repository.calendar_of(uow, office, day), now)
     number = _next_number(uow.connection, service.id, day)
     if enforce_quota:
         check_quota(number, service.daily_quota)
@@ -173,7 +173,7 @@ def add_ticket(uow: UnitOfWork, office: Office, service: Service | repository.Se
                   queued_at=queued_at or now, token=new_token(), idempotency_key=idempotency_key or None,
                   idempotency_hash=idempotency_hash if idempotency_key else None,
                   staff_id=actor.staff_id if actor else None, counter_id=None, call_count=0, notify=False)
-    s.flush()   # what the session holds goes first, as its autoflush would
+    uow.flush()   # what the session holds goes first, as its autoflush would
     ticket_id = _INSERT_TICKET.scalar_one(uow.connection, values)
     # The ticket as inserted, for what this transaction still tells (the event, the notices):
     # its values, not an ORM object the session would never track.
