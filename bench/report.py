@@ -84,6 +84,9 @@ def mem_total_gib(meminfo_text: str) -> float:
 # Where a sample of the server's stack is spent, first match wins (innermost frames first).
 PROFILE_BUCKETS = (
     ("SQLite C calls (execute, fetch, commit)", ("sqlite3/", "(sqlite3)", "pysqlite")),
+    # The issuance's statements on the driver's cursor: py-spy shows SQLite's C time in the
+    # frame that called it, so this is mostly SQLite's own work (plus binding the values).
+    ("statements on the driver's cursor (queueapp.prepared: SQLite's time, binding)", ("queueapp/prepared.py",)),
     ("Socket.IO / websocket sending", ("socketio/", "engineio/", "simple_websocket/", "wsproto/")),
     ("SQLAlchemy (ORM, Core, pool)", ("sqlalchemy/",)),
     ("Flask / Werkzeug / Babel / Login", ("flask/", "werkzeug/", "flask_babel/", "flask_login/",

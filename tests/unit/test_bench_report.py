@@ -77,6 +77,14 @@ def test_profile_samples_go_to_the_innermost_known_library():
     assert ("issue (queueapp/web/api.py)", 1.0) in summary["inclusive"]
 
 
+def test_statements_on_the_drivers_cursor_are_told_apart_from_the_apps_code():
+    collapsed = ("handle (gunicorn/workers/ggevent.py:1);add_ticket (queueapp/services/tickets.py:2);"
+                 "Prepared.all (queueapp/prepared.py:89) 2\nhandle (gunicorn/workers/ggevent.py:1) 2")
+    buckets = dict(profile_summary(collapsed)["buckets"])
+    assert buckets["statements on the driver's cursor (queueapp.prepared: SQLite's time, binding)"] == 0.5
+    assert "queueapp code (domain, services, queries, web)" not in buckets
+
+
 def test_hand_written_notes_survive_a_new_run():
     document = ("# Benchmarks\n\n## Real-time fan-out\n\nold figures\n\n### Notes\n\nwhy it is slow\n\n"
                 "## Booking\n\ntheirs\n")
