@@ -8,8 +8,8 @@ inside appointment periods (never across a break). A holiday closes both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, time
+from functools import cached_property
 
 from .errors import ClosedAllDay, ClosedForHoliday, InvalidInput, OfficeClosed
 from .numbering import local_time
