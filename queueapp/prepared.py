@@ -81,27 +81,23 @@ class Prepared:
             result = connection.execute(self.statement, params)
             return result.all() if result.returns_rows else []
         plan = self._plan(connection.dialect)
-        if not connection.in_transaction():
-            connection.begin()
-        parameters = plan.parameters(params)
-        cursor = connection.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(plan.sql, parameters)
-            return plan.rows(cursor.fetchall()) if plan.row is not None else []
-        except connection.dialect.loaded_dbapi.Error as error:
-            raise _wrapped(connection, cursor, plan.sql, error) from error
-        finally:
-            cursor.close()
+        raw = _run(connection, plan.sql, plan.parameters(params))
+        return plan.rows(raw) if plan.row is not None else []
 
     def first(self, connection: Connection, params: dict[str, Any]):
         found = self.all(connection, params)
         return found[0] if found else None
 
     def scalar_one(self, connection: Connection, params: dict[str, Any]):
-        found = self.all(connection, params)
-        if len(found) != 1:
-            raise sa_exc.NoResultFound("no row") if not found else sa_exc.MultipleResultsFound("rows")
-        return found[0][0]
+        """The one row's first column (no row object is made for it)."""
+        if _counted(connection):
+            return connection.execute(self.statement, params).scalar_one()
+        plan = self._plan(connection.dialect)
+        raw = _run(connection, plan.sql, plan.parameters(params))
+        if len(raw) != 1:
+            raise sa_exc.NoResultFound("no row") if not raw else sa_exc.MultipleResultsFound("rows")
+        process = plan.results[0]
+        return raw[0][0] if process is None else process(raw[0][0])
 
 
 def driver_sql(connection: Connection, sql: str) -> None:
@@ -109,9 +105,18 @@ def driver_sql(connection: Connection, sql: str) -> None:
     if _counted(connection):
         connection.exec_driver_sql(sql)
         return
+    _run(connection, sql, ())
+
+
+def _run(connection: Connection, sql: str, parameters) -> list:
+    """The statement on the driver's cursor, in the connection's transaction (begun first
+    when none is): the driver's rows, or [] for a statement that returns none."""
+    if not connection.in_transaction():
+        connection.begin()
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(sql)
+        cursor.execute(sql, parameters)
+        return cursor.fetchall() if cursor.description is not None else []
     except connection.dialect.loaded_dbapi.Error as error:
         raise _wrapped(connection, cursor, sql, error) from error
     finally:

@@ -63,29 +63,34 @@ def _payload(event: PublishedEvent, ticket: dict | None, counter: dict | None, r
     return payload
 
 
-def _rooms(event: PublishedEvent, ticket: dict | None) -> dict[str, dict | None]:
-    """Each room the event goes to, with the ticket view that room may see."""
+def _rooms(event: PublishedEvent, ticket: dict | None, watching: projector.Watching) -> dict[str, dict | None]:
+    """Each room the event goes to, with the ticket view that room may see. A ticket's or a
+    counter's room that has no screen (`watching`, one process) gets nothing: a number just
+    issued has no phone on its status page yet."""
     rooms = {f"office:{event.office_slug}": public_ticket(ticket), f"staff:{event.office_slug}": ticket}
     counter_ids = {event.counter_id}
     if ticket:
-        rooms[f"ticket:{ticket['token']}"] = ticket
+        if watching.tickets is None or ticket["token"] in watching.tickets:
+            rooms[f"ticket:{ticket['token']}"] = ticket
         counter_ids.add((ticket.get("counter") or {}).get("id"))
     for counter_id in counter_ids - {None}:
-        rooms[f"counter:{counter_id}"] = ticket
+        if watching.counters is None or counter_id in watching.counters:
+            rooms[f"counter:{counter_id}"] = ticket
     return rooms
 
 
 STATE_UPDATED = "state.updated"
 
 
-def room_messages(projection: Projection, sent: set | frozenset = frozenset()) -> dict[str, list[dict]]:
+def room_messages(projection: Projection, sent: set | frozenset = frozenset(),
+                  watching: projector.Watching = projector.EVERYONE) -> dict[str, list[dict]]:
     """Each room's messages for one commit, in seq order; `sent`: (room, seq) of the events
     already sent (the commit's calls, announced first): what comes after them for that seq
-    is a "state.updated" message."""
+    is a "state.updated" message; `watching`: the ticket and counter rooms with a screen."""
     rooms: dict[str, list[dict]] = {}
     for event, ticket, counter in projection.events:
         call = projection.calls.get(event.seq)
-        for room, view in _rooms(event, ticket).items():
+        for room, view in _rooms(event, ticket, watching).items():
             if (room, event.seq) in sent:
                 continue
             payload = _payload(event, view, counter, room)
@@ -145,17 +150,18 @@ def broadcaster(db: Database):
 
     def broadcast(events: list[PublishedEvent]) -> None:
         sent: set[tuple[str, int]] = set()
+        watching = _watching()
 
         def announce(calls: Projection) -> None:
-            for room, payloads in room_messages(calls).items():
+            for room, payloads in room_messages(calls, watching=watching).items():
                 for payload in payloads:
                     socketio.emit("event", payload, to=room)
                     sent.add((room, payload["seq"]))
             # Under gevent or eventlet the screens' sockets are written by their own
             # greenlets: let them send the call now, before the estimates are replayed.
             socketio.sleep(0)
-        for projection in projector.project(db, events, _watching(), announce):
-            for room, payloads in room_messages(projection, sent).items():
+        for projection in projector.project(db, events, watching, announce):
+            for room, payloads in room_messages(projection, sent, watching).items():
                 for payload in payloads:
                     socketio.emit("event", payload, to=room)
     batches = CommitBatches(project_batch, socketio.server.eio.create_event, socketio.sleep)

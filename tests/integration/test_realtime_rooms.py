@@ -153,3 +153,25 @@ def test_the_citizens_answer_is_the_view_the_staff_screens_got_with_the_event(ap
     assert sent["number"] == answer["number"] and sent["token"] == answer["token"]
     assert {key: answer[key] for key in sent} == sent
     assert answer["position"] == 0 and answer["status_url"].endswith(answer["token"])
+
+
+def test_only_a_ticket_room_with_a_phone_in_it_is_sent_the_tickets_events(app, demo, client, monkeypatch):
+    pair_browser(client, demo)
+    watched = issue(client)
+    phone = socketio.test_client(app)
+    phone.emit("subscribe", {"ticket": watched["token"]})
+    phone.get_received()
+    rooms = []
+    real_emit = socketio.emit
+
+    def emit(event, payload, **kwargs):
+        rooms.append(kwargs.get("to"))
+        return real_emit(event, payload, **kwargs)
+    monkeypatch.setattr(socketio, "emit", emit)
+
+    unwatched = issue(client)      # a number just issued: nobody has its status page open yet
+    assert {"office:demo", "staff:demo"} <= set(rooms)
+    assert f"ticket:{unwatched['token']}" not in rooms
+    client.post(f"/api/v1/tickets/{watched['token']}/leave")
+    assert f"ticket:{watched['token']}" in rooms
+    assert received(phone, "event")[-1]["type"] == "ticket.cancelled"
