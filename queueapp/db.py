@@ -193,7 +193,8 @@ class _Group:
         self.changed_rows: list[dict] = []
         self.writers = 0                 # who ran their work in it so far
         self.events: list[PublishedEvent] = []   # theirs, in seq order
-        self.done = threading.Event()    # patched under gevent and eventlet
+        # Set once the group committed (or failed to) and its events were published: the
+        # writers who joined wait for it alone (one wake-up each). Patched under gevent and eventlet.
         self.published = threading.Event()
         self.error: BaseException | None = None
 
@@ -242,11 +243,11 @@ class _Group:
             raise
         finally:
             self.connection.close()
-            self.done.set()
 
-    def committed(self) -> None:
-        """Wait for the group's commit; its failure is this writer's too."""
-        self.done.wait()
+    def published_by_leader(self) -> None:
+        """Wait until the group's first writer committed and published; a failed commit is
+        this writer's failure too."""
+        self.published.wait()
         if self.error is not None:
             raise self.error
 
@@ -430,8 +431,7 @@ class Database:
             raise
         self._write_lock.release()
         if not leader:
-            group.committed()
-            group.published.wait()   # its views were sent (the answer reads them)
+            group.published_by_leader()   # committed, and its views sent (the answer reads them)
             return
         try:
             time.sleep(0)   # under gevent or eventlet, a switch: the queued writers join
