@@ -31,7 +31,7 @@ from . import messages, repository
 from .commit_batches import CommitBatches
 from .db import Database, PublishedEvent
 from .domain import errors
-from .domain.events import CALL_EVENTS, EventType
+from .domain.events import CALL_EVENT_TYPES
 from .domain.permissions import Permission, require
 from .extensions import get_db, now, socketio
 from .models import MAX_ROW_ID, Office
@@ -137,7 +137,7 @@ def broadcaster(db: Database):
     def project_batch(commits: list[list[PublishedEvent]]) -> None:
         together: list[PublishedEvent] = []
         for events in commits:
-            if any(EventType(e.type) in CALL_EVENTS for e in events):
+            if any(e.type in CALL_EVENT_TYPES for e in events):
                 if together:
                     broadcast(together)
                     together = []

@@ -31,6 +31,8 @@ class EventType(str, enum.Enum):
 
 # A call puts a number on the lobby board and is announced once per call id.
 CALL_EVENTS = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED})
+# The same as the strings a published event carries (PublishedEvent.type): no enum to make per event.
+CALL_EVENT_TYPES = frozenset(event.value for event in CALL_EVENTS)
 ALERT_EVENTS = frozenset({EventType.ALERT_RAISED, EventType.ALERT_CLEARED})
 
 

@@ -71,6 +71,15 @@ def allowed_actions(current: TicketStatus | str) -> list[Action]:
     return [action for action in Action if (current, action) in TRANSITIONS]
 
 
+# allowed_actions of each status as the views ship them (their values), worked out once.
+_ACTION_VALUES = {status: tuple(action.value for action in allowed_actions(status)) for status in TicketStatus}
+
+
+def allowed_action_values(current: TicketStatus | str) -> list[str]:
+    """allowed_actions(current) as the values a ticket view carries."""
+    return list(_ACTION_VALUES[TicketStatus(current)])
+
+
 class CounterState(str, enum.Enum):
     OPEN = "open"
     PAUSED = "paused"

@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import repository
 from ..db import Database, PublishedEvent
-from ..domain.events import CALL_EVENTS, EventType
+from ..domain.events import CALL_EVENT_TYPES, EventType
 from ..domain.numbering import business_date
 from ..domain.states import CALLABLE, TicketStatus
 from ..models import Counter, Office, Ticket
@@ -147,7 +147,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
         return projection
 
     service_rows = {row.id: row for row in repository.service_rows(session, office.id)}
-    if announce is not None and any(EventType(e.type) in CALL_EVENTS for e in events):
+    if announce is not None and any(e.type in CALL_EVENT_TYPES for e in events):
         early = _calls(session, office, events, tickets, counters, service_rows)
         if early is not None:
             announce(early)
@@ -202,7 +202,7 @@ def _project_office(session: Session, events: list[PublishedEvent], watching: Wa
 def _add_call(projection: Projection, office: Office, event: PublishedEvent, ticket: Ticket | None, service,
               counters: dict) -> None:
     """The public call of a call or recall event, with what a display says for it."""
-    if EventType(event.type) in CALL_EVENTS and ticket is not None and event.counter_id in counters:
+    if event.type in CALL_EVENT_TYPES and ticket is not None and event.counter_id in counters:
         projection.calls[event.seq] = public_call(office.slug, event.seq, event.at, event.type, ticket.code,
                                                   # the service it was called for (zone displays)
                                                   called_for(event.data, office) or service.prefix,
@@ -215,7 +215,7 @@ def _calls(session: Session, office: Office, events: list[PublishedEvent], ticke
     needs an estimate (a called, served or finished ticket has no place in line; a clerk
     who finishes and calls the next in one go makes two events, sent in their order); else
     None: they all wait for the estimates."""
-    last_call = max(i for i, e in enumerate(events) if EventType(e.type) in CALL_EVENTS)
+    last_call = max(i for i, e in enumerate(events) if e.type in CALL_EVENT_TYPES)
     early = Projection(office.slug, events[last_call].seq)
     for event in events[:last_call + 1]:
         ticket = tickets.get(event.ticket_id)

@@ -13,7 +13,7 @@ from ..db import Database, PublishedEvent
 from ..domain import eta
 from ..domain.channels import Channel
 from ..domain.events import EventType
-from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus, allowed_actions
+from ..domain.states import AT_COUNTER, CALLABLE, TicketStatus, allowed_action_values
 from ..models import Counter, CounterService, CounterState, DailyCounter, Service, Ticket, UTCDateTime
 
 # The statements below run on every ticket issued or shown: built once, with bound
@@ -151,7 +151,7 @@ def ticket_view(session: Session, ticket: Ticket, *, staff: bool = False, positi
         "issued_at": ticket.issued_at.isoformat(),
         "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
         "call_count": ticket.call_count,
-        "actions": [action.value for action in allowed_actions(status)],
+        "actions": allowed_action_values(status),
         "counter": counter_brief(ticket.counter) if status in AT_COUNTER else None,
         "position": None,
         "eta_minutes": None,
@@ -333,7 +333,7 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
 def line_item(ticket, service_code: str | None = None) -> dict:
     """A ticket (or a line_positions row, with its service's code) as a row of a staff list."""
     return {"id": ticket.id, "number": ticket.code, "status": ticket.status.value,
-            "actions": [action.value for action in allowed_actions(ticket.status)],
+            "actions": allowed_action_values(ticket.status),
             "service": service_code or ticket.service.prefix, "priority": _value(ticket.priority),
             "channel": ticket.channel.value, "issued_at": ticket.issued_at.isoformat(),
             "queued_at": ticket.queued_at.isoformat(), "counter_id": ticket.counter_id}
