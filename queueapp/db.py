@@ -62,8 +62,9 @@ class UnitOfWork:
     """One write transaction; events recorded here are published only after commit."""
 
     def __init__(self, session: Session | None, connection=None, make_session: Callable[[], Session] | None = None,
-                 info: dict | None = None):
+                 info: dict | None = None, office_rows: dict | None = None):
         self._session = session
+        self._office_rows = office_rows   # a shared transaction's (_Group.office_rows)
         self._make_session = make_session   # a shared transaction's writer: made on first use
         # What the session's info holds (its Database), without making the session: the
         # repository's kept rows (office_cache) are found through it.
@@ -114,10 +115,17 @@ class UnitOfWork:
 
     def lock_office_row_by_slug(self, slug: str):
         """lock_office_by_slug as a row of the office's id, slug, timezone and closed flag
-        (what a ticket's numbering and its event need). Raises OfficeNotFound."""
-        office = _LOCK_OFFICE_ROW_BY_SLUG.first(self.connection, {"slug": slug})
+        (what a ticket's numbering and its event need). Raises OfficeNotFound. In a shared
+        SQLite transaction the row read by an earlier writer of the group is used again
+        (_Group.office_rows): SQLite's write lock is the transaction's, there is no row to lock."""
+        rows = self._office_rows
+        office = rows.get(slug) if rows is not None else None
         if office is None:
-            raise OfficeNotFound(office=slug)
+            office = _LOCK_OFFICE_ROW_BY_SLUG.first(self.connection, {"slug": slug})
+            if office is None:
+                raise OfficeNotFound(office=slug)
+            if rows is not None:
+                rows[slug] = office
         return office
 
     def record(self, office: Office, type_: EventType, at: datetime, *, ticket_id: int | None = None,
@@ -193,6 +201,11 @@ class _Group:
         self.changed_rows: list[dict] = []
         self.writers = 0                 # who ran their work in it so far
         self.events: list[PublishedEvent] = []   # theirs, in seq order
+        # The office rows its writers read (UnitOfWork.lock_office_row_by_slug), by slug. Only
+        # this group writes while its transaction is open (SQLite's one writer); a writer that
+        # changes an office through the ORM drops them when it flushes (_note_changed_rows),
+        # so a later writer of the group reads the change.
+        self.office_rows: dict[str, Any] = {}
         # Set once the group committed (or failed to) and its events were published: the
         # writers who joined wait for it alone (one wake-up each). Patched under gevent and eventlet.
         self.published = threading.Event()
@@ -350,6 +363,9 @@ class Database:
         self._row_watchers.append((classes, watcher))
 
     def _note_changed_rows(self, session: Session, _context, _instances) -> None:
+        office_rows = session.info.get("office_rows")
+        if office_rows and any(isinstance(row, Office) for row in (*session.new, *session.dirty, *session.deleted)):
+            office_rows.clear()
         if not self._row_watchers:
             return
         for row in (*session.new, *session.dirty, *session.deleted):
@@ -413,7 +429,9 @@ class Database:
                 # flushes into the shared transaction; it never commits nor rolls it back
                 # (closing it leaves the transaction as it is).
                 uow = UnitOfWork(None, group.connection, lambda: self._writer(
-                    bind=group.connection, join_transaction_mode="rollback_only"), info={"database": self})
+                    bind=group.connection, join_transaction_mode="rollback_only",
+                    info={"office_rows": group.office_rows}),
+                    info={"database": self}, office_rows=group.office_rows)
                 try:
                     yield uow
                     if uow.has_session:

@@ -157,3 +157,33 @@ def test_nobody_returns_before_the_commit(demo, monkeypatch, writers):
     for thread in threads:
         thread.join(timeout=20)
     assert seen == [True] * writers
+
+
+def test_a_writer_of_the_group_sees_the_office_closed_by_the_writer_before_it(demo, monkeypatch):
+    """The office row read by the group's first writer is used again by the next ones
+    (UnitOfWork.lock_office_row_by_slug), except after a writer changed the office."""
+    from queueapp.services import offices as office_ops
+    clock = Clock()
+    _hold_the_leader_until(monkeypatch, demo, 2)
+    outcomes: dict[str, object] = {}
+
+    def take(name):
+        try:
+            outcomes[name] = ticket_ops.issue_ticket(demo, "demo", "A", now=clock()).ticket_id
+        except errors.OfficeClosed as exc:
+            outcomes[name] = exc
+
+    def close():
+        office_ops.update_office(demo, None, "demo", {"closed": True}, now=clock())
+        outcomes["closed"] = True
+
+    threads = [threading.Thread(target=take, args=("before",)), threading.Thread(target=close),
+               threading.Thread(target=take, args=("after",))]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.02)
+    for thread in threads:
+        thread.join(timeout=20)
+    assert isinstance(outcomes["before"], int) and outcomes["closed"] is True
+    assert isinstance(outcomes["after"], errors.OfficeClosed)
+    assert _ticket_count(demo) == 1
