@@ -45,9 +45,11 @@ def started(app):
 # Container objects allocated (net) before a young collection: Python's default 700 makes a
 # busy worker collect every dozen requests, each time walking the objects of every request
 # in flight (a few hundred greenlets' frames) and promoting them to be walked again by the
-# older generations. At 10,000 a collection comes every few hundred requests; garbage in
-# cycles waits a little longer (a few MB at most).
-YOUNG_THRESHOLD = 10_000
+# older generations. Collection CPU per ticket on the issuance bench (gc.callbacks): 24 us
+# at 700, 15 at 3,000, 7 at 10,000; but garbage in cycles then waits longer in the heap: the
+# fan-out bench's worker memory per screen (4 processes, 1,000 screens) was 77, 78 and
+# 79-80 KiB (target 80). 3,000 keeps that margin.
+YOUNG_THRESHOLD = 3_000
 
 
 def settle_the_heap() -> None:
@@ -56,8 +58,7 @@ def settle_the_heap() -> None:
     view (gc.freeze). Else each full collection walks it all again, a pause of about
     100 ms of the only worker every few seconds under load, which every request in
     flight then waits out (the paced issuance bench's p99). Young collections come less
-    often (YOUNG_THRESHOLD): about 24 to 8 us of a ticket's CPU (issuance bench, measured
-    with gc.callbacks)."""
+    often (YOUNG_THRESHOLD)."""
     gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()
