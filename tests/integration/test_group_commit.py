@@ -37,6 +37,16 @@ def _hold_the_leader_until(monkeypatch, database, queued: int):
     monkeypatch.setattr(db_module.time, "sleep", sleep)
 
 
+def _in_turn(threads: list[threading.Thread]) -> None:
+    """Start the writers 20 ms apart (the first one leads; the others queue on the write
+    lock) and wait for them all."""
+    for thread in threads:
+        thread.start()
+        time.sleep(0.02)
+    for thread in threads:
+        thread.join(timeout=20)
+
+
 def _commits(database) -> list:
     commits = []
     event.listen(database.engine, "commit", lambda conn: commits.append(conn))
@@ -60,11 +70,7 @@ def test_writers_queued_together_commit_once_and_each_gets_its_own_number(demo, 
         numbers.append(ticket_ops.issue_ticket(demo, "demo", "A", now=clock()).ticket_id)
 
     threads = [threading.Thread(target=take) for _ in range(writers)]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.02)   # the first one leads; the others queue on the write lock
-    for thread in threads:
-        thread.join(timeout=20)
+    _in_turn(threads)
     assert len(numbers) == writers and len(set(numbers)) == writers
     assert len(commits) == 1
     assert _ticket_count(demo) == writers
@@ -96,11 +102,7 @@ def test_one_writers_error_rolls_back_its_own_work_only(demo, monkeypatch):
 
     threads = [threading.Thread(target=good, args=("first",)), threading.Thread(target=bad),
                threading.Thread(target=good, args=("last",))]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.02)
-    for thread in threads:
-        thread.join(timeout=20)
+    _in_turn(threads)
     assert isinstance(outcomes["bad"], errors.InvalidInput)
     assert len(commits) == 1
     with demo.read() as s:
@@ -127,11 +129,7 @@ def test_a_failed_commit_fails_every_writer_of_the_group(demo, monkeypatch):
             failures.append(exc)
 
     threads = [threading.Thread(target=take) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.02)
-    for thread in threads:
-        thread.join(timeout=20)
+    _in_turn(threads)
     event.remove(demo.engine, "commit", refuse)
     assert len(failures) == 3
     assert _ticket_count(demo) == 0
@@ -151,11 +149,7 @@ def test_nobody_returns_before_the_commit(demo, monkeypatch, writers):
             seen.append(s.get(Ticket, ticket_id) is not None)
 
     threads = [threading.Thread(target=take) for _ in range(writers)]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.02)
-    for thread in threads:
-        thread.join(timeout=20)
+    _in_turn(threads)
     assert seen == [True] * writers
 
 
@@ -179,11 +173,7 @@ def test_a_writer_of_the_group_sees_the_office_closed_by_the_writer_before_it(de
 
     threads = [threading.Thread(target=take, args=("before",)), threading.Thread(target=close),
                threading.Thread(target=take, args=("after",))]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.02)
-    for thread in threads:
-        thread.join(timeout=20)
+    _in_turn(threads)
     assert isinstance(outcomes["before"], int) and outcomes["closed"] is True
     assert isinstance(outcomes["after"], errors.OfficeClosed)
     assert _ticket_count(demo) == 1
