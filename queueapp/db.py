@@ -204,7 +204,7 @@ class _Group:
         # The office rows its writers read (UnitOfWork.lock_office_row_by_slug), by slug. Only
         # this group writes while its transaction is open (SQLite's one writer); a writer that
         # changes an office through the ORM drops them when it flushes (_note_changed_rows),
-        # so a later writer of the group reads the change.
+        # so a later writer of the group reads the change, and a writer undone drops them too.
         self.office_rows: dict[str, Any] = {}
         # Set once the group committed (or failed to) and its events were published: the
         # writers who joined wait for it alone (one wake-up each). Patched under gevent and eventlet.
@@ -232,6 +232,7 @@ class _Group:
         try:
             yield
         except BaseException:
+            self.office_rows.clear()   # what the writer read may have been its own change, undone now
             try:
                 driver_sql(self.connection, "ROLLBACK TO SAVEPOINT queueapp_writer")
                 driver_sql(self.connection, "RELEASE SAVEPOINT queueapp_writer")
