@@ -28,6 +28,22 @@ REDIS_URL = os.environ.get("QUEUEAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
 # Monday 23 November 2026, 09:00 in Jakarta (WIB, UTC+7).
 MONDAY_0900_WIB = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
+# Tests on the wall clock (live servers, the browser) issue a number and call it moments
+# later; an office's business day ends at its own midnight: WIT, WITA and WIB midnights are
+# 15:00, 16:00 and 17:00 UTC. A test that would start this close to one waits it out.
+INDONESIAN_MIDNIGHTS_UTC = (15, 16, 17)
+MIDNIGHT_MARGIN = timedelta(seconds=90)
+
+
+def until_past_office_midnight(at: datetime, margin: timedelta = MIDNIGHT_MARGIN) -> float:
+    """Seconds to wait at `at` (UTC) so that no Indonesian office's day ends within `margin`:
+    0 when none does, else until one second past that midnight."""
+    for hour in INDONESIAN_MIDNIGHTS_UTC:
+        midnight = at.replace(hour=hour, minute=0, second=0, microsecond=0)
+        if timedelta(0) <= midnight - at < margin:
+            return (midnight - at).total_seconds() + 1
+    return 0.0
+
 
 class WithViews:
     """A use-case module whose calls return what the API answers: the read side's view of
