@@ -71,6 +71,9 @@ class CounterNow:
     # Its fair-merge limit (booking_rules.appointments_in_a_row; None: APPOINTMENTS_IN_A_ROW,
     # 0: no merge, appointments in time order at their slot).
     appointments_in_a_row: int | None = None
+    # Closed now, expected to open in `ready_in` minutes (its clerk's shift): it takes its
+    # part of the line from then, but a line it alone serves has no estimate yet.
+    rostered: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,9 @@ class LineState:
         return next((w for w in self.waiting if w.ticket_id == ticket_id), None)
 
     def serving(self, service_id: int) -> list[CounterNow]:
-        return [c for c in self.counters if service_id in c.services]
+        """The counters open for the service or due back from a break (not those the roster
+        opens later: with only those there is no honest estimate)."""
+        return [c for c in self.counters if service_id in c.services and not c.rostered]
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -309,10 +314,10 @@ def estimate_monte_carlo(state: LineState, ticket_id: int, rng, draws: int = 40,
     waits = monte_carlo_waits(state, ticket_id, rng, draws, horizon)
     if not waits:
         return Estimate(None, None, None)
-    return _draws_estimate(waits)
+    return draws_estimate(waits)
 
 
-def _draws_estimate(waits: list[float]) -> Estimate:
+def draws_estimate(waits: list[float]) -> Estimate:
     """The median of the draws, and their 10th-90th percentile widened by what the draws
     do not model (a clerk back late, a long recall, arrivals): 5% of the median and half a
     minute below, 10% and a minute above (set on kecamatan-small seeds 1-2, docs/ETA.md)."""
@@ -386,10 +391,13 @@ def monte_carlo_line(state: LineState, rng, draws: int = 40, horizon: float = 24
     for _ in range(draws):
         _replay(state, list(state.counters), lines, None, rng, horizon, waits, fits)
     result = {}
+    served = {sid for c in state.counters if not c.rostered for sid in c.services}
     for w in state.waiting:
         found = sorted(waits.get(w.ticket_id, ()))
-        # A ticket some draws never reached (past the horizon) gets no estimate.
-        result[w.ticket_id] = _draws_estimate(found) if len(found) == draws else Estimate(None, None, None)
+        # A ticket some draws never reached (past the horizon), or of a line no counter is
+        # open for yet, gets no estimate.
+        result[w.ticket_id] = (draws_estimate(found) if len(found) == draws and w.service_id in served
+                               else Estimate(None, None, None))
     return result
 
 

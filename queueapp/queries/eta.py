@@ -88,6 +88,16 @@ EXACT_CHECK_INS = True
 # (_history, since 2026-11-28); a switch for docs/ETA.md's before/now figures
 # (queueapp.simulation.report.compare).
 NORMALISE_SPEEDS = True
+# Whether a counter closed now is expected to open later today at the time of day it first
+# called on the office's last earlier day (its clerk's shift: Dukcapil's third counter at
+# 08:20), so the morning's first quotes count it from then; a switch for docs/ETA.md's figures.
+ROSTER_FROM_EARLIER_DAY = True
+# Each counter's first call on the office's last earlier day (one aggregate over that day's
+# tickets through ix_tickets_line).
+_FIRST_CALLS = (select(Ticket.counter_id, func.min(Ticket.called_at))
+                .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == _EARLIER_DAY,
+                       Ticket.counter_id.is_not(None), Ticket.called_at.is_not(None))
+                .group_by(Ticket.counter_id))
 # Today's booked appointments (through ix_appointments_slot's slot_start) with the ticket a
 # check-in gave them, and in the same statement the office's booking rules (the fair-merge
 # limit and the check-in window the counters and the kiosk apply): rows with a slot are
@@ -260,6 +270,9 @@ class Inputs:
     # Of today's bookings not checked in by their slot's start, the share that came within
     # the check-in window (LATE_BOOKINGS).
     booked_late: float = 0.5
+    # Per counter, the moment today it is expected to open: the time of day of its first call
+    # on the office's last earlier day (ROSTER_FROM_EARLIER_DAY).
+    openings: dict = field(default_factory=dict)
 
     def open_counters(self) -> dict[int, int]:
         """Counters open now per service (queries.tickets.open_counters_by_service)."""
@@ -279,7 +292,18 @@ def read_inputs(session: Session, office: Office, now: datetime) -> Inputs:
     calendar = repository.calendar_of(session, office, day)
     booked, show, limits, checked_in, late = _bookings(session, office, day, now)
     return Inputs(history, speeds, counters, _breaks_today(session, office, now, calendar), calendar, booked, show,
-                  limits, checked_in, late)
+                  limits, checked_in, late, _openings(session, office, day) if ROSTER_FROM_EARLIER_DAY else {})
+
+
+def _openings(session: Session, office: Office, day) -> dict[int, datetime]:
+    """Per counter, the moment of `day` at the time of day of its first call on the office's
+    last earlier day: when its clerk's shift usually starts."""
+    found = {}
+    for counter_id, first in session.execute(_FIRST_CALLS, {"office_id": office.id, "day": day,
+                                                            "since_day": day - timedelta(days=PRIOR_DAYS)}):
+        local = local_time(first, office.timezone)
+        found[counter_id] = datetime.combine(day, local.timetz())
+    return found
 
 
 def office_inputs(session: Session, office: Office, now: datetime) -> Inputs:
@@ -330,13 +354,15 @@ def line_state(session: Session, office: Office, now: datetime, *, line=None,
             ready = 0.0
         elif state == CounterState.PAUSED and in_break is not None:
             ready = in_break
+        elif state == CounterState.CLOSED and inputs.openings.get(counter_id, now) > now:
+            ready = _minutes(inputs.openings[counter_id] - now)   # not open yet: the roster's
         else:
             continue
         service_id, called = busy.get(counter_id, (None, None))
         counters.append(eta.CounterNow(
             counter_id, services, priority_first,
             ready_in=ready, busy_minutes=_minutes(now - called) if called else None, busy_service=service_id,
-            speed=inputs.speeds.get(counter_id, 1.0),
+            speed=inputs.speeds.get(counter_id, 1.0), rostered=state == CounterState.CLOSED,
             # repository.counter_policies: the smallest limit among its bookable services.
             appointments_in_a_row=min((inputs.merge_limits[sid] for sid in services if sid in inputs.merge_limits),
                                       default=eta.APPOINTMENTS_IN_A_ROW)))

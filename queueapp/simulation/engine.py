@@ -35,6 +35,7 @@ from ..services import checkin as checkin_services
 from ..services import counters as counter_services
 from ..services import tickets as ticket_services
 from ..services.office_import import import_office
+from . import oracle
 from .scenario import Scenario
 
 SLUG = "sim"
@@ -61,6 +62,8 @@ class Citizen:
     called: float | None = None
     outcome: str = "waiting"       # served, no_show, walked_out, not_issued
     quotes: dict[str, tuple | None] = field(default_factory=dict)
+    # The oracle's own expected error for its quote (simulation.oracle.quote), when quoted by it.
+    expected_error: float | None = None
     # A booked visit: its slot (minutes after midnight) and booking code; `arrival` is the
     # moment it checks in (None: a booked no-show, who never comes).
     slot: float | None = None
@@ -185,6 +188,7 @@ class Simulation:
             self.office_id = office.id
             self.actor = Actor(staff_id=user.id, office_id=office.id, role="clerk", username=CLERK)
             ids = {c.number: c.id for c in office.counters}
+            self.service_ids = {x.prefix: x.id for x in office.services}
         self.counters = {c.number: CounterRun(c.number, ids[c.number], c.speed, frozenset(c.services))
                          for c in s.counters}
         self.specs = {c.number: c for c in s.counters}
@@ -342,8 +346,15 @@ class Simulation:
         for name in self.estimators:
             if name == "rolling-mean":
                 continue
-            estimate = (eta.estimate_queue_model(state, citizen.ticket_id) if name == "queue-model" else
-                        eta.estimate_monte_carlo(state, citizen.ticket_id, random.Random(f"{self.seed}-{citizen.ticket_id}")))
+            rng = random.Random(f"{self.seed}-{citizen.ticket_id}")
+            if name == "queue-model":
+                estimate = eta.estimate_queue_model(state, citizen.ticket_id)
+            elif name == oracle.ORACLE:
+                told = oracle.truth(state, self.scenario, self.service_ids,
+                                    {c.number: c.counter_id for c in self.counters.values()}, self.now)
+                estimate, citizen.expected_error = oracle.quote(told, citizen.ticket_id, rng)
+            else:
+                estimate = eta.estimate_monte_carlo(state, citizen.ticket_id, rng)
             citizen.quotes[name] = None if estimate.minutes is None else (estimate.minutes, estimate.low, estimate.high)
 
     def _requote(self) -> None:
@@ -457,7 +468,7 @@ def _ahead_counts(state: eta.LineState) -> dict[int, int]:
     """Per waiting ticket, the tickets before it in line order (priority, then time in
     line) of the services its counters serve: eta.people_before without each counter's
     service order, cheap enough for every ticket after every call."""
-    serves = {sid: frozenset(s for c in state.counters if sid in c.services for s in c.services)
+    serves = {sid: frozenset(s for c in state.serving(sid) for s in c.services)
               for sid in {w.service_id for w in state.waiting}}
     ordered = sorted(state.waiting, key=eta._line_rank)
     counts: dict[int, int] = {}

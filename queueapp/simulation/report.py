@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..domain import eta
 from ..queries import eta as eta_queries
-from . import engine, measure, scenario
+from . import engine, measure, oracle, scenario
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 SCENARIOS = ("kecamatan-small", "dukcapil-busy", "mpp")
@@ -131,12 +131,12 @@ def compare(names: tuple[str, ...], seeds: range) -> dict:
     counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
     eta.HISTORY_WINDOW 30), the clerk speeds not averaging 1 (queries.eta.NORMALISE_SPEEDS
     off), and the inputs as read then (queries.eta's EXACT_CHECK_INS, FROM_FIRST_CALL,
-    LATE_BOOKINGS, POOLED_PRIORITY and POOLED_NO_SHOWS off). The earlier days have their own random draws:
+    LATE_BOOKINGS, POOLED_PRIORITY, POOLED_NO_SHOWS and ROSTER_FROM_EARLIER_DAY off). The earlier days have their own random draws:
     both runs are the same day."""
     import dataclasses
     found: dict = {}
     switches = ("NORMALISE_SPEEDS", "EXACT_CHECK_INS", "FROM_FIRST_CALL", "LATE_BOOKINGS", "POOLED_PRIORITY",
-                "POOLED_NO_SHOWS")
+                "POOLED_NO_SHOWS", "ROSTER_FROM_EARLIER_DAY")
 
     def old(run):
         saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, {name: getattr(eta_queries, name) for name in switches}
@@ -191,6 +191,47 @@ def compare_markdown(found: dict, groups: dict[str, range]) -> str:
     return "\n".join(lines)
 
 
+def floor(names: tuple[str, ...], seeds: range) -> dict:
+    """Per scenario and seed, over the tickets under 30 ahead that both quote at issue: the
+    chosen estimator's MAE, the oracle's (simulation.oracle: the same replay told the
+    scenario's truth) and the oracle's expected error (the mean distance of its draws from
+    their median: the day's own chance)."""
+    found: dict = {}
+    for name in names:
+        chosen = scenario.load(name)
+        for seed in seeds:
+            day = engine.simulate(chosen, seed, estimators=(eta.CHOSEN, oracle.ORACLE), requotes=False)
+            both = [c for c in day.citizens if c.wait is not None and c.ahead is not None and c.ahead <= 30
+                    and c.quotes.get(eta.CHOSEN) and c.quotes.get(oracle.ORACLE)]
+            n = len(both)
+            found.setdefault(name, {})[seed] = {
+                "n": n, "chosen": sum(abs(c.quotes[eta.CHOSEN][0] - c.wait) for c in both) / n,
+                "oracle": sum(abs(c.quotes[oracle.ORACLE][0] - c.wait) for c in both) / n,
+                "expected": sum(c.expected_error for c in both) / n}
+            print(name, seed, {k: round(v, 2) for k, v in found[name][seed].items()}, flush=True)
+    return found
+
+
+def floor_markdown(found: dict, groups: dict[str, range]) -> str:
+    """docs/ETA.md's floor table: per scenario and group of seeds, pooled (worst day) and
+    days within 3 minutes, then each day's chosen / oracle / expected."""
+    lines = ["| scenario, seeds | monte-carlo (chosen): MAE < 30 (worst day); days within 3 | oracle: same | "
+             "oracle's expected error: same | per day: chosen / oracle / expected |", "|---|---|---|---|---|"]
+    for name, days in found.items():
+        for label, seeds in groups.items():
+            mine = [days[s] for s in seeds if s in days]
+            if not mine:
+                continue
+            n = sum(d["n"] for d in mine)
+            cells = [f"{sum(d[k] * d['n'] for d in mine) / n:.1f} ({max(d[k] for d in mine):.1f}); "
+                     f"{sum(d[k] <= 3.0 for d in mine)} of {len(mine)}"
+                     for k in ("chosen", "oracle", "expected")]
+            per_day = ", ".join(f"{s}: {days[s]['chosen']:.1f} / {days[s]['oracle']:.1f} / {days[s]['expected']:.1f}"
+                                for s in seeds if s in days)
+            lines.append(f"| {name}, {label} | {' | '.join(cells)} | {per_day} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=5)
@@ -202,15 +243,19 @@ def main() -> None:
                         help="Only docs/ETA.md's before/now table (kecamatan-small and dukcapil-busy unless "
                              "--scenario): seeds 1 to --seeds, and --held-out more after them.")
     parser.add_argument("--held-out", type=int, default=5)
+    parser.add_argument("--floor", action="store_true",
+                        help="Only docs/ETA.md's floor table (the chosen estimator against the oracle told the "
+                             "scenario's truth), on seeds 1 to --seeds and --held-out more.")
     args = parser.parse_args()
-    if args.compare:
+    if args.compare or args.floor:
         names = tuple(args.scenario or ("kecamatan-small", "dukcapil-busy"))
         last = args.seeds + args.held_out
-        found = compare(names, range(args.first_seed, last + 1))
+        measured, table = (floor, floor_markdown) if args.floor else (compare, compare_markdown)
+        found = measured(names, range(args.first_seed, last + 1))
         groups = {f"{args.first_seed}-{args.seeds}": range(args.first_seed, args.seeds + 1)}
         if args.held_out:
             groups[f"{args.seeds + 1}-{last} (held out)"] = range(args.seeds + 1, last + 1)
-        args.out.write_text(compare_markdown(found, groups) + "\n", encoding="utf-8")
+        args.out.write_text(table(found, groups) + "\n", encoding="utf-8")
         print(f"table written to {args.out}")
         return
     results = run(args.seeds, args.mpp_seeds, tuple(args.scenario or SCENARIOS), args.first_seed)

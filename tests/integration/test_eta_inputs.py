@@ -5,11 +5,13 @@ booked citizen a little late may still come, and priority citizens come at the o
 share of its walk-ins."""
 from __future__ import annotations
 
+import random
 from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from queueapp.domain import eta
 from queueapp.models import Counter, CounterService, Office, Service
 from queueapp.queries import eta as eta_queries
 from queueapp.services import catalog as catalog_services
@@ -122,3 +124,39 @@ def test_priority_citizens_are_expected_at_the_offices_share_of_each_lines_walk_
     # though none of A's own was one.
     assert round(history[ids["A"]].priority_per_minute * 60, 6) == 0.9
     assert round(history[ids["B"]].priority_per_minute * 60, 6) == 0.1
+
+
+def counter_number(db, number: int) -> int:
+    with db.read() as s:
+        return s.execute(select(Counter.id).where(Counter.number == number)).scalar_one()
+
+
+def test_a_counter_closed_now_is_expected_at_the_time_it_first_called_on_the_last_earlier_day(any_db, demo, clock):
+    clerk = actor_of(demo, "loket1")
+    third, fifth = counter_number(demo, 3), counter_number(demo, 5)   # both serve C
+    _, ids = office_and_ids(demo)
+    # Monday: counter 5 calls from 09:00, counter 3 (a later shift) from 10:30.
+    for counter, at in ((fifth, clock()), (third, clock() + timedelta(minutes=90))):
+        ticket = tickets.issue_ticket(demo, "demo", "C", now=at)
+        counters.call_next(demo, clerk, counter, now=at)
+        tickets.finish(demo, clerk, ticket["id"], now=at + timedelta(minutes=3))
+    # Tuesday 08:30: counter 3 is closed, counter 5 open; a C citizen waits.
+    tuesday = clock.advance(days=1, minutes=-30)
+    counters.set_counter_state(demo, clerk, third, "closed", now=tuesday)
+    waiting = tickets.issue_ticket(demo, "demo", "C", now=tuesday)
+    assert inputs_at(demo, tuesday).openings[third] == tuesday + timedelta(minutes=120)
+    state = state_at(demo, tuesday)
+    expected = {c.counter_id: (c.ready_in, c.rostered) for c in state.counters}
+    assert expected[third] == (120.0, True) and expected[fifth] == (0.0, False)
+    assert [c.counter_id for c in state.serving(ids["C"])] == [fifth]
+    assert eta.estimate_monte_carlo(state, waiting["id"], random.Random(0)).minutes is not None
+    # Only the later shift left for C: no counter open for the line, no estimate yet.
+    counters.set_counter_state(demo, clerk, fifth, "closed", now=tuesday)
+    alone = state_at(demo, tuesday)
+    assert eta.estimate_monte_carlo(alone, waiting["id"], random.Random(0)).minutes is None
+    assert eta.monte_carlo_line(alone, random.Random(0))[waiting["id"]].minutes is None
+    # Past 10:30 a counter still closed is not coming (a day off): it counts no more.
+    late = clock.advance(hours=3)
+    assert third not in {c.counter_id for c in state_at(demo, late).counters}
+    with switched(ROSTER_FROM_EARLIER_DAY=False):
+        assert inputs_at(demo, tuesday).openings == {}

@@ -1,12 +1,14 @@
 """The office-day simulator: a hand-computed day, determinism, the JSON and the table."""
 import json
+import math
 
 import pytest
 from click.testing import CliRunner
 
 from queueapp.cli import main
 from queueapp.models import Ticket
-from queueapp.simulation import engine, measure, scenario
+from queueapp.domain import eta
+from queueapp.simulation import engine, measure, oracle, scenario
 
 ONE_COUNTER = {
     "name": "one-counter",
@@ -147,3 +149,36 @@ def test_booked_visits_are_checked_in_merged_with_walk_ins_and_served(tmp_path):
     again = engine.simulate(scenario.parse(BOOKED), seed=4, requotes=False)
     assert [(c.service, c.arrival, c.wait, c.outcome) for c in again.citizens] == \
         [(c.service, c.arrival, c.wait, c.outcome) for c in day.citizens]
+
+
+def test_the_oracle_is_told_the_counter_the_roster_opens_later():
+    # The counter opens at 08:10 by the roster: at 08:00 the product has no counter to quote
+    # from; the oracle knows it opens then, and with 5 minutes sharp there is no chance left.
+    later = {**ONE_COUNTER, "counters": [{"number": 1, "services": {"A": 1}, "opens": "08:10"}],
+             "arrivals": {"fixed": [{"at": "08:00", "service": "A"}]}}
+    day = engine.simulate(scenario.parse(later), seed=1, estimators=("monte-carlo", oracle.ORACLE))
+    citizen, = day.citizens
+    assert citizen.wait == 10
+    assert citizen.quotes["monte-carlo"] is None
+    assert citizen.quotes[oracle.ORACLE][0] == 10 and citizen.expected_error == 0
+
+
+def test_the_oracle_replays_the_scenarios_own_minutes_speeds_and_priority_rate():
+    small = scenario.load("kecamatan-small")
+    a = small.services[0]
+    # The quantiles it is told give the replay's fit the scenario's own lognormal back.
+    mu, sigma = eta.lognormal_fit(eta.ServiceHistory(oracle.true_minutes(a, walk=0)))
+    assert mu == pytest.approx(math.log(a.median_minutes), abs=0.02) and sigma == pytest.approx(a.sigma, rel=0.05)
+    # 120 walk-ins (150 visits, a fifth booked), 35% of them A, 22% of the day's arrivals in
+    # the 08:00 hour, 8% priority.
+    assert oracle.priority_per_minute(small, a, 8 * 60 + 30) == pytest.approx(120 * 0.35 * 0.22 / 60 * 0.08)
+    learnt = eta.LineState(waiting=(), counters=(eta.CounterNow(11, {1: 1, 2: 1, 3: 1}, speed=0.9),),
+                           history={1: eta.ServiceHistory((4.0,) * 5, no_show_share=0.3)})
+    told = oracle.truth(learnt, small, {"A": 1, "B": 2, "C": 3}, {1: 11, 2: 12}, minute=7 * 60 + 35)
+    # Counter 1's clerk at its true speed; counter 2 (the roster's 07:45) due in 10 minutes.
+    assert [(c.counter_id, c.speed, c.ready_in) for c in told.counters] == [(11, 1.0, 0.0), (12, 1.15, 10.0)]
+    assert told.history[1].no_show_share == pytest.approx(0.05 * 0.5)
+    assert told.history[1].durations == oracle.true_minutes(a, walk=0.5)
+    # At the opening minute, before the engine has opened anything, both are on the roster.
+    opening = oracle.truth(eta.LineState((), (), {}), small, {"A": 1, "B": 2, "C": 3}, {1: 11, 2: 12}, minute=450)
+    assert [(c.counter_id, c.ready_in) for c in opening.counters] == [(11, 0.0), (12, 15.0)]
