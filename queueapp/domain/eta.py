@@ -233,6 +233,8 @@ def queue_model_minutes(state: LineState, ticket_id: int) -> tuple[float, float]
     fallback = ServiceHistory()
     served_by: dict[int, int] = {}
     for counter in state.counters:
+        if counter.rostered:   # the model spreads the line over the counters serving now
+            continue
         for sid in counter.services:
             served_by[sid] = served_by.get(sid, 0) + 1
 

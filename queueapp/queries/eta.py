@@ -55,7 +55,7 @@ _LATELY = Ticket.issued_at >= bindparam("since")
 _PRIORITY = Ticket.priority.is_not(None)
 _ISSUED = (select(Ticket.service_id, func.count(),
                   func.sum(case((_PRIORITY, 1), else_=0)), func.sum(case((_LATELY, 1), else_=0)),
-                  func.sum(case((and_(_PRIORITY, _LATELY), 1), else_=0)))
+                  func.sum(case((and_(_PRIORITY, _LATELY), 1), else_=0)), func.min(Ticket.issued_at))
            .where(Ticket.office_id == bindparam("office_id"), Ticket.business_date == bindparam("day"),
                   Ticket.channel != Channel.APPOINTMENT)
            .group_by(Ticket.service_id))
@@ -66,6 +66,12 @@ _AT_COUNTERS = (select(Ticket.counter_id, Ticket.service_id, Ticket.called_at, _
 _COUNTERS = (select(Counter).options(selectinload(Counter.links))
              .where(Counter.office_id == bindparam("office_id")))
 PRIORITY_WINDOW = timedelta(minutes=60)
+# Whether, in the day's first hour, the walk-ins "of the last hour" are counted over the time
+# since the day's first walk-in (at least SHORTEST_WINDOW) rather than over a whole hour,
+# most of it before the doors opened (at 07:45 the 08:00 peak looked a quarter as busy); a
+# switch for docs/ETA.md's figures.
+OPENING_WINDOW = True
+SHORTEST_WINDOW = timedelta(minutes=15)
 # Whether a service's priority numbers still to come are expected at the office's priority
 # share of today's walk-ins (all services pooled) times the service's walk-ins of the last
 # hour, instead of its own priority numbers of the last hour (one or two: mostly noise);
@@ -207,8 +213,11 @@ def _history(session: Session, office: Office, day, now: datetime) -> tuple[dict
         elif minutes > 0:
             served.setdefault(service_id, []).append(minutes)
             by_counter.setdefault(counter_id, []).append((service_id, minutes))
-    issued = {row[0]: tuple(int(n or 0) for n in row[1:]) for row in session.execute(
-        _ISSUED, {"office_id": office.id, "day": day, "since": now - window})}
+    found = list(session.execute(_ISSUED, {"office_id": office.id, "day": day, "since": now - window}))
+    issued = {row[0]: tuple(int(n or 0) for n in row[1:5]) for row in found}
+    first = min((row[5] for row in found if row[5] is not None), default=None)
+    if OPENING_WINDOW and first is not None:
+        window = max(SHORTEST_WINDOW, min(window, now - first))
     walk_ins, priority_today = sum(n[0] for n in issued.values()), sum(n[1] for n in issued.values())
     share = priority_today / walk_ins if walk_ins else 0.0
     # Priority numbers expected in an hour per service: the office's share pooled over

@@ -131,12 +131,13 @@ def compare(names: tuple[str, ...], seeds: range) -> dict:
     counter minutes drawn from the last 30 per service themselves (eta.DRAW_FITTED off,
     eta.HISTORY_WINDOW 30), the clerk speeds not averaging 1 (queries.eta.NORMALISE_SPEEDS
     off), and the inputs as read then (queries.eta's EXACT_CHECK_INS, FROM_FIRST_CALL,
-    LATE_BOOKINGS, POOLED_PRIORITY, POOLED_NO_SHOWS and ROSTER_FROM_EARLIER_DAY off). The earlier days have their own random draws:
+    LATE_BOOKINGS, POOLED_PRIORITY, POOLED_NO_SHOWS, ROSTER_FROM_EARLIER_DAY and OPENING_WINDOW
+    off). The earlier days have their own random draws:
     both runs are the same day."""
     import dataclasses
     found: dict = {}
     switches = ("NORMALISE_SPEEDS", "EXACT_CHECK_INS", "FROM_FIRST_CALL", "LATE_BOOKINGS", "POOLED_PRIORITY",
-                "POOLED_NO_SHOWS", "ROSTER_FROM_EARLIER_DAY")
+                "POOLED_NO_SHOWS", "ROSTER_FROM_EARLIER_DAY", "OPENING_WINDOW")
 
     def old(run):
         saved = eta.DRAW_FITTED, eta.HISTORY_WINDOW, {name: getattr(eta_queries, name) for name in switches}

@@ -1,8 +1,9 @@
 """What the ETA replay reads from the database (queries.eta.read_inputs / line_state) tells
 the counters' real time and the citizens still to come: a counter waits from its call
 through the recalls, every seat of a booked slot comes until its own citizen checks in, a
-booked citizen a little late may still come, and priority citizens come at the office's
-share of its walk-ins."""
+booked citizen a little late may still come, priority citizens come at the office's
+share of its walk-ins, and a counter closed now opens at its usual time (its first call on
+the office's last earlier day)."""
 from __future__ import annotations
 
 import random
@@ -119,11 +120,20 @@ def test_priority_citizens_are_expected_at_the_offices_share_of_each_lines_walk_
     for _ in range(9):
         tickets.issue_ticket(demo, "demo", "A", now=clock.advance(minutes=1))
     tickets.issue_ticket(demo, "demo", "B", now=clock.advance(minutes=1), priority="lansia")
-    history = inputs_at(demo, clock()).history
+    with switched(OPENING_WINDOW=False):
+        history = inputs_at(demo, clock()).history
     # One in ten of today's walk-ins is a priority citizen: A's 9 an hour bring 0.9 an hour,
     # though none of A's own was one.
     assert round(history[ids["A"]].priority_per_minute * 60, 6) == 0.9
     assert round(history[ids["B"]].priority_per_minute * 60, 6) == 0.1
+    # The day's walk-ins began 10 minutes ago: the last hour's 9 A came in the shortest
+    # window counted, 15 minutes (not in the 60, of which 50 were before the first of them).
+    history = inputs_at(demo, clock()).history
+    assert round(history[ids["A"]].priority_per_minute * 60, 6) == round(0.9 * 60 / 15, 6)
+    # An hour later the window is the last hour again.
+    tickets.issue_ticket(demo, "demo", "C", now=clock.advance(minutes=60))
+    history = inputs_at(demo, clock()).history
+    assert round(history[ids["A"]].priority_per_minute * 60, 6) == 0.0
 
 
 def counter_number(db, number: int) -> int:
