@@ -120,8 +120,9 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, seed: int, database_url: str | None = None,
                  estimators: tuple[str, ...] = ("rolling-mean", "queue-model", "monte-carlo"),
-                 requotes: bool = True):
+                 requotes: bool = True, told: frozenset = oracle.TRUTHS):
         self.scenario, self.seed, self.estimators = scenario, seed, estimators
+        self.told = told   # what the oracle estimator is told of the scenario's truth
         self.requotes = requotes and eta.CHOSEN in estimators
         self.rng = random.Random(seed)
         self.database_url = database_url
@@ -351,7 +352,8 @@ class Simulation:
                 estimate = eta.estimate_queue_model(state, citizen.ticket_id)
             elif name == oracle.ORACLE:
                 told = oracle.truth(state, self.scenario, self.service_ids,
-                                    {c.number: c.counter_id for c in self.counters.values()}, self.now)
+                                    {c.number: c.counter_id for c in self.counters.values()}, self.now,
+                                    self.told)
                 estimate, citizen.expected_error = oracle.quote(told, citizen.ticket_id, rng)
             else:
                 estimate = eta.estimate_monte_carlo(state, citizen.ticket_id, rng)

@@ -6,9 +6,10 @@ citizens to come and the no-shows from the day so far, and knows only the counte
 now. The oracle is told the scenario's lognormal counter minutes (with the walk to the
 counter), the clerks' true speeds, the priority rate of the hour's arrivals, the true
 no-show share and cost, and the counters the roster opens later. What it still cannot
-know is the day's own draws: which citizen takes 9 minutes, who comes when. Its error is
-the floor of any point quote on that day (docs/ETA.md, "The floor"). Simulation only: the
-product has no such truth."""
+know is the day's own draws: which citizen takes 9 minutes, who comes when. Its error,
+and the error it expects of itself (`quote`), say how far a point quote can go on that day
+(docs/ETA.md, "The floor of any quote"); told only part of the truth (`truth`'s `parts`),
+it says which part the product lacks. Simulation only: the product has no such truth."""
 from __future__ import annotations
 
 import math

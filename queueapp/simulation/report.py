@@ -192,16 +192,16 @@ def compare_markdown(found: dict, groups: dict[str, range]) -> str:
     return "\n".join(lines)
 
 
-def floor(names: tuple[str, ...], seeds: range) -> dict:
+def floor(names: tuple[str, ...], seeds: range, told: frozenset = oracle.TRUTHS) -> dict:
     """Per scenario and seed, over the tickets under 30 ahead that both quote at issue: the
     chosen estimator's MAE, the oracle's (simulation.oracle: the same replay told the
-    scenario's truth) and the oracle's expected error (the mean distance of its draws from
-    their median: the day's own chance)."""
+    scenario's truth, or the `told` parts of it) and the oracle's expected error (the mean
+    distance of its draws from their median: the day's own chance)."""
     found: dict = {}
     for name in names:
         chosen = scenario.load(name)
         for seed in seeds:
-            day = engine.simulate(chosen, seed, estimators=(eta.CHOSEN, oracle.ORACLE), requotes=False)
+            day = engine.simulate(chosen, seed, estimators=(eta.CHOSEN, oracle.ORACLE), requotes=False, told=told)
             both = [c for c in day.citizens if c.wait is not None and c.ahead is not None and c.ahead <= 30
                     and c.quotes.get(eta.CHOSEN) and c.quotes.get(oracle.ORACLE)]
             n = len(both)
@@ -247,12 +247,18 @@ def main() -> None:
     parser.add_argument("--floor", action="store_true",
                         help="Only docs/ETA.md's floor table (the chosen estimator against the oracle told the "
                              "scenario's truth), on seeds 1 to --seeds and --held-out more.")
+    parser.add_argument("--told", default=",".join(sorted(oracle.TRUTHS)),
+                        help="With --floor: what the oracle is told, of " + ", ".join(sorted(oracle.TRUTHS)))
     args = parser.parse_args()
+    told = frozenset(part for part in args.told.split(",") if part)
+    if not told <= oracle.TRUTHS:
+        parser.error(f"--told: unknown {', '.join(sorted(told - oracle.TRUTHS))}")
     if args.compare or args.floor:
         names = tuple(args.scenario or ("kecamatan-small", "dukcapil-busy"))
         last = args.seeds + args.held_out
-        measured, table = (floor, floor_markdown) if args.floor else (compare, compare_markdown)
-        found = measured(names, range(args.first_seed, last + 1))
+        seeds = range(args.first_seed, last + 1)
+        found = floor(names, seeds, told) if args.floor else compare(names, seeds)
+        table = floor_markdown if args.floor else compare_markdown
         groups = {f"{args.first_seed}-{args.seeds}": range(args.first_seed, args.seeds + 1)}
         if args.held_out:
             groups[f"{args.seeds + 1}-{last} (held out)"] = range(args.seeds + 1, last + 1)
