@@ -14,7 +14,7 @@ from .. import repository
 from ..db import Database
 from ..domain import announce, dispatch
 from ..domain.errors import InvalidInput
-from ..domain.events import CALL_EVENTS, EventType, call_id
+from ..domain.events import CALL_EVENT_TYPES, EventType, call_id
 from ..domain.hours import is_open
 from ..domain.numbering import business_date
 from ..domain.permissions import Actor, Permission, require
@@ -110,7 +110,7 @@ def recent_calls(session: Session, office: Office, day, limit: int = RECENT_CALL
     stmt = (select(TicketEvent, Ticket, Counter)
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .join(Counter, Counter.id == TicketEvent.counter_id)
-            .where(TicketEvent.office_id == office.id, TicketEvent.type.in_([e.value for e in CALL_EVENTS]),
+            .where(TicketEvent.office_id == office.id, TicketEvent.type.in_(sorted(CALL_EVENT_TYPES)),
                    # Calls of today's tickets happen today: the index reads only the day's calls.
                    TicketEvent.at >= repository.day_bounds(day, office.timezone)[0],
                    Ticket.business_date == day)

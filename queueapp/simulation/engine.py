@@ -192,6 +192,7 @@ class Simulation:
             self.service_ids = {x.prefix: x.id for x in office.services}
         self.counters = {c.number: CounterRun(c.number, ids[c.number], c.speed, frozenset(c.services))
                          for c in s.counters}
+        self.counter_ids = ids   # counter number -> id (what the oracle is told by number)
         self.specs = {c.number: c for c in s.counters}
         self.services = {x.code: x for x in s.services}
         self.by_ticket: dict[int, Citizen] = {}
@@ -351,9 +352,7 @@ class Simulation:
             if name == "queue-model":
                 estimate = eta.estimate_queue_model(state, citizen.ticket_id)
             elif name == oracle.ORACLE:
-                told = oracle.truth(state, self.scenario, self.service_ids,
-                                    {c.number: c.counter_id for c in self.counters.values()}, self.now,
-                                    self.told)
+                told = oracle.truth(state, self.scenario, self.service_ids, self.counter_ids, self.now, self.told)
                 estimate, citizen.expected_error = oracle.quote(told, citizen.ticket_id, rng)
             else:
                 estimate = eta.estimate_monte_carlo(state, citizen.ticket_id, rng)

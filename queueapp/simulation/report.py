@@ -192,6 +192,11 @@ def compare_markdown(found: dict, groups: dict[str, range]) -> str:
     return "\n".join(lines)
 
 
+def _mae(citizens: list, estimator: str) -> float:
+    """The mean absolute error of the estimator's quotes at issue over these citizens."""
+    return sum(abs(c.quotes[estimator][0] - c.wait) for c in citizens) / len(citizens)
+
+
 def floor(names: tuple[str, ...], seeds: range, told: frozenset = oracle.TRUTHS) -> dict:
     """Per scenario and seed, over the tickets under 30 ahead that both quote at issue: the
     chosen estimator's MAE, the oracle's (simulation.oracle: the same replay told the
@@ -204,11 +209,9 @@ def floor(names: tuple[str, ...], seeds: range, told: frozenset = oracle.TRUTHS)
             day = engine.simulate(chosen, seed, estimators=(eta.CHOSEN, oracle.ORACLE), requotes=False, told=told)
             both = [c for c in day.citizens if c.wait is not None and c.ahead is not None and c.ahead <= 30
                     and c.quotes.get(eta.CHOSEN) and c.quotes.get(oracle.ORACLE)]
-            n = len(both)
             found.setdefault(name, {})[seed] = {
-                "n": n, "chosen": sum(abs(c.quotes[eta.CHOSEN][0] - c.wait) for c in both) / n,
-                "oracle": sum(abs(c.quotes[oracle.ORACLE][0] - c.wait) for c in both) / n,
-                "expected": sum(c.expected_error for c in both) / n}
+                "n": len(both), "chosen": _mae(both, eta.CHOSEN), "oracle": _mae(both, oracle.ORACLE),
+                "expected": sum(c.expected_error for c in both) / len(both)}
             print(name, seed, {k: round(v, 2) for k, v in found[name][seed].items()}, flush=True)
     return found
 
