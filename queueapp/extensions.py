@@ -41,12 +41,13 @@ class Limiter(flask_limiter.Limiter):
 
     def _check_request_limit(self, *args, **kwargs) -> None:
         # Asked in the request's hook and again by the view's decorator: decided once.
-        exempt = g.get("rate_limit_exempt")
+        kept = g._get_current_object()   # once: every g.x through the proxy costs
+        exempt = kept.get("rate_limit_exempt")
         if exempt is None:
-            exempt = g.rate_limit_exempt = any(exempt() for exempt in self.exempting)
+            exempt = kept.rate_limit_exempt = any(exempt() for exempt in self.exempting)
         if exempt:
             return
-        g.rate_limit_counted = True
+        kept.rate_limit_counted = True
         super()._check_request_limit(*args, **kwargs)
 
 

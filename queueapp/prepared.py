@@ -23,7 +23,7 @@ _REQUIRED = object()
 class _Plan:
     """One statement as one dialect runs it."""
 
-    __slots__ = ("sql", "positional", "binds", "results", "row")
+    __slots__ = ("sql", "positional", "binds", "wanted", "processed", "results", "row")
 
     def __init__(self, statement, dialect: Dialect, column_keys):
         compiled = statement.compile(dialect=dialect, column_keys=column_keys)
@@ -41,16 +41,19 @@ class _Plan:
         # (the name a caller gives, the name the driver sees, the processor, the default)
         self.binds = tuple((name, escaped.get(name, name), processors.get(name), defaults.get(name, _REQUIRED))
                            for name in names)
+        self.wanted = tuple((name, default) for name, _, _, default in self.binds)
+        self.processed = tuple((i, process) for i, (_, _, process, _) in enumerate(self.binds) if process is not None)
         self.results = tuple(entry[3]._cached_result_processor(dialect, None) for entry in compiled._result_columns)
         self.row = namedtuple("Row", [entry[0] for entry in compiled._result_columns]) if self.results else None
 
     def parameters(self, params: dict):
-        values = []
-        for name, _, process, default in self.binds:
-            value = params.get(name, default)
-            if value is _REQUIRED:
-                raise sa_exc.ArgumentError(f"no value for the bind parameter {name!r}")
-            values.append(process(value) if process is not None else value)
+        get = params.get
+        values = [get(name, default) for name, default in self.wanted]
+        if _REQUIRED in values:   # compared by identity first; no value equals a bare object
+            missing = next(name for (name, _), value in zip(self.wanted, values) if value is _REQUIRED)
+            raise sa_exc.ArgumentError(f"no value for the bind parameter {missing!r}")
+        for i, process in self.processed:
+            values[i] = process(values[i])
         if self.positional:
             return values
         return {driver_name: value for (_, driver_name, _, _), value in zip(self.binds, values)}
@@ -124,8 +127,15 @@ def _run(connection: Connection, sql: str, parameters) -> list:
 
 
 def _counted(connection: Connection) -> bool:
-    dispatch = connection.dispatch
-    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
+    """Whether anyone listens for cursor statements: on the engine or its class (asked there
+    first, the cheaper question), or on this connection alone (SQLAlchemy marks it then)."""
+    events = connection.engine.dispatch
+    if events.before_cursor_execute or events.after_cursor_execute:
+        return True
+    if not connection._has_events:
+        return False
+    events = connection.dispatch
+    return bool(events.before_cursor_execute or events.after_cursor_execute)
 
 
 def _wrapped(connection: Connection, cursor, sql: str, error: Exception) -> sa_exc.DBAPIError:

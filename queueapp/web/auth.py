@@ -89,6 +89,21 @@ def install_login_throttle(app) -> None:
                                                 per_address=app.config.get("LOGIN_RATE_LIMIT") or "")
 
 
+def remember_cookie_only_with_a_session(app) -> None:
+    """Flask-Login looks at every response for a remember-me cookie to set or clear; it acts
+    only on a session holding "_remember" (login_user and logout_user put it there) or with
+    REMEMBER_COOKIE_REFRESH_EACH_REQUEST. An empty session (every kiosk, display and phone
+    request) has nothing for it: its hook is skipped, one look at the session instead of three."""
+    if app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):
+        return
+    funcs = app.after_request_funcs.get(None, [])
+    hook = login_manager._update_remember_cookie
+
+    def update_remember_cookie(response):
+        return hook(response) if session else response
+    funcs[:] = [update_remember_cookie if f == hook else f for f in funcs]
+
+
 def login_throttle() -> LoginThrottle:
     """The app's counts of failed log-ins (install_login_throttle)."""
     return current_app.extensions[THROTTLE]

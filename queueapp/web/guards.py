@@ -4,7 +4,7 @@ room), a NUL character anywhere in the path, query, headers, form or JSON (Postg
 cannot store one in text), and JSON nested deeper than MAX_DEPTH (422)."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain.errors import N_, InvalidInput
@@ -62,30 +62,30 @@ def _may_break_json_rules(data: bytes) -> bool:
 
 
 def _nul_in_environ(environ) -> bool:
-    """A NUL in any text of the WSGI environ: the headers, and what the other checks refuse
-    anyway (path, raw query) or a server never puts one in (addresses, protocol). One search
+    """A NUL in any text of the WSGI environ: the path and the raw query as the server decoded
+    them, the headers, and what a server never puts one in (addresses, protocol). One search
     of their join: request.headers would first build every header's name."""
     return NUL in "".join([value for value in environ.values() if value.__class__ is str])
 
 
 def _nul_in_query(req) -> bool:
-    """Only "%00" or a NUL byte decode to NUL: the parameters are parsed only then."""
-    raw = req.query_string
-    return (b"%00" in raw or b"\x00" in raw) and _has_nul(_pairs(req.args))
+    """Only "%00" decodes to NUL (a raw NUL byte is in the environ, _nul_in_environ): the
+    parameters are parsed only then."""
+    return "%00" in req.environ.get("QUERY_STRING", "") and _has_nul(_pairs(req.args))
 
 
 def guard() -> None:
     """Reject what no endpoint may receive, before any of them runs."""
     req = request._get_current_object()   # once: every request.x through the proxy costs
     kb = UPLOAD_KB.get(req.endpoint)
-    if kb is not None:
-        req.max_content_length = kb * 1024
-    limit = req.max_content_length
+    # Set on the request, Flask's form parser and get_data read it without asking the app again.
+    limit = req.max_content_length = kb * 1024 if kb is not None else current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and (req.content_length or 0) > limit:
         raise RequestEntityTooLarge()
-    if NUL in req.path or _nul_in_query(req) or _nul_in_environ(req.environ):
+    # The environ holds the path and the raw query as the server decoded them.
+    if _nul_in_environ(req.environ) or _nul_in_query(req):
         raise InvalidInput(N_("the request contains a NUL character"))
-    if req.method in ("GET", "HEAD", "OPTIONS"):
+    if req.environ.get("REQUEST_METHOD") in ("GET", "HEAD", "OPTIONS"):
         return
     if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if _has_nul(_pairs(req.form)) or _has_nul(file.filename or "" for file in req.files.values()):

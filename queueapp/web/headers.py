@@ -33,8 +33,8 @@ def content_security_policy(host: str) -> str:
     return POLICY.format(sockets=sockets).rstrip()
 
 
-def _no_store() -> bool:
-    blueprint = request.blueprint or ""
+def _no_store(req) -> bool:
+    blueprint = req.blueprint or ""
     return blueprint in NO_STORE_BLUEPRINTS or blueprint.startswith(NO_STORE_PREFIXES)
 
 
@@ -50,14 +50,15 @@ def fixed_headers(config) -> tuple[tuple[str, str, str], ...]:
 
 def secure_headers(response: Response, fixed: tuple[tuple[str, str, str], ...] = ()) -> Response:
     """Add the headers a view did not set itself."""
+    req = request._get_current_object()   # once: every request.x through the proxy costs
     headers = response.headers
     present = {name.lower() for name, _ in headers}
     if "content-security-policy" not in present:
-        headers.add("Content-Security-Policy", content_security_policy(request.host))
+        headers.add("Content-Security-Policy", content_security_policy(req.host))
     for key, name, value in fixed:
         if key not in present:
             headers.add(name, value)
-    if "cache-control" not in present and _no_store():
+    if "cache-control" not in present and _no_store(req):
         headers["Cache-Control"] = "no-store"
     return response
 

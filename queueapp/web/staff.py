@@ -18,11 +18,13 @@ from ..domain import errors
 from ..domain.permissions import Role
 from ..extensions import get_db, now
 from ..services import staff, staff_login
-from .auth import end_live_sockets, end_session, install_login_throttle, login_throttle, start_session
+from .auth import (end_live_sockets, end_session, install_login_throttle, login_throttle,
+                   remember_cookie_only_with_a_session, start_session)
 from .errors import status_for
 
 bp = Blueprint("staff", __name__)
 bp.record_once(lambda state: install_login_throttle(state.app))
+bp.record_once(lambda state: remember_cookie_only_with_a_session(state.app))
 
 
 class LoginForm(FlaskForm):
