@@ -65,7 +65,11 @@ def _host_url(scheme: str, host: str) -> str:
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or _host_url(request.scheme, request.host)
+    public = current_app.config.get("PUBLIC_URL")
+    if public:
+        return public
+    req = request._get_current_object()   # once: every request.x through the proxy costs
+    return _host_url(req.scheme, req.host)
 
 
 def public_url(path: str) -> str:
