@@ -124,3 +124,27 @@ def test_a_statement_outside_a_transaction_begins_one_that_a_rollback_undoes(any
         connection.rollback()
     with demo.read() as s:
         assert s.get(Office, office_id).seq == before
+
+
+def test_a_listener_on_the_connection_alone_or_on_the_engine_class_counts_too(demo):
+    from sqlalchemy.engine import Engine
+    office_id, _ = _office_and_service(demo)
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement.split()[0])
+    with demo.write() as uow:
+        event.listen(uow.connection, "after_cursor_execute", count)
+        try:
+            NEXT_SEQ.scalar_one(uow.connection, {"office_id": office_id})
+        finally:
+            event.remove(uow.connection, "after_cursor_execute", count)
+        NEXT_SEQ.scalar_one(uow.connection, {"office_id": office_id})   # nobody listens any more
+    assert seen == ["UPDATE"]
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        with demo.write() as uow:
+            NEXT_SEQ.scalar_one(uow.connection, {"office_id": office_id})
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert seen.count("UPDATE") == 2
