@@ -23,7 +23,7 @@ _REQUIRED = object()
 class _Plan:
     """One statement as one dialect runs it."""
 
-    __slots__ = ("sql", "positional", "binds", "wanted", "processed", "results", "row")
+    __slots__ = ("sql", "positional", "wanted", "driver_names", "processed", "results", "row")
 
     def __init__(self, statement, dialect: Dialect, column_keys):
         compiled = statement.compile(dialect=dialect, column_keys=column_keys)
@@ -38,11 +38,12 @@ class _Plan:
         escaped = compiled.escaped_bind_names or {}
         self.sql = str(compiled)
         self.positional = dialect.positional
-        # (the name a caller gives, the name the driver sees, the processor, the default)
-        self.binds = tuple((name, escaped.get(name, name), processors.get(name), defaults.get(name, _REQUIRED))
-                           for name in names)
-        self.wanted = tuple((name, default) for name, _, _, default in self.binds)
-        self.processed = tuple((i, process) for i, (_, _, process, _) in enumerate(self.binds) if process is not None)
+        # In the statement's order: (the name a caller gives, its default), the name the driver
+        # sees, and (position, processor) of the values that need one.
+        self.wanted = tuple((name, defaults.get(name, _REQUIRED)) for name in names)
+        self.driver_names = tuple(escaped.get(name, name) for name in names)
+        self.processed = tuple((i, processors[name]) for i, name in enumerate(names)
+                               if processors.get(name) is not None)
         self.results = tuple(entry[3]._cached_result_processor(dialect, None) for entry in compiled._result_columns)
         self.row = namedtuple("Row", [entry[0] for entry in compiled._result_columns]) if self.results else None
 
@@ -56,7 +57,7 @@ class _Plan:
             values[i] = process(values[i])
         if self.positional:
             return values
-        return {driver_name: value for (_, driver_name, _, _), value in zip(self.binds, values)}
+        return dict(zip(self.driver_names, values))
 
     def rows(self, raw_rows) -> list:
         results, row = self.results, self.row
